@@ -1,0 +1,107 @@
+import { getTableColumns, getTableName, is, type Query, SQL, sql } from "drizzle-orm";
+import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
+
+/** D1 rejects a statement with more bound parameters than this (local D1 does not). */
+export const MAX_BOUND_PARAMS = 100;
+
+/**
+ * Largest JSON text bound to one statement. D1 caps a string value at 1 MB; a UTF-16 unit is at most
+ * three UTF-8 bytes, so 300k units stay under it whatever the text.
+ */
+export const MAX_JSON_PARAM_CHARS = 300_000;
+
+/** Thrown before a statement that D1 would reject reaches it. */
+export class BoundParamLimitError extends Error {
+  constructor(readonly params: number) {
+    super(`statement binds ${params} parameters; D1 allows ${MAX_BOUND_PARAMS}`);
+    this.name = "BoundParamLimitError";
+  }
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** A statement for {@link runBatch}: a Drizzle query builder or a `sql` template. */
+export type Statement = SQL | { toSQL(): Query };
+
+function toQuery(statement: Statement): Query {
+  return is(statement, SQL) ? dialect.sqlToQuery(statement) : statement.toSQL();
+}
+
+/** Throws unless the query binds at most {@link MAX_BOUND_PARAMS} parameters. */
+export function assertParamLimit(query: Query): void {
+  if (query.params.length > MAX_BOUND_PARAMS) throw new BoundParamLimitError(query.params.length);
+}
+
+/**
+ * Runs statements as one atomic D1 batch, after checking each against D1's bound-parameter limit.
+ * Results are D1's own, so `RETURNING` rows are in `results`.
+ */
+export async function runBatch(d1: D1Database, statements: readonly Statement[]): Promise<D1Result[]> {
+  if (statements.length === 0) return [];
+  const queries = statements.map(toQuery);
+  for (const q of queries) assertParamLimit(q);
+  return d1.batch(queries.map((q) => d1.prepare(q.sql).bind(...q.params)));
+}
+
+/** Splits JSON-serialisable rows into arrays whose JSON text stays under `maxChars`. */
+export function chunkJsonRows<R>(rows: readonly R[], maxChars = MAX_JSON_PARAM_CHARS): string[] {
+  const chunks: string[] = [];
+  let parts: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const text = JSON.stringify(row);
+    if (parts.length > 0 && size + text.length + 1 > maxChars) {
+      chunks.push(`[${parts.join(",")}]`);
+      parts = [];
+      size = 2;
+    }
+    parts.push(text);
+    size += text.length + 1;
+  }
+  if (parts.length > 0) chunks.push(`[${parts.join(",")}]`);
+  return chunks;
+}
+
+type OnConflict<T extends SQLiteTable> =
+  | { doNothing: true }
+  | { target: (keyof T["$inferInsert"] & string)[]; update: "all" };
+
+/**
+ * Builds `INSERT … SELECT … FROM json_each(?)` statements: any number of rows in one statement with one
+ * bound parameter, chunked under D1's value-size limit. Row keys are the table's TypeScript field names.
+ */
+export function insertJsonRows<T extends SQLiteTable>(
+  table: T,
+  rows: readonly Partial<T["$inferInsert"]>[],
+  onConflict: OnConflict<T>,
+  returning?: keyof T["$inferInsert"] & string,
+): SQL[] {
+  const first = rows[0];
+  if (!first) return [];
+  const columns = getTableColumns(table);
+  const fields = Object.keys(first);
+  const name = (field: string) => {
+    const column = columns[field];
+    if (!column) throw new Error(`unknown field ${field} of ${getTableName(table)}`);
+    return sql.identifier(column.name);
+  };
+  const names = sql.join(fields.map(name), sql`, `);
+  const values = sql.join(
+    fields.map((f) => sql.raw(`json_extract(value, '$.${f}')`)),
+    sql`, `,
+  );
+  const conflict =
+    "doNothing" in onConflict
+      ? sql` ON CONFLICT DO NOTHING`
+      : sql` ON CONFLICT (${sql.join(onConflict.target.map(name), sql`, `)}) DO UPDATE SET ${sql.join(
+          fields
+            .filter((f) => !onConflict.target.includes(f as never) && f !== "createdAt")
+            .map((f) => sql`${name(f)} = excluded.${name(f)}`),
+          sql`, `,
+        )}`;
+  const tail = returning ? sql` RETURNING ${name(returning)}` : sql``;
+  return chunkJsonRows(rows).map(
+    (json) =>
+      sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT ${values} FROM json_each(${json}) WHERE true${conflict}${tail}`,
+  );
+}

@@ -1,0 +1,65 @@
+import type { z } from "zod";
+import type { NormalizedCall } from "../ingest/fields";
+
+/** Per-destination presentation settings. */
+export type DestinationOptions = {
+  /** IANA time zone for times shown in messages, e.g. `Asia/Shanghai`. */
+  timezone: string;
+  locale: "en" | "zh";
+  /** Hide the middle of the callee number (personal data). */
+  maskCallee: boolean;
+};
+
+/** What a destination type needs to know about the deployment when it checks a config. */
+export interface ConfigContext {
+  /** Plain `http` to loopback hosts is allowed (local dev and tests only). */
+  allowHttp: boolean;
+}
+
+/** Everything an adapter needs to build the request for one delivery. */
+export interface RenderInput<C> {
+  config: C;
+  call: NormalizedCall;
+  options: DestinationOptions;
+  /** Stable across retries: the delivery id. */
+  deliveryId: string;
+  /** Epoch ms of this attempt. */
+  now: number;
+  /** Secrets still accepted during a rotation (webhook signing), besides the one in `config`. */
+  extraSecrets: string[];
+}
+
+/** The HTTP request a delivery sends. */
+export interface OutboundRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the receiver answered, as the consumer saw it. */
+export interface ReceiverResponse {
+  status: number;
+  headers: Headers;
+  /** The body text (possibly truncated). */
+  body: string;
+}
+
+/** How to go on after an answer. */
+export type Verdict =
+  | { outcome: "delivered" }
+  | { outcome: "retry"; reason: string; retryAfterSeconds?: number }
+  | { outcome: "failed"; reason: string };
+
+/** One destination type: its config, how a call is rendered for it, and how its answers are read. */
+export interface DestinationType<C extends Record<string, unknown> = Record<string, unknown>> {
+  type: string;
+  /** Chat types mask the callee by default. */
+  chat: boolean;
+  /** Validates and normalizes a config (URL rules included). */
+  configSchema(ctx: ConfigContext): z.ZodType<C>;
+  /** Config fields shown masked in API reads. */
+  secretFields: readonly (keyof C & string)[];
+  render(input: RenderInput<C>): Promise<OutboundRequest> | OutboundRequest;
+  /** Reads the receiver's answer. A `failed` verdict is permanent: the destination gets disabled. */
+  classify(response: ReceiverResponse): Verdict;
+}

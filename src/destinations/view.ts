@@ -1,0 +1,31 @@
+import type { destinations } from "../db/schema";
+import { getDestinationType } from "./registry";
+import { maskUrl } from "./url-rules";
+
+type DestinationRow = typeof destinations.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A destination as the admin API shows it: secrets and URLs masked. */
+export function destinationView(row: DestinationRow) {
+  const type = getDestinationType(row.type);
+  const config: Record<string, unknown> = { ...row.config };
+  for (const field of type.secretFields) {
+    const value = config[field];
+    if (typeof value !== "string") continue;
+    config[field] = field === "url" || field.endsWith("Url") ? maskUrl(value) : "********";
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    config,
+    filter: row.filter,
+    sourceIds: row.sourceIds,
+    options: row.options,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}

@@ -1,0 +1,169 @@
+import { z } from "zod";
+import { MAX_RETRY_AFTER_SECONDS } from "../delivery/backoff";
+import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+import { destinationUrlSchema } from "./url-rules";
+
+/** The `user-agent` of every request callrelay sends. */
+export const userAgent = "callrelay/0.1";
+
+const secretPrefix = "whsec_";
+const secretBytes = { min: 24, max: 64, generated: 32 };
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const reservedHeaders = new Set([
+  "connection",
+  "content-encoding",
+  "content-length",
+  "content-type",
+  "expect",
+  "host",
+  "keep-alive",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+]);
+const maxHeaders = 20;
+const maxHeaderValueLength = 4096;
+const encoder = new TextEncoder();
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+function secretKey(secret: string): Uint8Array | undefined {
+  if (!secret.startsWith(secretPrefix)) return undefined;
+  const encoded = secret.slice(secretPrefix.length);
+  if (!base64Pattern.test(encoded)) return undefined;
+  const key = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+  return key.length >= secretBytes.min && key.length <= secretBytes.max ? key : undefined;
+}
+
+/** A new signing secret: `whsec_` and the base64 of 32 random bytes (the Standard Webhooks format). */
+export function generateWebhookSecret(): string {
+  return secretPrefix + toBase64(crypto.getRandomValues(new Uint8Array(secretBytes.generated)));
+}
+
+function headerProblem(name: string, value: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (!headerNamePattern.test(name)) return "is not a valid header name";
+  if (reservedHeaders.has(lower) || lower.startsWith("proxy-") || lower.startsWith("webhook-")) {
+    return "is set by callrelay and cannot be configured";
+  }
+  if (/[\r\n\0]/.test(value)) return "must not contain line breaks";
+  if (value.length > maxHeaderValueLength) return `must be at most ${maxHeaderValueLength} characters`;
+  return undefined;
+}
+
+const headersSchema = z
+  .record(z.string(), z.string({ error: "must be a string" }))
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > maxHeaders) ctx.addIssue({ code: "custom", message: `at most ${maxHeaders} headers` });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      const problem = seen.has(lower) ? "is given twice" : headerProblem(name, headers[name] ?? "");
+      if (problem) ctx.addIssue({ code: "custom", path: [name], message: `header "${name}" ${problem}` });
+      seen.add(lower);
+    }
+  })
+  .transform((headers) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  );
+
+/** A `webhook` destination's settings. */
+export type WebhookConfig = {
+  url: string;
+  /** `whsec_` + base64 key; generated when not given. */
+  secret: string;
+  /** Extra request headers, e.g. `authorization`; names lowercased. */
+  headers?: Record<string, string>;
+};
+
+/**
+ * Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date, capped at 24 h; `undefined` when
+ * absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  let seconds: number;
+  if (/^\d+$/.test(text)) seconds = Number(text);
+  else if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return undefined;
+    seconds = Math.max(0, Math.ceil((at - now) / 1000));
+  } else return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
+}
+
+/** A receiver's answer in one line, for logs and `disabledReason`: `HTTP 500: <start of the body>`. */
+export function describeAnswer(response: ReceiverResponse): string {
+  const body = response.body.replace(/\s+/g, " ").trim().slice(0, 200);
+  return body ? `HTTP ${response.status}: ${body}` : `HTTP ${response.status}`;
+}
+
+/**
+ * The generic reading of an HTTP answer: 2xx delivered; 410 Gone failed; 429 and 503 retried after their
+ * `Retry-After`; anything else retried on the usual schedule.
+ */
+export function classifyHttpAnswer(response: ReceiverResponse, now = Date.now()): Verdict {
+  const { status } = response;
+  if (status >= 200 && status < 300) return { outcome: "delivered" };
+  const reason = describeAnswer(response);
+  if (status === 410) return { outcome: "failed", reason };
+  if (status === 429 || status === 503) {
+    const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"), now);
+    if (retryAfterSeconds !== undefined) return { outcome: "retry", reason, retryAfterSeconds };
+  }
+  return { outcome: "retry", reason };
+}
+
+async function signature(secret: string, content: Uint8Array): Promise<string> {
+  const raw = secretKey(secret);
+  if (!raw) throw new Error("webhook secret is not in whsec_<base64> form");
+  const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, content)))}`;
+}
+
+/**
+ * Signed JSON POSTs per Standard Webhooks: `{"type":"call.reported","timestamp":…,"data":{…call}}` with
+ * `webhook-id`, `webhook-timestamp` and `webhook-signature` (one `v1,` signature per secret during a rotation).
+ */
+export const webhook: DestinationType<WebhookConfig> = {
+  type: "webhook",
+  chat: false,
+  configSchema: (ctx) =>
+    z.strictObject({
+      url: destinationUrlSchema(ctx),
+      secret: z
+        .string({ error: "must be a string" })
+        .trim()
+        .refine((s) => secretKey(s) !== undefined, {
+          message: `must be ${secretPrefix} followed by the base64 of ${secretBytes.min} to ${secretBytes.max} random bytes`,
+        })
+        .default(generateWebhookSecret),
+      headers: headersSchema.optional(),
+    }),
+  secretFields: ["secret", "url", "headers"],
+  async render({ config, call, deliveryId, now, extraSecrets }) {
+    const timestamp = Math.floor(now / 1000);
+    const body = JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: call });
+    const content = encoder.encode(`${deliveryId}.${timestamp}.${body}`);
+    const secrets = [...new Set([config.secret, ...extraSecrets])];
+    const signatures = await Promise.all(secrets.map((secret) => signature(secret, content)));
+    return {
+      url: config.url,
+      headers: {
+        ...config.headers,
+        "content-type": "application/json",
+        "user-agent": userAgent,
+        "webhook-id": deliveryId,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signatures.join(" "),
+      },
+      body,
+    };
+  },
+  classify: (response) => classifyHttpAnswer(response),
+};

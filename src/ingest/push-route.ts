@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { getDb } from "../db/client";
+import { enqueueDeliveries } from "../delivery/enqueue";
+import { getConfig } from "../lib/config";
+import { newId } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { readBodyLimited } from "../lib/read-body";
+import { DEFAULT_SOURCE, resolveSource } from "../sources/resolve";
+import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
+
+/** `POST /push/:token`: the URL the voice platform pushes status reports to. */
+export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
+  const config = getConfig(c.env);
+  const db = getDb(c.env.DB);
+  let source: Awaited<ReturnType<typeof resolveSource>>;
+  try {
+    source = await resolveSource(db, config, c.req.param("token"));
+  } catch (err) {
+    throw new AppError(
+      "storage_unavailable",
+      "Storage is unavailable; nothing was stored. Retry later.",
+      undefined,
+      err,
+    );
+  }
+  if (!source) throw new AppError("unauthorized", "Unknown push token");
+
+  const receivedAt = Date.now();
+  const body = await readBodyLimited(c.req.raw, config.maxPushBytes);
+  const input: PushInput = {
+    pushId: newId("psh"),
+    sourceId: source.id,
+    ensureSource: source.isDefault ? DEFAULT_SOURCE : undefined,
+    body: body.ok ? body.text : "",
+    bytes: body.bytes,
+    contentType: c.req.header("content-type") ?? null,
+    receivedAt,
+  };
+  if (!body.ok) {
+    const message = `Body is larger than ${config.maxPushBytes} bytes`;
+    await logInvalidPush(c.env.DB, input, message, "too_large");
+    throw new AppError("payload_too_large", message);
+  }
+
+  const result = await ingestPush(c.env.DB, input);
+  if (result.deliveryIds.length > 0) {
+    c.executionCtx.waitUntil(
+      enqueueDeliveries(c.env.DELIVERY_QUEUE, result.deliveryIds).catch((err) =>
+        console.error(
+          JSON.stringify({ msg: "enqueue failed; the sweeper will retry", pushId: result.pushId, error: String(err) }),
+        ),
+      ),
+    );
+  }
+  return c.json({ ok: true, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected });
+});

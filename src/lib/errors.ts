@@ -1,0 +1,34 @@
+const statusByCode = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  internal_error: 500,
+  storage_unavailable: 503,
+} as const;
+
+/** Every error code the API can answer with, each mapped to one HTTP status. */
+export type ErrorCode = keyof typeof statusByCode;
+
+/** An error meant for the client: its code, message and optional details reach the response as they are. */
+export class AppError extends Error {
+  readonly status: (typeof statusByCode)[ErrorCode];
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "AppError";
+    this.status = statusByCode[code];
+  }
+}
+
+/** The one JSON body every error response carries. */
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}

@@ -1,0 +1,46 @@
+import { env, exports } from "cloudflare:workers";
+import sample from "../fixtures/sample-push.json";
+
+export const PUSH_TOKEN = "test-push-token";
+export const ADMIN_TOKEN = "test-admin-token";
+export const BASE = "https://relay.test";
+
+/** POSTs a push body (an object is sent as JSON, a string as it is) through the real Worker. */
+export function push(body: unknown, init: { token?: string; contentType?: string } = {}) {
+  return exports.default.fetch(`${BASE}/push/${init.token ?? PUSH_TOKEN}`, {
+    method: "POST",
+    headers: { "content-type": init.contentType ?? "application/json;charset=UTF-8" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** Calls the admin API with the admin token. */
+export function admin(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  return exports.default.fetch(`${BASE}/api/v1${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { authorization: `Bearer ${init.token ?? ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+}
+
+type SampleRecord = (typeof sample.array)[number];
+
+let counter = 0;
+/** A unique voiceId, so tests never see each other's rows. */
+export function uniqueVoiceId(): string {
+  counter += 1;
+  return `t${Date.now().toString(36)}${crypto.randomUUID().slice(0, 8)}${counter}`;
+}
+
+/** The sample record with a fresh voiceId and the given overrides. */
+export function record(overrides: Record<string, unknown> = {}): SampleRecord & Record<string, unknown> {
+  return { ...(sample.array[0] as SampleRecord), voiceId: uniqueVoiceId(), ...overrides };
+}
+
+/** Rows of a table matching a SQL condition, straight from D1. */
+export async function rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
+  const { results } = await env.DB.prepare(query)
+    .bind(...params)
+    .all<T>();
+  return results;
+}
