@@ -1,19 +1,11 @@
 import { z } from "zod";
+import { isValidTimeZone } from "../lib/format-time";
 import type { DestinationOptions } from "./types";
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Presentation options as given in the admin API; absent ones take their defaults. */
 export const destinationOptionsInput = z
   .object({
-    timezone: z.string().refine(isTimeZone, { message: "Unknown IANA time zone" }).optional(),
+    timezone: z.string().refine(isValidTimeZone, { message: "Unknown IANA time zone" }).optional(),
     locale: z.enum(["en", "zh"]).optional(),
     maskCallee: z.boolean().optional(),
   })

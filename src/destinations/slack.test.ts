@@ -30,7 +30,10 @@ async function render(changes: Partial<NormalizedCall> = {}, opts: Partial<Desti
 }
 
 function texts(message: Message): string[] {
-  return [message.text, ...message.blocks.flatMap((b) => [b.text?.text ?? [], ...(b.fields ?? []).map((f) => f.text)]).flat()];
+  return [
+    message.text,
+    ...message.blocks.flatMap((b) => [b.text?.text ?? [], ...(b.fields ?? []).map((f) => f.text)]).flat(),
+  ];
 }
 
 function expectWithinLimits(message: Message) {
@@ -98,7 +101,75 @@ describe("slack render", () => {
     const { request, message } = await render();
     expect(request.url).toBe(url);
     expect(request.headers).toEqual({ "content-type": "application/json", "user-agent": "callrelay/0.1" });
-    expect(message).toMatchInlineSnapshot(`{}`);
+    expect(message).toMatchInlineSnapshot(`
+      {
+        "blocks": [
+          {
+            "text": {
+              "text": "Connected-Customer No Responsern",
+              "type": "plain_text",
+            },
+            "type": "header",
+          },
+          {
+            "fields": [
+              {
+                "text": "*Callee*
+      \`222***************0007\`",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Caller ID*
+      \`5034040\`",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Answered*
+      2026-03-26 15:22:28 (Asia/Shanghai)",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Talk time*
+      35s",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Status*
+      connected",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Result*
+      valid_call",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Intent code*
+      302",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Task / script*
+      5034040 / 63",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Recording*
+      260326152224160100152.wav",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Call ID*
+      \`260326152224160100152\`",
+                "type": "mrkdwn",
+              },
+            ],
+            "type": "section",
+          },
+        ],
+        "text": "Connected-Customer No Responsern · Callee: 222***************0007 · Talk time: 35s",
+      }
+    `);
     expectWithinLimits(message);
   });
 
@@ -177,7 +248,7 @@ describe("slack render", () => {
         const { message } = await render({ intent, callee, displayNum: callee }, { maskCallee });
         expectWithinLimits(message);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });
@@ -207,7 +278,10 @@ describe("slack classify", () => {
     [410, "channel_is_archived"],
   ])("fails for good on %i %s", (status, error) => {
     const verdict = slack.classify(answer(status, `${error}\n`));
-    expect(verdict).toMatchObject({ outcome: "failed", reason: expect.stringMatching(`^Slack answered ${status} ${error}: `) });
+    expect(verdict).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(`^Slack answered ${status} ${error}: `),
+    });
   });
 
   it("names the problem in the reason", () => {
@@ -233,8 +307,12 @@ describe("slack classify", () => {
       reason: "HTTP 503",
       retryAfterSeconds: 120,
     });
-    expect(slack.classify(answer(400, "invalid_blocks"))).toEqual({ outcome: "retry", reason: "HTTP 400: invalid_blocks" });
+    expect(slack.classify(answer(400, "invalid_blocks"))).toEqual({
+      outcome: "retry",
+      reason: "HTTP 400: invalid_blocks",
+    });
     expect(slack.classify(answer(404, "<html>Not Found</html>"))).toMatchObject({ outcome: "retry" });
+    expect(slack.classify(answer(400, "constructor"))).toMatchObject({ outcome: "retry" });
   });
 
   it("fails for good on 410 whatever the body", () => {

@@ -23,19 +23,19 @@ export const slackLimits = {
  * Slack answers them with a 4xx status and the code as plain-text body.
  * @see https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks#handling_errors
  */
-const permanentErrors: Readonly<Record<string, string>> = {
-  invalid_payload: "Slack could not read the message",
-  invalid_token: "the webhook's token is invalid",
-  no_service: "the webhook was disabled, removed or is invalid",
-  no_service_id: "the webhook URL is invalid",
-  no_active_hooks: "the webhook is disabled",
-  no_team: "the Slack workspace is missing or no longer active",
-  team_disabled: "the Slack workspace is disabled",
-  channel_not_found: "the channel does not exist",
-  channel_is_archived: "the channel is archived",
-  action_prohibited: "the workspace's admins restrict this webhook",
-  posting_to_general_channel_denied: "posting to #general is restricted",
-};
+const permanentErrors = new Map<string, string>([
+  ["invalid_payload", "Slack could not read the message"],
+  ["invalid_token", "the webhook's token is invalid"],
+  ["no_service", "the webhook was disabled, removed or is invalid"],
+  ["no_service_id", "the webhook URL is invalid"],
+  ["no_active_hooks", "the webhook is disabled"],
+  ["no_team", "the Slack workspace is missing or no longer active"],
+  ["team_disabled", "the Slack workspace is disabled"],
+  ["channel_not_found", "the channel does not exist"],
+  ["channel_is_archived", "the channel is archived"],
+  ["action_prohibited", "the workspace's admins restrict this webhook"],
+  ["posting_to_general_channel_denied", "posting to #general is restricted"],
+]);
 
 const slackHosts = new Set(["hooks.slack.com", "hooks.slack-gov.com"]);
 
@@ -93,7 +93,7 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** Escaped `raw`, cut with `…` to at most `max` characters without splitting an entity or a code point. */
-function fit(raw: string, max: number): string {
+function clip(raw: string, max: number): string {
   const escaped = escapeMrkdwn(raw);
   if (escaped.length <= max) return escaped;
   let out = "";
@@ -111,7 +111,7 @@ function field(label: string, raw: string | null, asCode = false) {
   const prefix = `*${label}*\n`;
   if (!present(raw)) return { type: "mrkdwn", text: prefix + none };
   const room = slackLimits.fieldText - prefix.length - (asCode ? 2 : 0);
-  const value = fit(asCode ? raw.replaceAll("`", "'") : raw, room);
+  const value = clip(asCode ? raw.replaceAll("`", "'") : raw, room);
   return { type: "mrkdwn", text: prefix + (asCode ? `\`${value}\`` : value) };
 }
 
@@ -122,13 +122,13 @@ function message(call: NormalizedCall, options: DestinationOptions) {
   const intent = present(call.intent) ? call.intent.replace(/\s+/g, " ").trim() : null;
   const callee = options.maskCallee ? maskPhone(call.callee) : call.callee;
   const talkTime = call.callDuration === null ? null : formatDuration(call.callDuration, options.locale);
-  const title = fit(intent ?? l.title, slackLimits.headerText);
+  const title = clip(intent ?? l.title, slackLimits.headerText);
   const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: title } }];
   if (intent && escapeMrkdwn(intent).length > slackLimits.headerText) {
     const prefix = `*${l.intent}*\n`;
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: prefix + fit(intent, slackLimits.sectionText - prefix.length) },
+      text: { type: "mrkdwn", text: prefix + clip(intent, slackLimits.sectionText - prefix.length) },
     });
   }
   blocks.push({
@@ -147,12 +147,12 @@ function message(call: NormalizedCall, options: DestinationOptions) {
     ],
   });
   const facts = [`${l.callee}: ${present(callee) ? callee : none}`, `${l.talkTime}: ${talkTime ?? none}`];
-  return { text: [title, ...facts.map((fact) => fit(fact, slackLimits.headerText))].join(" · "), blocks };
+  return { text: [title, ...facts.map((fact) => clip(fact, slackLimits.headerText))].join(" · "), blocks };
 }
 
 function classify(response: ReceiverResponse): Verdict {
   const error = response.body.trim();
-  const meaning = response.status >= 400 ? permanentErrors[error] : undefined;
+  const meaning = response.status >= 400 ? permanentErrors.get(error) : undefined;
   if (meaning) return { outcome: "failed", reason: `Slack answered ${response.status} ${error}: ${meaning}` };
   return classifyHttpAnswer(response);
 }

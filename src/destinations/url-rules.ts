@@ -46,5 +46,5 @@ export function destinationUrlSchema(ctx: ConfigContext, rule?: UrlRule) {
 /** A URL as shown in API reads: scheme and host only, e.g. `https://hooks.slack.com/…`. */
 export function maskUrl(value: string): string {
   const url = URL.parse(value);
-  return url && url.host ? `${url.protocol}//${url.host}/…` : "…";
+  return url?.host ? `${url.protocol}//${url.host}/…` : "…";
 }

@@ -4,6 +4,14 @@ import { maskUrl } from "./url-rules";
 
 type DestinationRow = typeof destinations.$inferSelect;
 
+const HIDDEN = "********";
+
+function maskValue(field: string, value: unknown): unknown {
+  if (typeof value === "string") return field === "url" || field.endsWith("Url") ? maskUrl(value) : HIDDEN;
+  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).map((key) => [key, HIDDEN]));
+  return value;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A destination as the admin API shows it: secrets and URLs masked. */
@@ -11,9 +19,7 @@ export function destinationView(row: DestinationRow) {
   const type = getDestinationType(row.type);
   const config: Record<string, unknown> = { ...row.config };
   for (const field of type.secretFields) {
-    const value = config[field];
-    if (typeof value !== "string") continue;
-    config[field] = field === "url" || field.endsWith("Url") ? maskUrl(value) : "********";
+    config[field] = maskValue(field, config[field]);
   }
   return {
     id: row.id,

@@ -22,7 +22,9 @@ export const pushBodySchema = z.object({ array: z.array(z.unknown()) });
 /** One platform record, read tolerantly: unknown fields ignored here (the raw record keeps them). */
 export const recordSchema = z.object({
   voiceId: field(readVoiceId),
-  ...(Object.fromEntries(Object.entries(upstreamFields).map(([name, kind]) => [name, field(readers[kind])])) as unknown as {
+  ...(Object.fromEntries(
+    Object.entries(upstreamFields).map(([name, kind]) => [name, field(readers[kind])]),
+  ) as unknown as {
     [F in keyof typeof upstreamFields]: z.ZodType<CallReport[F], unknown>;
   }),
 });

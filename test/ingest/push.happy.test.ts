@@ -130,7 +130,11 @@ describe("tolerant reading", () => {
     }>();
     expect(result.accepted).toBe(2);
     expect(result.rejected).toEqual([
-      { index: 1, voiceId: (body.array[1] as { voiceId: string }).voiceId, error: expect.stringMatching(/^answerTime: .*"yesterday"/) },
+      {
+        index: 1,
+        voiceId: (body.array[1] as { voiceId: string }).voiceId,
+        error: expect.stringMatching(/^answerTime: .*"yesterday"/),
+      },
       { index: 2, voiceId: null, error: "voiceId: voiceId is missing" },
       { index: 3, voiceId: null, error: "record is not a JSON object" },
     ]);

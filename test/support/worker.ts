@@ -44,3 +44,52 @@ export async function rows<T = Record<string, unknown>>(query: string, ...params
     .all<T>();
   return results;
 }
+
+/** Creates a destination through the admin API and returns its JSON (with `secret` for webhooks). */
+export async function createDestination(body: Record<string, unknown>) {
+  const res = await admin("/destinations", { body: { name: "test", ...body } });
+  if (res.status !== 201) throw new Error(`destination not created: ${res.status} ${await res.text()}`);
+  return res.json<{ id: string; secret?: string; enabled: boolean }>();
+}
+
+export interface DeliveryRow {
+  id: string;
+  destination_id: string;
+  voice_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+/** The deliveries of one call to one destination. */
+export function deliveriesOf(destinationId: string, voiceId: string) {
+  return rows<DeliveryRow>(
+    "SELECT * FROM deliveries WHERE destination_id = ? AND voice_id = ?",
+    destinationId,
+    voiceId,
+  );
+}
+
+/** Waits until the call's delivery to the destination has the status. */
+export async function waitForStatus(destinationId: string, voiceId: string, status: string, timeout = 10_000) {
+  const started = Date.now();
+  for (;;) {
+    const [delivery] = await deliveriesOf(destinationId, voiceId);
+    if (delivery?.status === status) return delivery;
+    if (Date.now() - started > timeout) {
+      throw new Error(`delivery ${JSON.stringify(delivery)} did not reach ${status} in ${timeout} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The attempts logged for a delivery, oldest first. */
+export function attemptsOf(deliveryId: string) {
+  return rows<{ status_code: number | null; outcome: string; error: string | null; response_body: string | null }>(
+    "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id",
+    deliveryId,
+  );
+}
