@@ -112,6 +112,7 @@ export const destinations = sqliteTable("destinations", {
   filter: text("filter", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   sourceIds: text("source_ids", { mode: "json" }).$type<string[]>().notNull(),
   options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  template: text("template"),
   enabled: integer("enabled", { mode: "boolean" }).notNull(),
   disabledReason: text("disabled_reason"),
   previousSecret: text("previous_secret"),
