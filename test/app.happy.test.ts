@@ -1,0 +1,20 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import pkg from "../package.json";
+import { BASE } from "./support/worker";
+
+describe("GET /health", () => {
+  it("reports the version and that D1 answers", async () => {
+    const res = await exports.default.fetch(`${BASE}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, version: pkg.version, d1: true });
+  });
+});
+
+describe("unknown routes", () => {
+  it("answer a JSON 404 in the one error shape", async () => {
+    const res = await exports.default.fetch(`${BASE}/nope`, { method: "PUT" });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "No route for PUT /nope" } });
+  });
+});
