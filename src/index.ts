@@ -3,6 +3,8 @@ import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage } from "./delivery/enqueue";
 import { sweepDeliveries } from "./delivery/sweeper";
 
+export { DestinationPacer } from "./delivery/pacer";
+
 export default {
   fetch: app.fetch,
   queue: consumeDeliveries,

@@ -9,7 +9,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        const action = await attemptDelivery(env, message.body.deliveryId);
+        const action = await attemptDelivery(env, message.body.deliveryId, Date.now(), message.attempts - 1);
         if (action.ack) message.ack();
         else message.retry({ delaySeconds: action.delaySeconds });
       } catch (err) {

@@ -12,3 +12,21 @@ export async function enqueueDeliveries(queue: Queue<DeliveryMessage>, deliveryI
     await queue.sendBatch(deliveryIds.slice(i, i + SEND_BATCH_MAX).map((deliveryId) => ({ body: { deliveryId } })));
   }
 }
+
+/**
+ * Enqueues deliveries once the response is sent (`waitUntil`). A failure is only logged: the sweeper
+ * re-enqueues whatever stays due. `context` names what created them in that log line.
+ */
+export function enqueueLater(
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  queue: Queue<DeliveryMessage>,
+  deliveryIds: readonly string[],
+  context: Record<string, string>,
+): void {
+  if (deliveryIds.length === 0) return;
+  ctx.waitUntil(
+    enqueueDeliveries(queue, deliveryIds).catch((err) =>
+      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...context, error: String(err) })),
+    ),
+  );
+}

@@ -3,18 +3,32 @@ import { insertJsonRows } from "../db/batch";
 import type { Db } from "../db/client";
 import { deliveries, destinations } from "../db/schema";
 import { matchesFilter } from "../filters/evaluate";
+import type { Filter } from "../filters/validate";
 import type { NormalizedCall } from "../ingest/fields";
 import { newId } from "../lib/crypto";
 
 /** A pending delivery not picked up by then is re-enqueued by the sweeper. */
 export const ENQUEUE_GRACE_MS = 60_000;
 
+/** The fields of a delivery (re)queued at `now`: due at once, left to the queue for {@link ENQUEUE_GRACE_MS}. */
+export function pendingFields(now: number) {
+  return { status: "pending", nextAttemptAt: now, leaseUntil: now + ENQUEUE_GRACE_MS } as const;
+}
+
 /** The delivery inserts a push adds to its batch. */
 export interface DeliveryPlan {
   /** Inserts of `pending` deliveries, each `RETURNING id` for the rows actually created. */
   pending: SQL[];
-  /** Inserts of `paused` deliveries (their destination is disabled). */
+  /** Inserts of `paused` deliveries (their destination is disabled), each `RETURNING id` too. */
   paused: SQL[];
+}
+
+/** What planning needs of a destination. */
+export interface DeliveryTarget {
+  id: string;
+  filter: Filter;
+  sourceIds: string[];
+  enabled: boolean;
 }
 
 /**
@@ -31,6 +45,15 @@ export async function planDeliveries(db: Db, calls: readonly NormalizedCall[], n
       enabled: destinations.enabled,
     })
     .from(destinations);
+  return planDeliveriesTo(targets, calls, now);
+}
+
+/** {@link planDeliveries} for the given destinations. */
+export function planDeliveriesTo(
+  targets: readonly DeliveryTarget[],
+  calls: readonly NormalizedCall[],
+  now: number,
+): DeliveryPlan {
   const rows = new Map<string, typeof deliveries.$inferInsert>();
   for (const target of targets) {
     for (const call of calls) {
@@ -41,10 +64,8 @@ export async function planDeliveries(db: Db, calls: readonly NormalizedCall[], n
         destinationId: target.id,
         sourceId: call.sourceId,
         voiceId: call.voiceId,
-        status: target.enabled ? "pending" : "paused",
+        ...(target.enabled ? pendingFields(now) : { status: "paused", nextAttemptAt: null, leaseUntil: null }),
         attempts: 0,
-        nextAttemptAt: target.enabled ? now : null,
-        leaseUntil: target.enabled ? now + ENQUEUE_GRACE_MS : null,
         createdAt: now,
         updatedAt: now,
       });
@@ -62,6 +83,7 @@ export async function planDeliveries(db: Db, calls: readonly NormalizedCall[], n
       deliveries,
       all.filter((r) => r.status === "paused"),
       { doNothing: true },
+      "id",
     ),
   };
 }

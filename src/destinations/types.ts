@@ -29,6 +29,20 @@ export interface RenderInput<C> {
   extraSecrets: string[];
 }
 
+/** Several calls for one message: a chat type's compact list, when a burst is queued. */
+export interface DigestInput<C> {
+  config: C;
+  calls: NormalizedCall[];
+  options: DestinationOptions;
+  now: number;
+}
+
+/** At most `count` messages in any `windowMs`. */
+export interface RateRule {
+  count: number;
+  windowMs: number;
+}
+
 /** The HTTP request a delivery sends. */
 export interface OutboundRequest {
   url: string;
@@ -60,6 +74,11 @@ export interface DestinationType<C extends Record<string, unknown> = Record<stri
   /** Config fields shown masked in API reads. */
   secretFields: readonly (keyof C & string)[];
   render(input: RenderInput<C>): Promise<OutboundRequest> | OutboundRequest;
+  /** The platform's documented send rate, enforced per destination. */
+  rateLimits?: readonly RateRule[];
+  /** Renders several calls as one message (at most `digestMax`), so a burst stays under the rate. */
+  renderDigest?(input: DigestInput<C>): Promise<OutboundRequest> | OutboundRequest;
+  digestMax?: number;
   /** Reads the receiver's answer. A `failed` verdict is permanent: the destination gets disabled. */
   classify(response: ReceiverResponse): Verdict;
 }
