@@ -3,7 +3,7 @@ import { insertJsonRows, runBatch, type Statement } from "../db/batch";
 import { getDb } from "../db/client";
 import { calls, pushBodies, pushes, type RejectedRecord, sources } from "../db/schema";
 import { planDeliveries } from "../delivery/plan";
-import { AppError } from "../lib/errors";
+import { AppError, unlessStorageFails } from "../lib/errors";
 import type { NormalizedCall } from "./fields";
 import { normalize } from "./normalize";
 import { parseRecord, pushBodySchema } from "./record-schema";
@@ -85,7 +85,7 @@ export async function ingestPush(d1: D1Database, input: PushInput): Promise<Push
     if (err instanceof AppError) await logInvalidPush(d1, input, err.message);
     throw err;
   }
-  const plan = await storage(() => planDeliveries(db, parsed.calls, input.receivedAt));
+  const plan = await unlessStorageFails(() => planDeliveries(db, parsed.calls, input.receivedAt));
   const statements: Statement[] = [
     ...sourceRow(db, input),
     db.insert(pushes).values({
@@ -105,7 +105,7 @@ export async function ingestPush(d1: D1Database, input: PushInput): Promise<Push
     ...plan.paused,
     ...plan.pending,
   ];
-  const results = await storage(() => runBatch(d1, statements));
+  const results = await unlessStorageFails(() => runBatch(d1, statements));
   const created = results.slice(results.length - plan.pending.length).map((r) => r.results as { id: string }[]);
   return {
     pushId: input.pushId,
@@ -170,18 +170,5 @@ export async function logInvalidPush(
     ]);
   } catch (err) {
     console.error(JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: String(err) }));
-  }
-}
-
-async function storage<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw new AppError(
-      "storage_unavailable",
-      "Storage is unavailable; nothing was stored. Retry later.",
-      undefined,
-      err,
-    );
   }
 }

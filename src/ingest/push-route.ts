@@ -4,7 +4,7 @@ import { getDb } from "../db/client";
 import { enqueueDeliveries } from "../delivery/enqueue";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
-import { AppError } from "../lib/errors";
+import { AppError, unlessStorageFails } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body";
 import { DEFAULT_SOURCE, resolveSource } from "../sources/resolve";
 import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
@@ -13,17 +13,7 @@ import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
 export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   const config = getConfig(c.env);
   const db = getDb(c.env.DB);
-  let source: Awaited<ReturnType<typeof resolveSource>>;
-  try {
-    source = await resolveSource(db, config, c.req.param("token"));
-  } catch (err) {
-    throw new AppError(
-      "storage_unavailable",
-      "Storage is unavailable; nothing was stored. Retry later.",
-      undefined,
-      err,
-    );
-  }
+  const source = await unlessStorageFails(() => resolveSource(db, config, c.req.param("token")));
   if (!source) throw new AppError("unauthorized", "Unknown push token");
 
   const receivedAt = Date.now();

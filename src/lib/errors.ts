@@ -32,3 +32,17 @@ export class AppError extends Error {
 export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
+
+/** Runs D1 work, turning any failure into a 503 the client may retry (nothing was stored). */
+export async function unlessStorageFails<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw new AppError(
+      "storage_unavailable",
+      "Storage is unavailable; nothing was stored. Retry later.",
+      undefined,
+      err,
+    );
+  }
+}
