@@ -7,8 +7,9 @@ import { getDb } from "./db/client";
 import { pushRoute } from "./ingest/push-route";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
+import { openApiRoutes } from "./openapi/routes";
 
-/** The HTTP app: push endpoint, health check, admin API. */
+/** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page. */
 export const app = new OpenAPIHono<AppEnv>();
 
 app.route("/push", pushRoute);
@@ -20,5 +21,6 @@ app.get("/health", async (c) => {
   return c.json({ ok: d1, version: pkg.version, d1 });
 });
 app.route("/api/v1", adminApp);
+app.route("/", openApiRoutes(app));
 app.onError(handleError);
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));

@@ -2,6 +2,7 @@ import { app } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage } from "./delivery/enqueue";
 import { sweepDeliveries } from "./delivery/sweeper";
+import { sweepRetention } from "./retention/sweep";
 
 export { DestinationPacer } from "./delivery/pacer";
 
@@ -10,5 +11,6 @@ export default {
   queue: consumeDeliveries,
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
+    ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage>;

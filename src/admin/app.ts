@@ -1,7 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
+import { callRoutes } from "../calls/routes";
+import { deliveryRoutes } from "../delivery/routes";
 import { destinationRoutes } from "../destinations/routes";
 import { validationHook } from "../lib/validation";
+import { pushRoutes } from "../pushes/routes";
+import { sourceRoutes } from "../sources/routes";
+import { statsRoutes } from "../stats/routes";
 import { requireAdmin } from "./auth";
 
 /** `/api/v1`: the admin API, every route behind the admin token. */
@@ -10,3 +15,8 @@ export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 adminApp.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
 adminApp.use("*", requireAdmin);
 adminApp.route("/destinations", destinationRoutes);
+adminApp.route("/deliveries", deliveryRoutes);
+adminApp.route("/sources", sourceRoutes);
+adminApp.route("/calls", callRoutes);
+adminApp.route("/pushes", pushRoutes);
+adminApp.route("/stats", statsRoutes);

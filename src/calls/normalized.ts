@@ -1,7 +1,20 @@
-import type { calls } from "../db/schema";
+import { getTableColumns } from "drizzle-orm";
+import { calls } from "../db/schema";
 import type { NormalizedCall } from "../ingest/fields";
 
 type CallRow = typeof calls.$inferSelect;
+
+const {
+  id: _id,
+  pushId: _pushId,
+  raw: _raw,
+  createdAt: _createdAt,
+  updatedAt: _updatedAt,
+  ...normalizedColumns
+} = getTableColumns(calls);
+
+/** The columns of `calls` that make up a {@link NormalizedCall}: a select of these skips the raw record. */
+export const normalizedCallColumns = normalizedColumns;
 
 /** A stored call as the API and destinations see it: the normalized record, without storage columns. */
 export function toNormalizedCall(row: CallRow): NormalizedCall {

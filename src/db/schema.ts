@@ -144,6 +144,8 @@ export const deliveries = sqliteTable(
     index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
     index("deliveries_call_idx").on(t.sourceId, t.voiceId),
     index("deliveries_created_idx").on(t.createdAt),
+    index("deliveries_destination_created_idx").on(t.destinationId, t.createdAt),
+    index("deliveries_status_created_idx").on(t.status, t.createdAt),
   ],
 );
 

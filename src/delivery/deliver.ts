@@ -6,11 +6,12 @@ import { inJsonArray } from "../db/json-ids";
 import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import { resolveOptions } from "../destinations/options";
 import { getDestinationType } from "../destinations/registry";
-import type { DestinationType, OutboundRequest, Verdict } from "../destinations/types";
+import { overlapSecrets } from "../destinations/rotate-secret";
+import type { DestinationType, OutboundRequest } from "../destinations/types";
 import type { NormalizedCall } from "../ingest/fields";
 import { getConfig } from "../lib/config";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
-import { send } from "./send";
+import { send, verdictOf } from "./send";
 
 /** What the queue should do with the message after an attempt. */
 export type QueueAction = { ack: true } | { ack: false; delaySeconds: number };
@@ -66,8 +67,7 @@ export async function attemptDelivery(
 
   const request = await render(type, destination, group, deliveryId, now);
   const result = await send(request, deliveryTimeoutMs);
-  const verdict: Verdict =
-    "error" in result ? { outcome: "retry", reason: result.error } : type.classify(result.response);
+  const verdict = verdictOf(result, type.classify);
   const attemptedAt = Date.now();
   const statusCode = "response" in result ? result.response.status : null;
   const responseBody = "response" in result ? result.response.body.slice(0, STORED_RESPONSE_CHARS) : null;
@@ -222,14 +222,12 @@ function render(
   if (group.length > 1 && type.renderDigest) {
     return type.renderDigest({ config: destination.config, calls: group.map((g) => g.call), options, now });
   }
-  const extraSecrets =
-    destination.previousSecret && (destination.previousSecretExpiresAt ?? 0) > now ? [destination.previousSecret] : [];
   return type.render({
     config: destination.config,
     call: (group[0] as Claimed).call,
     options,
     deliveryId,
     now,
-    extraSecrets,
+    extraSecrets: overlapSecrets(destination, now),
   });
 }

@@ -1,4 +1,4 @@
-import type { OutboundRequest, ReceiverResponse } from "../destinations/types";
+import type { OutboundRequest, ReceiverResponse, Verdict } from "../destinations/types";
 
 /** Most of a receiver's body that is read; classification needs only its start. */
 const MAX_BODY_CHARS = 64 * 1024;
@@ -27,4 +27,9 @@ export async function send(request: OutboundRequest, timeoutMs: number): Promise
         : `network error: ${(err as Error).message}`;
     return { durationMs: Date.now() - started, error };
   }
+}
+
+/** How an attempt went: the destination type's reading of the answer, or a retry when none came. */
+export function verdictOf(result: SendResult, classify: (response: ReceiverResponse) => Verdict): Verdict {
+  return "error" in result ? { outcome: "retry", reason: result.error } : classify(result.response);
 }

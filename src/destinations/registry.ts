@@ -1,9 +1,15 @@
+import { dingtalk } from "./dingtalk";
+import { discord } from "./discord";
+import { feishu } from "./feishu";
 import { slack } from "./slack";
+import { teams } from "./teams";
+import { telegram } from "./telegram";
 import type { DestinationType } from "./types";
 import { webhook } from "./webhook";
+import { wecom } from "./wecom";
 
 /** Every destination type, by name. */
-export const destinationTypes = { webhook, slack };
+export const destinationTypes = { webhook, slack, telegram, feishu, dingtalk, wecom, discord, teams };
 
 /** A destination type's name, e.g. `webhook`. */
 export type DestinationTypeName = keyof typeof destinationTypes;

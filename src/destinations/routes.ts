@@ -4,15 +4,22 @@ import type { AppEnv } from "../app-env";
 import { runBatch } from "../db/batch";
 import { getDb } from "../db/client";
 import { deliveries, destinations, sources } from "../db/schema";
-import { enqueueDeliveries } from "../delivery/enqueue";
-import { ENQUEUE_GRACE_MS } from "../delivery/plan";
+import { enqueueLater } from "../delivery/enqueue";
+import { pendingFields } from "../delivery/plan";
 import { filterSchema } from "../filters/schema";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
+import { cursorParam } from "../lib/cursor";
 import { AppError } from "../lib/errors";
+import { errorResponse, jsonContent } from "../lib/openapi";
+import { instantParam } from "../lib/query-params";
+import { untilAfterSince } from "../lib/time-window";
 import { fieldIssues, validationError, validationHook } from "../lib/validation";
 import { destinationOptionsInput, resolveOptions } from "./options";
 import { destinationTypes, getDestinationType } from "./registry";
+import { REPLAY_SCAN_LIMIT, replayCalls, replayCursor } from "./replay";
+import { rotateSecret } from "./rotate-secret";
+import { testSend } from "./test-send";
 import { destinationView } from "./view";
 
 const typeNames = Object.keys(destinationTypes) as [string, ...string[]];
@@ -50,16 +57,41 @@ const destinationOutput = z
   .openapi("Destination");
 
 const idParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "dst_..." }) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
+
+const testSendOutput = z
+  .object({
+    ok: z.boolean().openapi({ description: "Whether a delivery would count as delivered" }),
+    statusCode: z.number().int().nullable().openapi({ description: "null when no answer came" }),
+    durationMs: z.number().int(),
+    verdict: z.enum(["delivered", "retry", "failed"]),
+    responseBody: z.string().nullable().openapi({ description: "The first 1 KB of the answer" }),
+    error: z.string().nullable(),
+  })
+  .openapi("TestSendResult");
+
+const replayInput = z
+  .object({
+    since: instantParam.openapi({ description: "Calls received at or after this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam.openapi({ description: "Calls received before this instant (ISO 8601 or epoch ms)" }),
+    filter: filterSchema.optional().openapi({ type: "object", description: "Only calls that also match this filter" }),
+    cursor: cursorParam(replayCursor),
+  })
+  .strict()
+  .refine(...untilAfterSince);
+
+const replayOutput = z
+  .object({
+    created: z.number().int().openapi({ description: "Deliveries created by this request" }),
+    scanned: z.number().int().openapi({ description: "Stored calls read in the window" }),
+    complete: z.boolean().openapi({ description: "Whether the whole window is done" }),
+    nextCursor: z.string().nullable().openapi({ description: "`cursor` for the next request; null when complete" }),
+  })
+  .openapi("ReplayResult");
+
+const rotateOutput = z.object({
+  secret: z.string().openapi({ example: "whsec_..." }),
+  previousSecretExpiresAt: z.string().openapi({ description: "Until when the previous secret signs too" }),
 });
-const errorResponse = json(
-  z
-    .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
-    .openapi("Error"),
-  "Error",
-);
 
 async function checkConfig(env: Env, type: string, config: Record<string, unknown>) {
   const parsed = getDestinationType(type)
@@ -89,7 +121,7 @@ async function findDestination(env: Env, id: string) {
 async function resumePaused(env: Env, destinationId: string, now: number) {
   const resumed = await getDb(env.DB)
     .update(deliveries)
-    .set({ status: "pending", nextAttemptAt: now, leaseUntil: now + ENQUEUE_GRACE_MS, updatedAt: now })
+    .set({ ...pendingFields(now), updatedAt: now })
     .where(and(eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused")))
     .returning({ id: deliveries.id });
   return resumed.map((r) => r.id);
@@ -105,7 +137,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       description: "For a webhook, a signing secret is generated unless given, and returned only in this response.",
       request: { body: { content: { "application/json": { schema: destinationInput } }, required: true } },
       responses: {
-        201: json(destinationOutput.extend({ secret: z.string().optional() }), "Created"),
+        201: jsonContent(destinationOutput.extend({ secret: z.string().optional() }), "Created"),
         400: errorResponse,
       },
     }),
@@ -140,7 +172,9 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       method: "get",
       path: "/",
       summary: "List destinations",
-      responses: { 200: json(z.object({ data: z.array(destinationOutput) }), "Every destination (at most 500)") },
+      responses: {
+        200: jsonContent(z.object({ data: z.array(destinationOutput) }), "Every destination (at most 500)"),
+      },
     }),
     async (c) => {
       const rows = await getDb(c.env.DB).select().from(destinations).orderBy(destinations.createdAt).limit(500);
@@ -153,7 +187,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       path: "/{id}",
       summary: "Get a destination",
       request: { params: idParam },
-      responses: { 200: json(destinationOutput, "The destination"), 404: errorResponse },
+      responses: { 200: jsonContent(destinationOutput, "The destination"), 404: errorResponse },
     }),
     async (c) => c.json(destinationView(await findDestination(c.env, c.req.valid("param").id)), 200),
   )
@@ -168,7 +202,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
         params: idParam,
         body: { content: { "application/json": { schema: destinationPatch } }, required: true },
       },
-      responses: { 200: json(destinationOutput, "The destination"), 400: errorResponse, 404: errorResponse },
+      responses: { 200: jsonContent(destinationOutput, "The destination"), 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -196,14 +230,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
         .where(eq(destinations.id, id))
         .returning();
       if (enabling) {
-        const ids = await resumePaused(c.env, id, now);
-        c.executionCtx.waitUntil(
-          enqueueDeliveries(c.env.DELIVERY_QUEUE, ids).catch((err) =>
-            console.error(
-              JSON.stringify({ msg: "enqueue failed; the sweeper will retry", destinationId: id, error: String(err) }),
-            ),
-          ),
-        );
+        enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, await resumePaused(c.env, id, now), { destinationId: id });
       }
       return c.json(destinationView(row as NonNullable<typeof row>), 200);
     },
@@ -236,5 +263,72 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           .where(and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]))),
       ]);
       return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/test",
+      summary: "Send a test event",
+      description:
+        "Sends the sample call once, rendered and signed as a delivery would be, and reports how the answer reads " +
+        "(`verdict`: `delivered`, `retry` or `failed`, the last one disabling the destination in a real delivery). " +
+        "Nothing is stored and the destination is not changed, whatever the answer; a disabled destination can be tested too.",
+      request: { params: idParam },
+      responses: { 200: jsonContent(testSendOutput, "What the receiver answered"), 404: errorResponse },
+    }),
+    async (c) => {
+      const destination = await findDestination(c.env, c.req.valid("param").id);
+      return c.json(await testSend(destination, getConfig(c.env).deliveryTimeoutMs), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/replay",
+      summary: "Deliver stored calls that were never delivered",
+      description:
+        "Creates a delivery for each stored call received in `[since, until)` that matches the destination's sources and " +
+        `filter (and \`filter\` when given) and has none to it yet; calls that have one are left alone. Reads at most ${REPLAY_SCAN_LIMIT} ` +
+        "calls per request: until `complete`, post the same body again with `cursor` set to `nextCursor`. " +
+        "The deliveries are queued at once, or paused while the destination is disabled.",
+      request: {
+        params: idParam,
+        body: { content: { "application/json": { schema: replayInput } }, required: true },
+      },
+      responses: {
+        200: jsonContent(replayOutput, "What this chunk created"),
+        400: errorResponse,
+        404: errorResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const destination = await findDestination(c.env, id);
+      const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, c.req.valid("json"), Date.now());
+      enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: id });
+      return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/rotate-secret",
+      summary: "Rotate a webhook's signing secret",
+      description:
+        "Returns the new secret, only in this response. For 24 hours deliveries carry two signatures in " +
+        "`webhook-signature`, one per secret, so the receiver can switch at any time in between.",
+      request: { params: idParam },
+      responses: {
+        200: jsonContent(rotateOutput, "The new secret"),
+        400: errorResponse,
+        404: errorResponse,
+        409: errorResponse,
+      },
+    }),
+    async (c) => {
+      const destination = await findDestination(c.env, c.req.valid("param").id);
+      const { secret, previousSecretExpiresAt } = await rotateSecret(getDb(c.env.DB), destination, Date.now());
+      return c.json({ secret, previousSecretExpiresAt: new Date(previousSecretExpiresAt).toISOString() }, 200);
     },
   );

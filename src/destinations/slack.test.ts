@@ -4,7 +4,8 @@ import sample from "../../test/fixtures/sample-push.json";
 import type { NormalizedCall } from "../ingest/fields";
 import { normalize } from "../ingest/normalize";
 import { parseRecord } from "../ingest/record-schema";
-import { escapeMrkdwn, slack, slackLimits } from "./slack";
+import { slackLimits } from "./limits";
+import { slack } from "./slack";
 import type { DestinationOptions, ReceiverResponse } from "./types";
 
 const parsed = parseRecord(sample.array[0]);
@@ -250,12 +251,6 @@ describe("slack render", () => {
       }),
       { numRuns: 100 },
     );
-  });
-});
-
-describe("escapeMrkdwn", () => {
-  it("escapes the three control characters only", () => {
-    expect(escapeMrkdwn(`<!channel> & "quotes" 'n' *bold*`)).toBe(`&lt;!channel&gt; &amp; "quotes" 'n' *bold*`);
   });
 });
 

@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { MAX_RETRY_AFTER_SECONDS } from "../delivery/backoff";
-import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+import { classifyHttpAnswer, userAgent } from "./http-answer";
+import { hmacSha256Base64, toBase64 } from "./signing";
+import type { DestinationType } from "./types";
 import { destinationUrlSchema } from "./url-rules";
-
-/** The `user-agent` of every request callrelay sends. */
-export const userAgent = "callrelay/0.1";
 
 const secretPrefix = "whsec_";
 const secretBytes = { min: 24, max: 64, generated: 32 };
@@ -27,8 +25,6 @@ const reservedHeaders = new Set([
 const maxHeaders = 20;
 const maxHeaderValueLength = 4096;
 const encoder = new TextEncoder();
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 function secretKey(secret: string): Uint8Array | undefined {
   if (!secret.startsWith(secretPrefix)) return undefined;
@@ -80,50 +76,10 @@ export type WebhookConfig = {
   headers?: Record<string, string>;
 };
 
-/**
- * Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date, capped at 24 h; `undefined` when
- * absent or unreadable.
- */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  let seconds: number;
-  if (/^\d+$/.test(text)) seconds = Number(text);
-  else if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
-    seconds = Math.max(0, Math.ceil((at - now) / 1000));
-  } else return undefined;
-  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
-}
-
-/** A receiver's answer in one line, for logs and `disabledReason`: `HTTP 500: <start of the body>`. */
-export function describeAnswer(response: ReceiverResponse): string {
-  const body = response.body.replace(/\s+/g, " ").trim().slice(0, 200);
-  return body ? `HTTP ${response.status}: ${body}` : `HTTP ${response.status}`;
-}
-
-/**
- * The generic reading of an HTTP answer: 2xx delivered; 410 Gone failed; 429 and 503 retried after their
- * `Retry-After`; anything else retried on the usual schedule.
- */
-export function classifyHttpAnswer(response: ReceiverResponse, now = Date.now()): Verdict {
-  const { status } = response;
-  if (status >= 200 && status < 300) return { outcome: "delivered" };
-  const reason = describeAnswer(response);
-  if (status === 410) return { outcome: "failed", reason };
-  if (status === 429 || status === 503) {
-    const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"), now);
-    if (retryAfterSeconds !== undefined) return { outcome: "retry", reason, retryAfterSeconds };
-  }
-  return { outcome: "retry", reason };
-}
-
 async function signature(secret: string, content: Uint8Array): Promise<string> {
   const raw = secretKey(secret);
   if (!raw) throw new Error("webhook secret is not in whsec_<base64> form");
-  const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, content)))}`;
+  return `v1,${await hmacSha256Base64(raw, content)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
-import { enqueueDeliveries } from "../delivery/enqueue";
+import { enqueueLater } from "../delivery/enqueue";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
@@ -34,14 +34,6 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   }
 
   const result = await ingestPush(c.env.DB, input);
-  if (result.deliveryIds.length > 0) {
-    c.executionCtx.waitUntil(
-      enqueueDeliveries(c.env.DELIVERY_QUEUE, result.deliveryIds).catch((err) =>
-        console.error(
-          JSON.stringify({ msg: "enqueue failed; the sweeper will retry", pushId: result.pushId, error: String(err) }),
-        ),
-      ),
-    );
-  }
+  enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
   return c.json({ ok: true, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected });
 });

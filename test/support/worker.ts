@@ -5,6 +5,13 @@ export const PUSH_TOKEN = "test-push-token";
 export const ADMIN_TOKEN = "test-admin-token";
 export const BASE = "https://relay.test";
 
+/** Authorization headers the admin API refuses, named for `it.each`. */
+export const refusedAdminAuth: [string, string | undefined][] = [
+  ["no Authorization header", undefined],
+  ["a wrong token", "Bearer nope"],
+  ["the push token", `Bearer ${PUSH_TOKEN}`],
+];
+
 /** POSTs a push body (an object is sent as JSON, a string as it is) through the real Worker. */
 export function push(body: unknown, init: { token?: string; contentType?: string } = {}) {
   return exports.default.fetch(`${BASE}/push/${init.token ?? PUSH_TOKEN}`, {
@@ -21,6 +28,21 @@ export function admin(path: string, init: { method?: string; body?: unknown; tok
     headers: { authorization: `Bearer ${init.token ?? ADMIN_TOKEN}`, "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
+}
+
+/** Every page of an admin list, following `nextCursor` from the first page of `path` (which may have a query). */
+export async function allPages<T>(path: string, maxPages = 100): Promise<{ data: T[]; nextCursor: string | null }[]> {
+  const pages: { data: T[]; nextCursor: string | null }[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await admin(cursor === null ? path : `${path}${path.includes("?") ? "&" : "?"}cursor=${cursor}`);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    const page = await res.json<{ data: T[]; nextCursor: string | null }>();
+    pages.push(page);
+    cursor = page.nextCursor;
+    if (pages.length > maxPages) throw new Error(`${path}: more than ${maxPages} pages`);
+  } while (cursor !== null);
+  return pages;
 }
 
 type SampleRecord = (typeof sample.array)[number];

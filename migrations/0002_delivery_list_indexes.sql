@@ -1,0 +1,2 @@
+CREATE INDEX `deliveries_destination_created_idx` ON `deliveries` (`destination_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `deliveries_status_created_idx` ON `deliveries` (`status`,`created_at`);

@@ -1,0 +1,183 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { AppEnv } from "../app-env";
+import { getDb } from "../db/client";
+import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { attemptView, deliveryView } from "../delivery/view";
+import { filterSchema } from "../filters/schema";
+import { cursorParam, encodeCursor } from "../lib/cursor";
+import { AppError } from "../lib/errors";
+import { errorResponse, jsonContent } from "../lib/openapi";
+import { booleanParam, instantParam, integerParam, limitParam } from "../lib/query-params";
+import { untilAfterSince } from "../lib/time-window";
+import { validationHook } from "../lib/validation";
+import { toNormalizedCall } from "./normalized";
+import { MAX_SCANNED_CALLS, scanCalls } from "./scan";
+import { callSchema } from "./schema";
+
+/** Most deliveries shown with one call (one per destination that matched it). */
+const MAX_CALL_DELIVERIES = 200;
+/** Most attempts shown with one call: the latest. */
+const MAX_CALL_ATTEMPTS = 1_000;
+
+const listQuery = z
+  .object({
+    connected: booleanParam.optional(),
+    intentCode: z.string().min(1).max(100).optional(),
+    taskId: integerParam.optional(),
+    sourceId: z.string().min(1).max(100).optional(),
+    since: instantParam.optional().openapi({ description: "Received at or after (ISO 8601 or epoch ms)" }),
+    until: instantParam.optional().openapi({ description: "Received before (ISO 8601 or epoch ms)" }),
+    filter: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "expected a filter as JSON text" });
+          return z.NEVER;
+        }
+      })
+      .pipe(filterSchema)
+      .optional()
+      .openapi({
+        type: "string",
+        description: `A filter expression as JSON (the Filters section of the README), applied to at most ${MAX_SCANNED_CALLS} calls per request`,
+        example: '{"callDuration":{"$gte":30}}',
+      }),
+    limit: limitParam,
+    cursor: cursorParam(z.object({ id: z.number().int() })),
+  })
+  .refine(...untilAfterSince);
+
+const callParams = z.object({
+  sourceId: z.string().openapi({ param: { name: "sourceId", in: "path" }, example: "src_default" }),
+  voiceId: z.string().openapi({ param: { name: "voiceId", in: "path" }, example: "260326152224160100152" }),
+});
+
+const deliveryOutput = z.object({
+  id: z.string(),
+  destinationId: z.string(),
+  destinationName: z.string().nullable(),
+  sourceId: z.string(),
+  voiceId: z.string(),
+  status: z.enum(deliveryStatuses),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  attemptLog: z.array(
+    z.object({
+      attemptedAt: z.string(),
+      statusCode: z.number().int().nullable(),
+      durationMs: z.number().int(),
+      outcome: z.enum(["delivered", "retry", "failed"]),
+      error: z.string().nullable(),
+      responseBody: z.string().nullable().openapi({ description: "The first 1 KB of the receiver's answer" }),
+    }),
+  ),
+});
+
+const callDetail = callSchema
+  .extend({
+    raw: z.unknown().openapi({ description: "The record exactly as received" }),
+    pushId: z.string().openapi({ description: "The push that last stored this call" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    deliveries: z.array(deliveryOutput),
+  })
+  .openapi("CallDetail");
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** `/api/v1/calls`: the stored calls, with their deliveries. */
+export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List calls",
+      description: `Newest first (by first arrival). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`since\` and \`until\` are applied in the database. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
+      request: { query: listQuery },
+      responses: {
+        200: jsonContent(
+          z.object({ data: z.array(callSchema), nextCursor: z.string().nullable() }),
+          "A page of calls; `nextCursor` is null on the last",
+        ),
+        400: errorResponse,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const where = and(
+        // `+`: walking ids newest first finds connected (or not) calls soon; the index would sort all of them.
+        q.connected === undefined ? undefined : sql`+${calls.connected} = ${q.connected ? 1 : 0}`,
+        q.intentCode === undefined ? undefined : eq(calls.intentCode, q.intentCode),
+        q.taskId === undefined ? undefined : eq(calls.taskId, q.taskId),
+        q.sourceId === undefined ? undefined : eq(calls.sourceId, q.sourceId),
+        q.since === undefined ? undefined : gte(calls.receivedAt, q.since),
+        q.until === undefined ? undefined : lt(calls.receivedAt, q.until),
+      );
+      const page = await scanCalls(getDb(c.env.DB), {
+        where,
+        filter: q.filter,
+        limit: q.limit,
+        before: q.cursor?.id,
+      });
+      return c.json({ data: page.calls, nextCursor: page.next === null ? null : encodeCursor({ id: page.next }) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{sourceId}/{voiceId}",
+      summary: "Get a call",
+      description: `The normalized call, the record as received, and its deliveries (at most ${MAX_CALL_DELIVERIES}) with their attempts, oldest first (the latest ${MAX_CALL_ATTEMPTS} in all).`,
+      request: { params: callParams },
+      responses: { 200: jsonContent(callDetail, "The call"), 404: errorResponse },
+    }),
+    async (c) => {
+      const { sourceId, voiceId } = c.req.valid("param");
+      const db = getDb(c.env.DB);
+      const ofCall = and(eq(deliveries.sourceId, sourceId), eq(deliveries.voiceId, voiceId));
+      const [call, found, attempts] = await db.batch([
+        db
+          .select()
+          .from(calls)
+          .where(and(eq(calls.sourceId, sourceId), eq(calls.voiceId, voiceId))),
+        db
+          .select({ delivery: deliveries, destinationName: destinations.name })
+          .from(deliveries)
+          .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+          .where(ofCall)
+          .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
+          .limit(MAX_CALL_DELIVERIES),
+        db
+          .select()
+          .from(deliveryAttempts)
+          .where(inArray(deliveryAttempts.deliveryId, db.select({ id: deliveries.id }).from(deliveries).where(ofCall)))
+          .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.id))
+          .limit(MAX_CALL_ATTEMPTS),
+      ]);
+      const row = call[0];
+      if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
+      const oldestFirst = attempts.reverse();
+      return c.json(
+        {
+          ...toNormalizedCall(row),
+          raw: JSON.parse(row.raw) as unknown,
+          pushId: row.pushId,
+          createdAt: iso(row.createdAt),
+          updatedAt: iso(row.updatedAt),
+          deliveries: found.map(({ delivery, destinationName }) => ({
+            ...deliveryView(delivery, destinationName),
+            attemptLog: oldestFirst.filter((a) => a.deliveryId === delivery.id).map(attemptView),
+          })),
+        },
+        200,
+      );
+    },
+  );

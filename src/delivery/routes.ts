@@ -1,0 +1,187 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { AppEnv } from "../app-env";
+import { getDb } from "../db/client";
+import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { cursorParam, encodeCursor } from "../lib/cursor";
+import { AppError } from "../lib/errors";
+import { errorResponse, jsonContent } from "../lib/openapi";
+import { instantParam, limitParam } from "../lib/query-params";
+import { untilAfterSince } from "../lib/time-window";
+import { validationHook } from "../lib/validation";
+import { enqueueLater } from "./enqueue";
+import { pendingFields } from "./plan";
+import { attemptView, deliveryView } from "./view";
+
+/** Most attempts `GET /deliveries/{id}` shows: the latest ones. */
+const MAX_ATTEMPTS_SHOWN = 200;
+
+const deliveryOutput = z
+  .object({
+    id: z.string(),
+    destinationId: z.string(),
+    destinationName: z.string().nullable().openapi({ description: "null once the destination is deleted" }),
+    sourceId: z.string(),
+    voiceId: z.string(),
+    status: z.enum(deliveryStatuses),
+    attempts: z.number().int().openapi({ description: "Attempts since it was created or last retried by hand" }),
+    nextAttemptAt: z.string().nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Delivery");
+
+const attemptOutput = z
+  .object({
+    attemptedAt: z.string(),
+    statusCode: z.number().int().nullable().openapi({ description: "null when no answer came (timeout, network)" }),
+    durationMs: z.number().int(),
+    outcome: z.enum(["delivered", "retry", "failed"]),
+    error: z.string().nullable(),
+    responseBody: z.string().nullable().openapi({ description: "The first 1 KB of the receiver's answer" }),
+  })
+  .openapi("DeliveryAttempt");
+
+const listQuery = z
+  .object({
+    status: z.enum(deliveryStatuses).optional(),
+    destinationId: z.string().max(100).optional(),
+    since: instantParam.optional().openapi({ description: "Created at or after this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam.optional().openapi({ description: "Created before this instant (ISO 8601 or epoch ms)" }),
+    limit: limitParam,
+    cursor: cursorParam(z.object({ createdAt: z.number().int(), id: z.string() })),
+  })
+  .refine(...untilAfterSince);
+
+const idParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "dlv_..." }) });
+
+async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
+  const found = await db
+    .select({
+      delivery: deliveries,
+      destination: { name: destinations.name, enabled: destinations.enabled },
+      callId: calls.id,
+    })
+    .from(deliveries)
+    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+    .leftJoin(calls, and(eq(calls.sourceId, deliveries.sourceId), eq(calls.voiceId, deliveries.voiceId)))
+    .where(eq(deliveries.id, id))
+    .get();
+  if (!found) throw new AppError("not_found", `No delivery ${id}`);
+  return found;
+}
+
+/** `/api/v1/deliveries`: the delivery log, and retrying a delivery by hand. */
+export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List deliveries",
+      description: "Newest first (by creation). Pass `nextCursor` back as `cursor` for the next page.",
+      request: { query: listQuery },
+      responses: {
+        200: jsonContent(z.object({ data: z.array(deliveryOutput), nextCursor: z.string().nullable() }), "A page"),
+        400: errorResponse,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const rows = await getDb(c.env.DB)
+        .select({ delivery: deliveries, destinationName: destinations.name })
+        .from(deliveries)
+        .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+        .where(
+          and(
+            q.status === undefined ? undefined : eq(deliveries.status, q.status),
+            q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
+            q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
+            q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
+            q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
+          ),
+        )
+        .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1)?.delivery;
+      return c.json(
+        {
+          data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
+          nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      summary: "Get a delivery with its attempts",
+      description: `Attempts oldest first; at most the latest ${MAX_ATTEMPTS_SHOWN}.`,
+      request: { params: idParam },
+      responses: {
+        200: jsonContent(
+          deliveryOutput.extend({ attemptLog: z.array(attemptOutput) }).openapi("DeliveryWithAttempts"),
+          "The delivery",
+        ),
+        404: errorResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = getDb(c.env.DB);
+      const { delivery, destination } = await findDelivery(db, id);
+      const attempts = await db
+        .select()
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.deliveryId, id))
+        .orderBy(desc(deliveryAttempts.id))
+        .limit(MAX_ATTEMPTS_SHOWN);
+      return c.json(
+        { ...deliveryView(delivery, destination?.name ?? null), attemptLog: attempts.reverse().map(attemptView) },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/retry",
+      summary: "Retry a failed or paused delivery",
+      description:
+        "Sends it again from the start of the retry schedule (`attempts` back to 0; earlier attempts stay in its log). " +
+        "409 for a delivery in any other status, or whose destination is deleted or disabled, or whose call is no longer stored.",
+      request: { params: idParam },
+      responses: { 200: jsonContent(deliveryOutput, "Queued again"), 404: errorResponse, 409: errorResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = getDb(c.env.DB);
+      const { delivery, destination, callId } = await findDelivery(db, id);
+      if (delivery.status !== "failed" && delivery.status !== "paused") {
+        throw new AppError("conflict", `Only a failed or paused delivery can be retried; ${id} is ${delivery.status}`);
+      }
+      if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
+      if (!destination.enabled) {
+        throw new AppError(
+          "conflict",
+          `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
+        );
+      }
+      if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
+      const now = Date.now();
+      const updated = await db
+        .update(deliveries)
+        .set({ ...pendingFields(now), attempts: 0, updatedAt: now })
+        .where(and(eq(deliveries.id, id), inArray(deliveries.status, ["failed", "paused"])))
+        .returning()
+        .get();
+      if (!updated) throw new AppError("conflict", `${id} changed meanwhile; read it again`);
+      enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, [id], { deliveryId: id });
+      return c.json(deliveryView(updated, destination.name), 200);
+    },
+  );

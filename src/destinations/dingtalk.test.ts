@@ -1,0 +1,169 @@
+import { createHmac } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { answer, attemptAt, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import { dingtalk } from "./dingtalk";
+import { dingtalkLimits } from "./limits";
+import { utf8Bytes } from "./text";
+
+const url =
+  "https://oapi.dingtalk.com/robot/send?access_token=6c7bf2a1d0e94a5f8b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a";
+const secret = "SEC3f1c9d0b8a7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c";
+
+/** The user-supplied parts of a markdown text: the heading after `### ` and each value after the label. */
+function userParts(text: string): string[] {
+  const [heading = "", ...lines] = text.split("\n");
+  return [heading.replace(/^### /, ""), ...lines.map((line) => line.replace(/^- \*\*[^*]+\*\*(: |：)/, ""))];
+}
+
+function expectWellFormed(body: string, text: string) {
+  expect(utf8Bytes(body)).toBeLessThanOrEqual(dingtalkLimits.body);
+  const lines = text.split("\n");
+  expect(lines).toHaveLength(11);
+  expect(lines[0]).toMatch(/^### ./);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^- \*\*[^*\\]+\*\*(: |：)./);
+  for (const part of userParts(text)) expect(markdownEscaped(part)).toBe(true);
+}
+
+describe("dingtalk config", () => {
+  const schema = dingtalk.configSchema({ allowHttp: false });
+  const problem = (value: Record<string, unknown>) => schema.safeParse(value).error?.issues[0]?.message;
+  const notDingtalk = "must be a DingTalk robot webhook URL: https://oapi.dingtalk.com/robot/send?access_token=…";
+
+  it("takes a robot URL with an optional SEC secret", () => {
+    expect(schema.parse({ url, secret })).toEqual({ url, secret });
+    expect(schema.parse({ url })).toEqual({ url });
+  });
+
+  it("refuses other URLs, a missing token, plain http and a malformed secret", () => {
+    expect(problem({ url: "https://oapi.dingtalk.com/robot/send" })).toBe(notDingtalk);
+    expect(problem({ url: "https://oapi.dingtalk.com/robot/send?access_token=" })).toBe(notDingtalk);
+    expect(problem({ url: "https://oapi.dingtalk.com/robot/other?access_token=abc" })).toBe(notDingtalk);
+    expect(problem({ url: "https://oapi.dingtalk.com.evil.test/robot/send?access_token=abc" })).toBe(notDingtalk);
+    expect(problem({ url: url.replace("https:", "http:") })).toMatch(/must use https/);
+    expect(problem({ url, secret: "3f1c9d0b8a7e" })).toBe("must be the robot's signing secret, starting with SEC");
+    expect(problem({ url, atAll: true })).toBeDefined();
+  });
+
+  it("hides the URL and the secret in API reads", () => {
+    expect(dingtalk.secretFields).toEqual(["url", "secret"]);
+    expect(dingtalk.chat).toBe(true);
+  });
+});
+
+describe("dingtalk render", () => {
+  it("posts the sample record as markdown that mentions nobody", async () => {
+    const { request, body } = await render(dingtalk, { url });
+    expect(request.url).toBe(url);
+    expect(body).toMatchInlineSnapshot(`
+      {
+        "at": {
+          "isAtAll": false,
+        },
+        "markdown": {
+          "text": "### Connected-Customer No Responsern
+      - **Callee**: 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007
+      - **Caller ID**: 5034040
+      - **Answered**: 2026-03-26 15:22:28 (Asia/Shanghai)
+      - **Talk time**: 35s
+      - **Status**: connected
+      - **Result**: valid\\_call
+      - **Intent code**: 302
+      - **Task / script**: 5034040 / 63
+      - **Recording**: 260326152224160100152.wav
+      - **Call ID**: 260326152224160100152",
+          "title": "Connected-Customer No Responsern",
+        },
+        "msgtype": "markdown",
+      }
+    `);
+    expectWellFormed(request.body, body.markdown.text);
+  });
+
+  it("speaks Chinese", async () => {
+    const { body } = await render(dingtalk, { url }, {}, chinese);
+    expect(body.markdown.text).toMatchInlineSnapshot(`
+      "### Connected-Customer No Responsern
+      - **被叫**：222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007
+      - **主叫**：5034040
+      - **接通时间**：2026-03-26 15:22:28 (Asia/Shanghai)
+      - **通话时长**：35秒
+      - **接通状态**：已接通
+      - **通话描述**：有效通话
+      - **意图代码**：302
+      - **任务 / 话术**：5034040 / 63
+      - **录音**：260326152224160100152.wav
+      - **通话 ID**：260326152224160100152"
+    `);
+  });
+
+  it("signs as DingTalk documents: urlencode(base64(HMAC-SHA256(secret, timestamp + \\n + secret)))", async () => {
+    const { request } = await render(dingtalk, { url, secret });
+    const timestamp = String(attemptAt);
+    const expected = encodeURIComponent(
+      createHmac("sha256", secret).update(`${timestamp}\n${secret}`).digest("base64"),
+    );
+    expect(request.url).toBe(`${url}&timestamp=${timestamp}&sign=${expected}`);
+    expect(expected).toMatch(/%2B|%2F|%3D/);
+  });
+
+  it("escapes user text and stays within 20,000 bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
+        const { request, body } = await render(
+          dingtalk,
+          { url, secret },
+          { intent, callee, displayNum: callee },
+          {
+            maskCallee: mask,
+          },
+        );
+        expectWellFormed(request.body, body.markdown.text);
+        expect(body.at).toEqual({ isAtAll: false });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("dingtalk classify", () => {
+  it("delivers only on errcode 0", () => {
+    expect(dingtalk.classify(answer(200, { errcode: 0, errmsg: "ok" }))).toEqual({ outcome: "delivered" });
+  });
+
+  it.each([
+    [310000, "keywords not in content, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"],
+    [310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"],
+    [310000, "ip 203.0.113.7 not in whitelist"],
+    [300001, "token is not exist"],
+    [300005, "token is not exist"],
+    [400102, "robot is stopped"],
+  ])("fails for good on errcode %i %s (HTTP 200)", (errcode, errmsg) => {
+    const verdict = dingtalk.classify(answer(200, { errcode, errmsg }));
+    expect(verdict).toMatchObject({ outcome: "failed" });
+    expect((verdict as { reason: string }).reason.startsWith(`DingTalk answered ${errcode} ${errmsg}: `)).toBe(true);
+  });
+
+  it("retries the rate limit after the 10-minute throttle", () => {
+    expect(
+      dingtalk.classify(answer(200, { errcode: 130101, errmsg: "send too fast, exceed 20 times per minute" })),
+    ).toEqual({
+      outcome: "retry",
+      reason: "DingTalk answered 130101 send too fast, exceed 20 times per minute",
+      retryAfterSeconds: 600,
+    });
+  });
+
+  it("retries a busy system and unknown codes on the schedule", () => {
+    expect(dingtalk.classify(answer(200, { errcode: -1, errmsg: "系统繁忙" }))).toEqual({
+      outcome: "retry",
+      reason: "DingTalk answered -1 系统繁忙",
+    });
+    expect(dingtalk.classify(answer(200, ""))).toMatchObject({ outcome: "retry" });
+    expect(dingtalk.classify(answer(503, "", { "retry-after": "9" }))).toEqual({
+      outcome: "retry",
+      reason: "HTTP 503",
+      retryAfterSeconds: 9,
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { classifyCodeAnswer, jsonRequest } from "./http-answer";
+import { dingtalkLimits } from "./limits";
+import { platformUrl } from "./platform-url";
+import { hmacSha256Base64 } from "./signing";
+import { clip, escapeMarkdown, jsonBytes } from "./text";
+import type { DestinationType } from "./types";
+
+const titleBytes = 1000;
+const valueBytes = roomPerValue(dingtalkLimits.body, 2 * titleBytes + 500, 400);
+
+/**
+ * Result codes retrying cannot fix. DingTalk answers them with HTTP 200.
+ * @see https://open.dingtalk.com/document/orgapp/custom-robot-access
+ */
+const permanent = new Map([
+  [310000, "the robot's security settings refused the message: check the secret, keywords or IP allowlist"],
+  [300001, "the access token does not exist: copy the robot's webhook URL again"],
+  [300005, "the access token does not exist: copy the robot's webhook URL again"],
+  [400101, "the access token does not exist: copy the robot's webhook URL again"],
+  [400102, "the robot is stopped"],
+  [400106, "the robot does not exist"],
+  [400013, "the group was dissolved"],
+]);
+
+const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
+
+/** A call as DingTalk markdown: the intent as heading, then one list item per fact. */
+function message(summary: CallSummary) {
+  const lines = summary.facts.map(
+    ({ label, value }) =>
+      `- **${label}**${summary.colon}${value === null ? missingValue : markdown(value, valueBytes)}`,
+  );
+  return {
+    title: clip(summary.title, titleBytes, undefined, jsonBytes),
+    text: [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n"),
+  };
+}
+
+/** A `dingtalk` destination's settings. */
+export type DingtalkConfig = {
+  /** A custom robot's webhook: `https://oapi.dingtalk.com/robot/send?access_token=…`. */
+  url: string;
+  /** The robot's signing secret (`SEC…`), when its security settings use signing. */
+  secret?: string;
+};
+
+/** Markdown messages to a DingTalk group's custom robot. */
+export const dingtalk: DestinationType<DingtalkConfig> = {
+  type: "dingtalk",
+  chat: true,
+  configSchema: (ctx) =>
+    z.strictObject({
+      url: platformUrl(
+        ctx,
+        (url) =>
+          url.hostname === "oapi.dingtalk.com" &&
+          url.pathname === "/robot/send" &&
+          /^\w+$/.test(url.searchParams.get("access_token") ?? ""),
+        "a DingTalk robot webhook URL: https://oapi.dingtalk.com/robot/send?access_token=…",
+      ),
+      secret: z
+        .string({ error: "must be a string" })
+        .trim()
+        .regex(/^SEC\w{1,200}$/, "must be the robot's signing secret, starting with SEC")
+        .optional(),
+    }),
+  secretFields: ["url", "secret"],
+  async render({ config, call, options, now }) {
+    const url = new URL(config.url);
+    if (config.secret) {
+      const timestamp = String(now);
+      url.searchParams.set("timestamp", timestamp);
+      url.searchParams.set("sign", await hmacSha256Base64(config.secret, `${timestamp}\n${config.secret}`));
+    }
+    return jsonRequest(url.href, {
+      msgtype: "markdown",
+      markdown: message(callSummary(call, options)),
+      at: { isAtAll: false },
+    });
+  },
+  classify: (response) =>
+    classifyCodeAnswer(response, {
+      platform: "DingTalk",
+      codeFields: ["errcode"],
+      messageFields: ["errmsg"],
+      permanent,
+      rateLimited: new Map([
+        [130101, dingtalkLimits.throttle],
+        [410100, dingtalkLimits.throttle],
+      ]),
+    }),
+};

@@ -1,0 +1,213 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import { discord } from "./discord";
+import { discordLimits } from "./limits";
+
+const url = "https://discord.com/api/webhooks/1234567890123456789/AbC-dEf_GhI";
+
+type Field = { name: string; value: string; inline: boolean };
+type Embed = { title: string; fields: Field[] };
+
+function expectWellFormed(body: { embeds: Embed[]; allowed_mentions: unknown }) {
+  expect(body.allowed_mentions).toEqual({ parse: [] });
+  expect(body.embeds).toHaveLength(1);
+  const [embed] = body.embeds as [Embed];
+  expect(embed.title.length).toBeGreaterThan(0);
+  expect(embed.title.length).toBeLessThanOrEqual(discordLimits.embedTitle);
+  expect(markdownEscaped(embed.title)).toBe(true);
+  expect(embed.fields.length).toBeLessThanOrEqual(discordLimits.embedFields);
+  let total = embed.title.length;
+  for (const { name, value } of embed.fields) {
+    expect(name.length).toBeGreaterThan(0);
+    expect(name.length).toBeLessThanOrEqual(discordLimits.fieldName);
+    expect(value.length).toBeGreaterThan(0);
+    expect(value.length).toBeLessThanOrEqual(discordLimits.fieldValue);
+    const code = /^`([^`]*)`$/.exec(value);
+    if (!code) expect(markdownEscaped(value)).toBe(true);
+    total += name.length + value.length;
+  }
+  expect(total).toBeLessThanOrEqual(discordLimits.embedTotal);
+}
+
+describe("discord config", () => {
+  const schema = discord.configSchema({ allowHttp: false });
+  const problem = (value: Record<string, unknown>) => schema.safeParse(value).error?.issues[0]?.message;
+  const notDiscord = "must be a Discord webhook URL: https://discord.com/api/webhooks/<id>/<token>";
+
+  it("takes Discord webhook URLs, also on discordapp.com, versioned or in a thread", () => {
+    for (const ok of [
+      url,
+      "https://discordapp.com/api/webhooks/1/abc",
+      "https://canary.discord.com/api/v10/webhooks/1/abc",
+      `${url}?thread_id=987`,
+    ]) {
+      expect(schema.parse({ url: ok })).toEqual({ url: ok });
+    }
+  });
+
+  it("refuses other URLs, a missing token and plain http", () => {
+    expect(problem({ url: "https://discord.com/api/webhooks/1234567890123456789" })).toBe(notDiscord);
+    expect(problem({ url: "https://discord.com/api/channels/1/messages" })).toBe(notDiscord);
+    expect(problem({ url: "https://discord.com.evil.test/api/webhooks/1/abc" })).toBe(notDiscord);
+    expect(problem({ url: url.replace("https:", "http:") })).toMatch(/must use https/);
+    expect(problem({ url, username: "bot" })).toBeDefined();
+  });
+
+  it("hides the URL (its path holds the token) in API reads", () => {
+    expect(discord.secretFields).toEqual(["url"]);
+    expect(discord.chat).toBe(true);
+  });
+});
+
+describe("discord render", () => {
+  it("posts the sample record as one embed, waiting for Discord to save it", async () => {
+    const { request, body } = await render(discord, { url });
+    expect(request.url).toBe(`${url}?wait=true`);
+    expect(body).toMatchInlineSnapshot(`
+      {
+        "allowed_mentions": {
+          "parse": [],
+        },
+        "embeds": [
+          {
+            "fields": [
+              {
+                "inline": true,
+                "name": "Callee",
+                "value": "\`222***************0007\`",
+              },
+              {
+                "inline": true,
+                "name": "Caller ID",
+                "value": "\`5034040\`",
+              },
+              {
+                "inline": true,
+                "name": "Answered",
+                "value": "2026-03-26 15:22:28 (Asia/Shanghai)",
+              },
+              {
+                "inline": true,
+                "name": "Talk time",
+                "value": "35s",
+              },
+              {
+                "inline": true,
+                "name": "Status",
+                "value": "connected",
+              },
+              {
+                "inline": true,
+                "name": "Result",
+                "value": "valid\\_call",
+              },
+              {
+                "inline": true,
+                "name": "Intent code",
+                "value": "302",
+              },
+              {
+                "inline": true,
+                "name": "Task / script",
+                "value": "5034040 / 63",
+              },
+              {
+                "inline": true,
+                "name": "Recording",
+                "value": "260326152224160100152.wav",
+              },
+              {
+                "inline": true,
+                "name": "Call ID",
+                "value": "\`260326152224160100152\`",
+              },
+            ],
+            "title": "Connected-Customer No Responsern",
+          },
+        ],
+      }
+    `);
+    expectWellFormed(body);
+  });
+
+  it("speaks Chinese", async () => {
+    const { body } = await render(discord, { url }, {}, chinese);
+    expect(body.embeds[0].fields.map((f: Field) => `${f.name}: ${f.value}`)).toMatchInlineSnapshot(`
+      [
+        "被叫: \`222***************0007\`",
+        "主叫: \`5034040\`",
+        "接通时间: 2026-03-26 15:22:28 (Asia/Shanghai)",
+        "通话时长: 35秒",
+        "接通状态: 已接通",
+        "通话描述: 有效通话",
+        "意图代码: 302",
+        "任务 / 话术: 5034040 / 63",
+        "录音: 260326152224160100152.wav",
+        "通话 ID: \`260326152224160100152\`",
+      ]
+    `);
+  });
+
+  it("keeps a thread and escapes markdown and mentions", async () => {
+    const { request, body } = await render(
+      discord,
+      { url: `${url}?thread_id=987` },
+      { intent: "@everyone [click](https://evil.test) **now** <@123>", displayNum: "12`34" },
+    );
+    expect(request.url).toBe(`${url}?thread_id=987&wait=true`);
+    expect(body.embeds[0].title).toBe("@everyone \\[click\\](https://evil.test) \\*\\*now\\*\\* \\<@123\\>");
+    expect(body.embeds[0].fields[1].value).toBe("`12'34`");
+  });
+
+  it("stays within the embed limits and escapes any intent or callee", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
+        const { body } = await render(discord, { url }, { intent, callee, displayNum: callee }, { maskCallee: mask });
+        expectWellFormed(body);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("discord classify", () => {
+  it("delivers on 200 (wait=true) and 204", () => {
+    expect(discord.classify(answer(200, { id: "1", type: 0, content: "" }))).toEqual({ outcome: "delivered" });
+    expect(discord.classify(answer(204))).toEqual({ outcome: "delivered" });
+  });
+
+  it("retries rate limits after retry_after, rounded up, or Retry-After", () => {
+    const limited = { message: "You are being rate limited.", retry_after: 1.337, global: false };
+    expect(discord.classify(answer(429, limited, { "retry-after": "1" }))).toEqual({
+      outcome: "retry",
+      reason: `HTTP 429: ${JSON.stringify(limited)}`,
+      retryAfterSeconds: 2,
+    });
+    expect(discord.classify(answer(429, "", { "retry-after": "7" }))).toEqual({
+      outcome: "retry",
+      reason: "HTTP 429",
+      retryAfterSeconds: 7,
+    });
+  });
+
+  it.each([
+    [404, { message: "Unknown Webhook", code: 10015 }],
+    [401, { message: "Invalid Webhook Token", code: 50027 }],
+    [403, { message: "Missing Access", code: 50001 }],
+  ])("fails for good on %i", (status, body) => {
+    expect(discord.classify(answer(status, body))).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringContaining(`HTTP ${status}: ${JSON.stringify(body)}: `),
+    });
+  });
+
+  it("retries invalid bodies and server errors on the schedule", () => {
+    const invalid = { message: "Invalid Form Body", code: 50035 };
+    expect(discord.classify(answer(400, invalid))).toEqual({
+      outcome: "retry",
+      reason: `HTTP 400: ${JSON.stringify(invalid)}`,
+    });
+    expect(discord.classify(answer(502, ""))).toEqual({ outcome: "retry", reason: "HTTP 502" });
+  });
+});

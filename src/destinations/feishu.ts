@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { classifyCodeAnswer, jsonRequest } from "./http-answer";
+import { feishuLimits } from "./limits";
+import { platformUrl } from "./platform-url";
+import { hmacSha256Base64 } from "./signing";
+import { clip, jsonBytes } from "./text";
+import type { DestinationType } from "./types";
+
+const hosts = new Set(["open.feishu.cn", "open.larksuite.com"]);
+const titleBytes = 1000;
+const valueBytes = roomPerValue(feishuLimits.body, titleBytes + 500, 400);
+
+/**
+ * Result codes retrying cannot fix. Feishu answers them with HTTP 200.
+ * @see https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
+ */
+const permanent = new Map([
+  [19001, "the webhook URL is invalid or its bot was removed"],
+  [19007, "the bot is not enabled"],
+  [19021, "the signature does not match: check the secret (or set the one the bot requires)"],
+  [19022, "the bot only takes requests from allowed IP addresses; callrelay's vary, so remove the IP allowlist"],
+  [19024, "the message lacks a keyword the bot requires; use signing instead of keywords"],
+]);
+
+const plain = (content: string) => ({ tag: "plain_text", content });
+const sized = (raw: string, max: number) => clip(raw, max, undefined, jsonBytes);
+
+/** A call as an interactive card: the intent as header, one row per fact, user text only in plain text. */
+function card(summary: CallSummary) {
+  return {
+    config: { wide_screen_mode: true },
+    header: { template: "blue", title: plain(sized(summary.title, titleBytes)) },
+    elements: summary.facts.map(({ label, value }) => ({
+      tag: "column_set",
+      flex_mode: "none",
+      columns: [
+        { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
+        {
+          tag: "column",
+          width: "weighted",
+          weight: 3,
+          elements: [{ tag: "div", text: plain(value === null ? missingValue : sized(value, valueBytes)) }],
+        },
+      ],
+    })),
+  };
+}
+
+/** Feishu's signature: base64 of HMAC-SHA256 keyed with `timestamp + "\n" + secret` over an empty message. */
+const sign = (timestamp: string, secret: string) => hmacSha256Base64(`${timestamp}\n${secret}`, "");
+
+/** A `feishu` destination's settings. */
+export type FeishuConfig = {
+  /** A custom bot's webhook: `https://open.feishu.cn/open-apis/bot/v2/hook/…` (Lark: `open.larksuite.com`). */
+  url: string;
+  /** The bot's signing secret, when its security settings ask for a signature. */
+  secret?: string;
+};
+
+/** Interactive cards to a Feishu or Lark group's custom bot. */
+export const feishu: DestinationType<FeishuConfig> = {
+  type: "feishu",
+  chat: true,
+  configSchema: (ctx) =>
+    z.strictObject({
+      url: platformUrl(
+        ctx,
+        (url) => hosts.has(url.hostname) && /^\/open-apis\/bot\/v2\/hook\/[\w-]+$/.test(url.pathname),
+        "a Feishu or Lark custom-bot webhook URL: https://open.feishu.cn/open-apis/bot/v2/hook/…",
+      ),
+      secret: z
+        .string({ error: "must be a string" })
+        .trim()
+        .regex(/^\S{1,128}$/, "must be the bot's signing secret (up to 128 characters, no spaces)")
+        .optional(),
+    }),
+  secretFields: ["url", "secret"],
+  async render({ config, call, options, now }) {
+    const timestamp = String(Math.floor(now / 1000));
+    const signature = config.secret ? { timestamp, sign: await sign(timestamp, config.secret) } : {};
+    return jsonRequest(config.url, { ...signature, msg_type: "interactive", card: card(callSummary(call, options)) });
+  },
+  classify: (response) =>
+    classifyCodeAnswer(response, {
+      platform: "Feishu",
+      codeFields: ["code", "StatusCode"],
+      messageFields: ["msg", "StatusMessage"],
+      permanent,
+      rateLimited: new Map([[11232, feishuLimits.rateWindow]]),
+    }),
+};

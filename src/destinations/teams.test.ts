@@ -1,0 +1,207 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import { teamsLimits } from "./limits";
+import { teams } from "./teams";
+import { utf8Bytes } from "./text";
+
+const url =
+  "https://default0123456789abcdef.01.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/0a1b2c3d4e5f/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf-123_xyz";
+const logicApps =
+  "https://prod-12.westeurope.logic.azure.com/workflows/0a1b2c3d4e5f/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf";
+
+type Card = {
+  version: string;
+  body: [{ type: "TextBlock"; text: string }, { type: "FactSet"; facts: { title: string; value: string }[] }];
+};
+
+function expectWellFormed(request: { body: string }, card: Card) {
+  expect(utf8Bytes(request.body)).toBeLessThanOrEqual(teamsLimits.body);
+  expect(card.version).toBe("1.4");
+  const [title, facts] = card.body;
+  expect(title).toMatchObject({ type: "TextBlock", wrap: true });
+  expect(markdownEscaped(title.text)).toBe(true);
+  expect(facts.type).toBe("FactSet");
+  for (const fact of facts.facts) expect(markdownEscaped(fact.value)).toBe(true);
+}
+
+describe("teams config", () => {
+  const schema = teams.configSchema({ allowHttp: false });
+  const problem = (value: Record<string, unknown>) => schema.safeParse(value).error?.issues[0]?.message;
+
+  it("takes Workflows URLs on Power Platform and Logic Apps hosts", () => {
+    expect(schema.parse({ url })).toEqual({ url });
+    expect(schema.parse({ url: logicApps.replace(".com/", ".com:443/") })).toEqual({ url: logicApps });
+  });
+
+  it("refuses other hosts, a missing signature and plain http", () => {
+    const notTeams = /^must be a Teams Workflows webhook URL/;
+    expect(problem({ url: url.replace("environment.api.powerplatform.com", "example.com") })).toMatch(notTeams);
+    expect(
+      problem({ url: "https://evil.test/x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=1" }),
+    ).toMatch(notTeams);
+    expect(problem({ url: url.replace(/&sig=.*$/, "") })).toMatch(notTeams);
+    expect(problem({ url: "https://contoso.webhook.office.com/webhookb2/abc/IncomingWebhook/def/ghi" })).toMatch(
+      notTeams,
+    );
+    expect(problem({ url: url.replace("https:", "http:") })).toMatch(/must use https/);
+  });
+
+  it("hides the URL (its sig is the credential) in API reads", () => {
+    expect(teams.secretFields).toEqual(["url"]);
+    expect(teams.chat).toBe(true);
+  });
+});
+
+describe("teams render", () => {
+  it("posts the sample record as an Adaptive Card with a title and a FactSet", async () => {
+    const { request, body } = await render(teams, { url });
+    expect(request.url).toBe(url);
+    expect(body).toMatchInlineSnapshot(`
+      {
+        "attachments": [
+          {
+            "content": {
+              "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+              "body": [
+                {
+                  "size": "Medium",
+                  "text": "Connected-Customer No Responsern",
+                  "type": "TextBlock",
+                  "weight": "Bolder",
+                  "wrap": true,
+                },
+                {
+                  "facts": [
+                    {
+                      "title": "Callee",
+                      "value": "222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007",
+                    },
+                    {
+                      "title": "Caller ID",
+                      "value": "5034040",
+                    },
+                    {
+                      "title": "Answered",
+                      "value": "2026-03-26 15:22:28 (Asia/Shanghai)",
+                    },
+                    {
+                      "title": "Talk time",
+                      "value": "35s",
+                    },
+                    {
+                      "title": "Status",
+                      "value": "connected",
+                    },
+                    {
+                      "title": "Result",
+                      "value": "valid\\_call",
+                    },
+                    {
+                      "title": "Intent code",
+                      "value": "302",
+                    },
+                    {
+                      "title": "Task / script",
+                      "value": "5034040 / 63",
+                    },
+                    {
+                      "title": "Recording",
+                      "value": "260326152224160100152.wav",
+                    },
+                    {
+                      "title": "Call ID",
+                      "value": "260326152224160100152",
+                    },
+                  ],
+                  "type": "FactSet",
+                },
+              ],
+              "msteams": {
+                "width": "Full",
+              },
+              "type": "AdaptiveCard",
+              "version": "1.4",
+            },
+            "contentType": "application/vnd.microsoft.card.adaptive",
+          },
+        ],
+        "type": "message",
+      }
+    `);
+    expectWellFormed(request, body.attachments[0].content);
+  });
+
+  it("speaks Chinese", async () => {
+    const { body } = await render(teams, { url }, {}, chinese);
+    const facts = body.attachments[0].content.body[1].facts as { title: string; value: string }[];
+    expect(facts.map((f) => `${f.title}: ${f.value}`)).toMatchInlineSnapshot(`
+      [
+        "被叫: 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007",
+        "主叫: 5034040",
+        "接通时间: 2026-03-26 15:22:28 (Asia/Shanghai)",
+        "通话时长: 35秒",
+        "接通状态: 已接通",
+        "通话描述: 有效通话",
+        "意图代码: 302",
+        "任务 / 话术: 5034040 / 63",
+        "录音: 260326152224160100152.wav",
+        "通话 ID: 260326152224160100152",
+      ]
+    `);
+  });
+
+  it("stays within 28 KB and escapes any intent or callee", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
+        const { request, body } = await render(
+          teams,
+          { url },
+          { intent, callee, displayNum: callee },
+          {
+            maskCallee: mask,
+          },
+        );
+        expectWellFormed(request, body.attachments[0].content);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("teams classify", () => {
+  it("delivers on 2xx: a workflow answers 202 Accepted", () => {
+    expect(teams.classify(answer(202))).toEqual({ outcome: "delivered" });
+    expect(teams.classify(answer(200, "ok"))).toEqual({ outcome: "delivered" });
+  });
+
+  it("fails for good when the workflow is gone or refuses the signature", () => {
+    const missing = { error: { code: "WorkflowNotFound", message: "The workflow '0a1b2c3d4e5f' could not be found." } };
+    expect(teams.classify(answer(404, missing))).toEqual({
+      outcome: "failed",
+      reason: `HTTP 404: ${JSON.stringify(missing)}: the workflow no longer exists`,
+    });
+    const unsigned = {
+      error: { code: "DirectApiAuthorizationRequired", message: "The request must be authenticated." },
+    };
+    expect(teams.classify(answer(401, unsigned))).toMatchObject({ outcome: "failed" });
+    expect(teams.classify(answer(403, ""))).toEqual({
+      outcome: "failed",
+      reason: "HTTP 403: the workflow refused the URL; copy it again",
+    });
+  });
+
+  it("retries throttling after Retry-After, server errors and other client errors", () => {
+    expect(
+      teams.classify(answer(429, { error: { code: "WorkflowTriggerIsThrottled" } }, { "retry-after": "30" })),
+    ).toEqual({
+      outcome: "retry",
+      reason: 'HTTP 429: {"error":{"code":"WorkflowTriggerIsThrottled"}}',
+      retryAfterSeconds: 30,
+    });
+    expect(teams.classify(answer(502, ""))).toEqual({ outcome: "retry", reason: "HTTP 502" });
+    expect(teams.classify(answer(400, { error: { code: "TriggerInputSchemaMismatch" } }))).toMatchObject({
+      outcome: "retry",
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import type { destinations } from "../db/schema";
+import { send, verdictOf } from "../delivery/send";
+import { newId } from "../lib/crypto";
+import { DEFAULT_SOURCE } from "../sources/resolve";
+import { resolveOptions } from "./options";
+import { getDestinationType } from "./registry";
+import { overlapSecrets } from "./rotate-secret";
+import { sampleCall } from "./sample-call";
+
+const RESPONSE_CHARS = 1024;
+
+/**
+ * Sends the sample call to a destination once, as a delivery would (same rendering, signing and timeout),
+ * and reports how the answer reads. Nothing is stored and the destination is left as it is, whatever the answer.
+ */
+export async function testSend(destination: typeof destinations.$inferSelect, timeoutMs: number, now = Date.now()) {
+  const type = getDestinationType(destination.type);
+  const request = await type.render({
+    config: destination.config,
+    call: sampleCall(destination.sourceIds[0] ?? DEFAULT_SOURCE.id, now),
+    options: resolveOptions(destination.options, type.chat),
+    deliveryId: newId("test"),
+    now,
+    extraSecrets: overlapSecrets(destination, now),
+  });
+  const result = await send(request, timeoutMs);
+  const verdict = verdictOf(result, type.classify);
+  return {
+    ok: verdict.outcome === "delivered",
+    statusCode: "response" in result ? result.response.status : null,
+    durationMs: result.durationMs,
+    verdict: verdict.outcome,
+    responseBody: "response" in result ? result.response.body.slice(0, RESPONSE_CHARS) : null,
+    error: verdict.outcome === "delivered" ? null : verdict.reason,
+  };
+}

@@ -1,0 +1,145 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import { wecomLimits } from "./limits";
+import { utf8Bytes } from "./text";
+import { wecom } from "./wecom";
+
+const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a4c-4f8e-9b2d-1c3e5f7a9b0d";
+
+function expectWellFormed(content: string) {
+  expect(utf8Bytes(content)).toBeLessThanOrEqual(wecomLimits.markdownContent);
+  const [heading = "", ...lines] = content.split("\n");
+  expect(lines).toHaveLength(10);
+  expect(heading).toMatch(/^### ./);
+  expect(markdownEscaped(heading.slice(4))).toBe(true);
+  for (const line of lines) {
+    const value = /^>[^<>*\\]+(: |：)<font color="comment">(.+)<\/font>$/.exec(line)?.[2];
+    expect(value).toBeDefined();
+    expect(markdownEscaped(value ?? "")).toBe(true);
+  }
+}
+
+describe("wecom config", () => {
+  const schema = wecom.configSchema({ allowHttp: false });
+  const problem = (value: Record<string, unknown>) => schema.safeParse(value).error?.issues[0]?.message;
+  const notWecom = "must be a WeCom group-robot webhook URL: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…";
+
+  it("takes a group-robot URL", () => {
+    expect(schema.parse({ url })).toEqual({ url });
+  });
+
+  it("refuses other URLs, a missing key and plain http", () => {
+    expect(problem({ url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send" })).toBe(notWecom);
+    expect(problem({ url: "https://qyapi.weixin.qq.com/cgi-bin/message/send?key=abc" })).toBe(notWecom);
+    expect(problem({ url: "https://example.com/cgi-bin/webhook/send?key=abc" })).toBe(notWecom);
+    expect(problem({ url: url.replace("https:", "http:") })).toMatch(/must use https/);
+    expect(problem({ url, mentionAll: true })).toBeDefined();
+  });
+
+  it("hides the URL (its key is the credential) in API reads", () => {
+    expect(wecom.secretFields).toEqual(["url"]);
+    expect(wecom.chat).toBe(true);
+  });
+});
+
+describe("wecom render", () => {
+  it("posts the sample record as markdown", async () => {
+    const { request, body } = await render(wecom, { url });
+    expect(request.url).toBe(url);
+    expect(body).toMatchInlineSnapshot(`
+      {
+        "markdown": {
+          "content": "### Connected-Customer No Responsern
+      >Callee: <font color="comment">222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007</font>
+      >Caller ID: <font color="comment">5034040</font>
+      >Answered: <font color="comment">2026-03-26 15:22:28 (Asia/Shanghai)</font>
+      >Talk time: <font color="comment">35s</font>
+      >Status: <font color="comment">connected</font>
+      >Result: <font color="comment">valid\\_call</font>
+      >Intent code: <font color="comment">302</font>
+      >Task / script: <font color="comment">5034040 / 63</font>
+      >Recording: <font color="comment">260326152224160100152.wav</font>
+      >Call ID: <font color="comment">260326152224160100152</font>",
+        },
+        "msgtype": "markdown",
+      }
+    `);
+    expectWellFormed(body.markdown.content);
+  });
+
+  it("speaks Chinese", async () => {
+    const { body } = await render(wecom, { url }, {}, chinese);
+    expect(body.markdown.content).toMatchInlineSnapshot(`
+      "### Connected-Customer No Responsern
+      >被叫：<font color="comment">222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007</font>
+      >主叫：<font color="comment">5034040</font>
+      >接通时间：<font color="comment">2026-03-26 15:22:28 (Asia/Shanghai)</font>
+      >通话时长：<font color="comment">35秒</font>
+      >接通状态：<font color="comment">已接通</font>
+      >通话描述：<font color="comment">有效通话</font>
+      >意图代码：<font color="comment">302</font>
+      >任务 / 话术：<font color="comment">5034040 / 63</font>
+      >录音：<font color="comment">260326152224160100152.wav</font>
+      >通话 ID：<font color="comment">260326152224160100152</font>"
+    `);
+    expectWellFormed(body.markdown.content);
+  });
+
+  it("cuts by UTF-8 bytes, never inside a character", async () => {
+    const { body } = await render(
+      wecom,
+      { url },
+      { intent: "中".repeat(5000), callee: "😀".repeat(5000) },
+      {
+        maskCallee: false,
+      },
+    );
+    const content: string = body.markdown.content;
+    expect(utf8Bytes(content)).toBeLessThanOrEqual(4096);
+    expect(content).not.toMatch(/\uFFFD/);
+    expect(content.split("\n")[0]).toMatch(/^### 中+…$/);
+    expect(content.split("\n")[1]).toMatch(/^>Callee: <font color="comment">(😀)+…<\/font>$/);
+  });
+
+  it("escapes user text and stays within 4,096 bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
+        const { body } = await render(wecom, { url }, { intent, callee, displayNum: callee }, { maskCallee: mask });
+        expectWellFormed(body.markdown.content);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("wecom classify", () => {
+  it("delivers only on errcode 0", () => {
+    expect(wecom.classify(answer(200, { errcode: 0, errmsg: "ok" }))).toEqual({ outcome: "delivered" });
+  });
+
+  it("fails for good on an invalid webhook (HTTP 200)", () => {
+    const body = { errcode: 93000, errmsg: "invalid webhook url, hint: [1774509791_30_abc], from ip: 203.0.113.7" };
+    expect(wecom.classify(answer(200, body))).toEqual({
+      outcome: "failed",
+      reason: `WeCom answered 93000 ${body.errmsg}: the webhook URL is invalid or its robot was removed`,
+    });
+  });
+
+  it("retries the rate limit after a minute", () => {
+    const body = { errcode: 45009, errmsg: "api freq out of limit, hint: [1774509791_30_abc]" };
+    expect(wecom.classify(answer(200, body))).toEqual({
+      outcome: "retry",
+      reason: `WeCom answered 45009 ${body.errmsg}`,
+      retryAfterSeconds: 60,
+    });
+  });
+
+  it("retries other codes on the schedule", () => {
+    expect(wecom.classify(answer(200, { errcode: 40008, errmsg: "invalid message type" }))).toEqual({
+      outcome: "retry",
+      reason: "WeCom answered 40008 invalid message type",
+    });
+    expect(wecom.classify(answer(500, "oops"))).toEqual({ outcome: "retry", reason: "HTTP 500: oops" });
+  });
+});

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { classifyCodeAnswer, jsonRequest } from "./http-answer";
+import { wecomLimits } from "./limits";
+import { platformUrl } from "./platform-url";
+import { clip, escapeMarkdown, utf8Bytes } from "./text";
+import type { DestinationType } from "./types";
+
+const titleBytes = 560;
+const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10, 50);
+
+/**
+ * Result codes retrying cannot fix. WeCom answers them with HTTP 200.
+ * @see https://developer.work.weixin.qq.com/document/path/91770
+ */
+const permanent = new Map([[93000, "the webhook URL is invalid or its robot was removed"]]);
+
+const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, utf8Bytes);
+
+/** A call as WeCom markdown: the intent as heading, then one quoted line per fact with the value in grey. */
+function content(summary: CallSummary): string {
+  const lines = summary.facts.map(
+    ({ label, value }) =>
+      `>${label}${summary.colon}<font color="comment">${value === null ? missingValue : markdown(value, valueBytes)}</font>`,
+  );
+  return [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n");
+}
+
+/** A `wecom` destination's settings. */
+export type WecomConfig = {
+  /** A group robot's webhook: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`. */
+  url: string;
+};
+
+/** Markdown messages to a WeCom (企业微信) group robot. */
+export const wecom: DestinationType<WecomConfig> = {
+  type: "wecom",
+  chat: true,
+  configSchema: (ctx) =>
+    z.strictObject({
+      url: platformUrl(
+        ctx,
+        (url) =>
+          url.hostname === "qyapi.weixin.qq.com" &&
+          url.pathname === "/cgi-bin/webhook/send" &&
+          /^[\w-]+$/.test(url.searchParams.get("key") ?? ""),
+        "a WeCom group-robot webhook URL: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+      ),
+    }),
+  secretFields: ["url"],
+  render: ({ config, call, options }) =>
+    jsonRequest(config.url, { msgtype: "markdown", markdown: { content: content(callSummary(call, options)) } }),
+  classify: (response) =>
+    classifyCodeAnswer(response, {
+      platform: "WeCom",
+      codeFields: ["errcode"],
+      messageFields: ["errmsg"],
+      permanent,
+      rateLimited: new Map([[45009, wecomLimits.rateWindow]]),
+    }),
+};

@@ -1,0 +1,61 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { pushBodySchema } from "../ingest/record-schema";
+import { errorResponse, jsonContent } from "../lib/openapi";
+
+const pushResult = z
+  .object({
+    ok: z.literal(true),
+    pushId: z.string().openapi({ example: "psh_..." }),
+    accepted: z.number().int().openapi({ description: "Records stored" }),
+    rejected: z
+      .array(z.object({ index: z.number().int(), voiceId: z.string().nullable(), error: z.string() }))
+      .openapi({ description: "Records that could not be read, with why; the others are stored" }),
+  })
+  .openapi("PushResult");
+
+const health = z.object({ ok: z.boolean(), version: z.string(), d1: z.boolean() }).openapi("Health");
+
+/** Documents the routes served outside the OpenAPI route builder: the push endpoint and the health check. */
+export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): void {
+  registry.registerPath({
+    method: "post",
+    path: "/push/{token}",
+    summary: "Receive a status-report push",
+    description:
+      "The URL the voice platform pushes call status reports to. The body is read as JSON whatever its " +
+      '`content-type`: `{"array": [records]}`. Each record is stored on its own (upserted on source and ' +
+      "`voiceId`); unreadable records are listed in `rejected`. Matching calls are forwarded to destinations.",
+    security: [],
+    request: {
+      params: z.object({
+        token: z.string().openapi({ description: "The source's push token (or PUSH_TOKEN for `default`)" }),
+      }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: pushBodySchema.openapi("PushBody", {
+              description: "Call status-report records, as the platform sends them (see the README's record table)",
+              example: { array: [{ voiceId: "260326152224160100152", callStatusNew: 1, intentCode: "302" }] },
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: jsonContent(pushResult, "Stored"),
+      400: errorResponse,
+      401: errorResponse,
+      413: errorResponse,
+      503: errorResponse,
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/health",
+    summary: "Health check",
+    description: "`ok` is false when D1 does not answer.",
+    security: [],
+    responses: { 200: jsonContent(health, "Status") },
+  });
+}

@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { runBatch } from "../db/batch";
+import { getConfig } from "../lib/config";
+
+/** Most rows one sweep deletes from each table; the next sweep (a minute later) goes on. */
+export const RETENTION_CHUNK = 1_000;
+
+const DAY_MS = 86_400_000;
+
+/** What one sweep deleted, by table. */
+export interface RetentionResult {
+  pushBodies: number;
+  pushes: number;
+  calls: number;
+  deliveries: number;
+  deliveryAttempts: number;
+}
+
+/**
+ * Deletes what is past its retention, at most {@link RETENTION_CHUNK} rows per table, in one atomic batch:
+ * - raw push bodies older than `RAW_RETENTION_DAYS`;
+ * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
+ *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep);
+ * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone.
+ * A call's attempts go first, then its deliveries, then the call, each only once nothing refers to it.
+ */
+export async function sweepRetention(env: Env, now = Date.now()): Promise<RetentionResult> {
+  const { rawRetentionDays, callRetentionDays } = getConfig(env);
+  const rawCutoff = now - rawRetentionDays * DAY_MS;
+  const callCutoff = now - callRetentionDays * DAY_MS;
+  const expiredCall = sql`c.received_at < ${callCutoff} AND NOT EXISTS (
+    SELECT 1 FROM deliveries busy
+    WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
+  const results = await runBatch(env.DB, [
+    sql`DELETE FROM delivery_attempts WHERE id IN (
+      SELECT a.id FROM calls c
+      JOIN deliveries d ON d.source_id = c.source_id AND d.voice_id = c.voice_id
+      JOIN delivery_attempts a ON a.delivery_id = d.id
+      WHERE ${expiredCall} ORDER BY c.received_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM deliveries WHERE id IN (
+      SELECT d.id FROM calls c
+      JOIN deliveries d ON d.source_id = c.source_id AND d.voice_id = c.voice_id
+      WHERE ${expiredCall} AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+      ORDER BY c.received_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM calls WHERE id IN (
+      SELECT c.id FROM calls c
+      WHERE c.received_at < ${callCutoff}
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source_id = c.source_id AND d.voice_id = c.voice_id)
+      ORDER BY c.received_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM push_bodies WHERE rowid IN (
+      SELECT b.rowid FROM pushes p JOIN push_bodies b ON b.push_id = p.id
+      WHERE p.received_at < ${rawCutoff} ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM pushes WHERE id IN (
+      SELECT p.id FROM pushes p
+      WHERE p.received_at < ${callCutoff} AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
+      ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
+  ]);
+  const [deliveryAttempts, deliveries, calls, pushBodies, pushes] = results.map((r) => r.meta.changes);
+  const deleted = {
+    pushBodies: pushBodies ?? 0,
+    pushes: pushes ?? 0,
+    calls: calls ?? 0,
+    deliveries: deliveries ?? 0,
+    deliveryAttempts: deliveryAttempts ?? 0,
+  };
+  if (Object.values(deleted).some((n) => n > 0)) console.log(JSON.stringify({ msg: "retention sweep", ...deleted }));
+  return deleted;
+}

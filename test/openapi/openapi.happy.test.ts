@@ -1,0 +1,126 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import pkg from "../../package.json";
+import { app } from "../../src/app";
+import { BASE } from "../support/worker";
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  summary?: string;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, unknown>;
+}
+interface Document {
+  openapi: string;
+  info: { version: string };
+  servers: { url: string }[];
+  security: Record<string, string[]>[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+}
+
+const methods = ["get", "post", "put", "patch", "delete"];
+const publicOperations = ["GET /health", "POST /push/{token}", "GET /openapi.json", "GET /docs"];
+
+async function getDocument() {
+  const res = await exports.default.fetch(`${BASE}/openapi.json`);
+  expect(res.status).toBe(200);
+  return res.json<Document>();
+}
+
+function operations(doc: Document) {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    methods.filter((m) => item[m]).map((m) => ({ key: `${m.toUpperCase()} ${path}`, op: item[m] as Operation })),
+  );
+}
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document of this version, served from the request's origin, without auth", async () => {
+    const doc = await getDocument();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info.version).toBe(pkg.version);
+    expect(doc.servers).toEqual([{ url: BASE }]);
+    const elsewhere = await exports.default.fetch("http://127.0.0.1:8787/openapi.json");
+    expect((await elsewhere.json<Document>()).servers).toEqual([{ url: "http://127.0.0.1:8787" }]);
+  });
+
+  it("documents every route the app serves, and only those", async () => {
+    const served = new Set(
+      app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`),
+    );
+    const documented = new Set(operations(await getDocument()).map((o) => o.key));
+    expect([...served].sort()).toEqual([...documented].sort());
+    for (const key of [
+      "GET /api/v1/deliveries",
+      "GET /api/v1/deliveries/{id}",
+      "POST /api/v1/deliveries/{id}/retry",
+      "POST /api/v1/destinations/{id}/test",
+      "POST /api/v1/destinations/{id}/replay",
+      "POST /api/v1/destinations/{id}/rotate-secret",
+      ...publicOperations,
+    ]) {
+      expect(documented).toContain(key);
+    }
+  });
+
+  it("requires the admin token for every admin operation and nothing for the public ones", async () => {
+    const doc = await getDocument();
+    expect(doc.components.securitySchemes.adminToken).toEqual({ type: "http", scheme: "bearer" });
+    expect(doc.security).toEqual([{ adminToken: [] }]);
+    for (const { key, op } of operations(doc)) {
+      const effective = op.security ?? doc.security;
+      if (publicOperations.includes(key)) expect(effective, key).toEqual([]);
+      else {
+        expect(key).toMatch(/^[A-Z]+ \/api\/v1\//);
+        expect(effective, key).toEqual([{ adminToken: [] }]);
+      }
+    }
+  });
+
+  it("describes the push endpoint's body and answers", async () => {
+    const push = (await getDocument()).paths["/push/{token}"]?.post as Operation;
+    expect(push.parameters).toEqual([expect.objectContaining({ name: "token", in: "path" })]);
+    const body = push.requestBody?.content["application/json"]?.schema;
+    expect(body).toEqual({ $ref: "#/components/schemas/PushBody" });
+    expect(Object.keys(push.responses).sort()).toEqual(["200", "400", "401", "413", "503"]);
+  });
+
+  it("names its schemas as components", async () => {
+    const { schemas } = (await getDocument()).components;
+    for (const name of [
+      "Delivery",
+      "DeliveryAttempt",
+      "Destination",
+      "Error",
+      "PushBody",
+      "PushResult",
+      "ReplayResult",
+    ]) {
+      expect(schemas).toHaveProperty(name);
+    }
+    expect(schemas.PushBody).toMatchObject({
+      type: "object",
+      properties: { array: { type: "array" } },
+      required: ["array"],
+    });
+  });
+});
+
+describe("GET /docs", () => {
+  it("is a self-contained page listing every operation", async () => {
+    const res = await exports.default.fetch(`${BASE}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script|<link|\ssrc=|@import|url\(/i);
+    for (const { key, op } of operations(await getDocument())) {
+      const [method, path] = key.split(" ") as [string, string];
+      expect(html).toContain(`${method} ${path}`);
+      if (op.summary) expect(html).toContain(op.summary.replace(/`[^`]*`/g, "").slice(0, 10));
+    }
+    expect(html).toContain('id="schema-Delivery"');
+    expect(html).toContain('<a href="#schema-Error">');
+  });
+});

@@ -1,0 +1,146 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { installReceiver } from "../support/receiver";
+import { push, record, rows } from "../support/worker";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const DAY = 86_400_000;
+
+async function runCron(bindings: Env = env, scheduledTime = Date.now()) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Pushes one record as its own push, then dates the push and the call `daysAgo` back. */
+async function storedCall(daysAgo: number) {
+  const r = record();
+  const res = await push({ array: [r] });
+  const { pushId } = await res.json<{ pushId: string }>();
+  const at = Date.now() - daysAgo * DAY;
+  await env.DB.batch([
+    env.DB.prepare("UPDATE pushes SET received_at = ? WHERE id = ?").bind(at, pushId),
+    env.DB.prepare("UPDATE calls SET received_at = ? WHERE voice_id = ?").bind(at, r.voiceId),
+  ]);
+  return { voiceId: r.voiceId, pushId };
+}
+
+/** A delivery of the call in `status`, with one logged attempt, to a destination that need not exist. */
+async function deliveryOf(voiceId: string, status: string) {
+  const id = `dlv_${crypto.randomUUID()}`;
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO deliveries (id, destination_id, source_id, voice_id, status, attempts, next_attempt_at, lease_until, created_at, updated_at) VALUES (?, ?, 'src_default', ?, ?, 1, ?, ?, 0, 0)",
+    ).bind(id, `dst_${crypto.randomUUID()}`, voiceId, status, Date.now() + DAY, Date.now() + DAY),
+    env.DB.prepare(
+      "INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, duration_ms, outcome) VALUES (?, 0, 500, 1, 'retry')",
+    ).bind(id),
+  ]);
+  return id;
+}
+
+const count = async (sql: string, ...params: unknown[]) => (await rows<{ n: number }>(sql, ...params))[0]?.n;
+const callCount = (voiceId: string) => count("SELECT count(*) AS n FROM calls WHERE voice_id = ?", voiceId);
+const deliveryCount = (id: string) => count("SELECT count(*) AS n FROM deliveries WHERE id = ?", id);
+const attemptCount = (id: string) => count("SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id = ?", id);
+const bodyCount = (pushId: string) => count("SELECT count(*) AS n FROM push_bodies WHERE push_id = ?", pushId);
+const pushCount = (pushId: string) => count("SELECT count(*) AS n FROM pushes WHERE id = ?", pushId);
+
+describe("the retention sweep", () => {
+  it("deletes old calls with their deliveries and attempts, but never one still in flight", async () => {
+    installReceiver();
+    const expired = await storedCall(400);
+    const done = await deliveryOf(expired.voiceId, "delivered");
+    const failed = await deliveryOf(expired.voiceId, "failed");
+    const pending = await storedCall(400);
+    const pendingDelivery = await deliveryOf(pending.voiceId, "pending");
+    const retrying = await storedCall(400);
+    const retryingDelivery = await deliveryOf(retrying.voiceId, "retrying");
+    await deliveryOf(retrying.voiceId, "delivered");
+    const recent = await storedCall(300);
+    const recentDelivery = await deliveryOf(recent.voiceId, "delivered");
+
+    await runCron();
+
+    expect(await callCount(expired.voiceId)).toBe(0);
+    for (const id of [done, failed]) {
+      expect(await deliveryCount(id)).toBe(0);
+      expect(await attemptCount(id)).toBe(0);
+    }
+    for (const [call, delivery] of [
+      [pending, pendingDelivery],
+      [retrying, retryingDelivery],
+      [recent, recentDelivery],
+    ] as const) {
+      expect(await callCount(call.voiceId)).toBe(1);
+      expect(await deliveryCount(delivery)).toBe(1);
+      expect(await attemptCount(delivery)).toBe(1);
+    }
+    expect(await count("SELECT count(*) AS n FROM deliveries WHERE voice_id = ?", retrying.voiceId)).toBe(2);
+  });
+
+  it("deletes raw bodies after RAW_RETENTION_DAYS and push rows after CALL_RETENTION_DAYS", async () => {
+    installReceiver();
+    const month = await storedCall(31);
+    const year = await storedCall(366);
+    const fresh = await storedCall(29);
+
+    await runCron();
+
+    expect([await bodyCount(month.pushId), await pushCount(month.pushId), await callCount(month.voiceId)]).toEqual([
+      0, 1, 1,
+    ]);
+    expect([await bodyCount(year.pushId), await pushCount(year.pushId), await callCount(year.voiceId)]).toEqual([
+      0, 0, 0,
+    ]);
+    expect([await bodyCount(fresh.pushId), await pushCount(fresh.pushId)]).toEqual([1, 1]);
+  });
+
+  it("reads its periods from the settings", async () => {
+    installReceiver();
+    const week = await storedCall(8);
+    await runCron({ ...env, RAW_RETENTION_DAYS: "7", CALL_RETENTION_DAYS: "9" });
+    expect([await bodyCount(week.pushId), await callCount(week.voiceId)]).toEqual([0, 1]);
+    await runCron({ ...env, RAW_RETENTION_DAYS: "7", CALL_RETENTION_DAYS: "7" });
+    expect([await pushCount(week.pushId), await callCount(week.voiceId)]).toEqual([0, 0]);
+  });
+
+  it("deletes at most 1,000 rows of a table per run", async () => {
+    const sourceId = `src_bulk_${crypto.randomUUID()}`;
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
+       INSERT INTO calls (source_id, voice_id, connected, received_at, push_id, raw, created_at, updated_at)
+       SELECT ?, 'bulk' || i, 0, i, 'psh_bulk', '{}', i, i FROM n`,
+    )
+      .bind(sourceId)
+      .run();
+    const left = () => count("SELECT count(*) AS n FROM calls WHERE source_id = ?", sourceId);
+    await runCron();
+    expect(await left()).toBe(5);
+    await runCron();
+    expect(await left()).toBe(0);
+  });
+
+  it("runs even when the delivery sweep fails", async () => {
+    installReceiver();
+    const old = await storedCall(400);
+    const due = await storedCall(0);
+    await env.DB.prepare(
+      "INSERT INTO deliveries (id, destination_id, source_id, voice_id, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?, 'dst_x', 'src_default', ?, 'pending', 0, 0, 0, 0)",
+    )
+      .bind(`dlv_${crypto.randomUUID()}`, due.voiceId)
+      .run();
+    const broken = {
+      ...env,
+      DELIVERY_QUEUE: {
+        sendBatch: () => Promise.reject(new Error("queue unavailable")),
+        send: () => Promise.reject(new Error("queue unavailable")),
+      },
+    } as unknown as Env;
+    await expect(runCron(broken)).rejects.toThrow("queue unavailable");
+    expect(await callCount(old.voiceId)).toBe(0);
+  });
+});

@@ -1,0 +1,12 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE, refusedAdminAuth } from "../support/worker";
+
+describe("stats API authentication", () => {
+  it.each(refusedAdminAuth)("answers 401 with %s", async (_, authorization) => {
+    const headers: Record<string, string> = authorization ? { authorization } : {};
+    const res = await exports.default.fetch(`${BASE}/api/v1/stats`, { headers });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+  });
+});
