@@ -27,8 +27,13 @@ export const pushes = sqliteTable(
     rejectedCount: integer("rejected_count").notNull().default(0),
     rejected: text("rejected", { mode: "json" }).$type<RejectedRecord[]>().notNull().default(sql`'[]'`),
     error: text("error"),
+    reprocessedFrom: text("reprocessed_from"),
   },
-  (t) => [index("pushes_received_at_idx").on(t.receivedAt), index("pushes_source_idx").on(t.sourceId, t.receivedAt)],
+  (t) => [
+    index("pushes_received_at_idx").on(t.receivedAt),
+    index("pushes_source_idx").on(t.sourceId, t.receivedAt),
+    index("pushes_reprocessed_from_idx").on(t.reprocessedFrom),
+  ],
 );
 
 export const pushBodies = sqliteTable(
@@ -101,6 +106,7 @@ export const calls = sqliteTable(
     index("calls_task_idx").on(t.taskId),
     index("calls_intent_code_idx").on(t.intentCode),
     index("calls_connected_idx").on(t.connected, t.receivedAt),
+    index("calls_source_idx").on(t.sourceId),
   ],
 );
 

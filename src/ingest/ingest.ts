@@ -22,6 +22,8 @@ export interface PushInput {
   bytes: number;
   contentType: string | null;
   receivedAt: number;
+  /** The push whose stored body this one runs through ingest again. */
+  reprocessedFrom?: string;
 }
 
 /** What a stored push answers. */
@@ -99,6 +101,7 @@ export async function ingestPush(d1: D1Database, input: PushInput): Promise<Push
       accepted: parsed.calls.length,
       rejectedCount: parsed.rejected.length,
       rejected: parsed.rejected,
+      reprocessedFrom: input.reprocessedFrom,
     }),
     ...bodyRows(db, input),
     ...callUpserts(parsed, input),

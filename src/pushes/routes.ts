@@ -44,6 +44,7 @@ const pushOutput = z
     accepted: z.number().int(),
     rejectedCount: z.number().int(),
     error: z.string().nullable().openapi({ description: "Why a push that is not `stored` was not read" }),
+    reprocessedFrom: z.string().nullable().openapi({ description: "The push whose stored body this one reprocessed" }),
   })
   .openapi("Push");
 
@@ -173,21 +174,13 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
         bytes: original.bytes,
         contentType: original.contentType,
         receivedAt: Date.now(),
+        reprocessedFrom: original.id,
       }).catch((err: unknown) => {
         if (err instanceof AppError && err.code === "bad_request") {
           throw new AppError("conflict", `Push ${original.id} is still not readable: ${err.message}`);
         }
         throw err;
       });
-      console.log(
-        JSON.stringify({
-          msg: "push reprocessed",
-          pushId: result.pushId,
-          reprocessedFrom: original.id,
-          accepted: result.accepted,
-          rejected: result.rejected.length,
-        }),
-      );
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
       return c.json(
         { reprocessedFrom: original.id, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected },

@@ -84,6 +84,7 @@ describe("GET /pushes", () => {
       accepted: 0,
       rejectedCount: 0,
       error: expect.stringMatching(/^Body is not valid JSON/),
+      reprocessedFrom: null,
     });
     expect(all.data[1]).toMatchObject({ status: "stored", records: 1, accepted: 1, rejectedCount: 0, error: null });
     for (const p of all.data) expect(Object.keys(p)).not.toContain("body");
@@ -194,6 +195,7 @@ describe("POST /pushes/:id/reprocess", () => {
 
     expect(await detail(result.pushId)).toMatchObject({
       sourceId: "src_default",
+      reprocessedFrom: original,
       status: "stored",
       contentType: "application/json",
       bytes: body.length,
