@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
 import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
 import { filterSchema } from "../filters/schema";
 import { cursorParam, encodeCursor } from "../lib/cursor";
@@ -55,39 +56,13 @@ const callParams = z.object({
   voiceId: z.string().openapi({ param: { name: "voiceId", in: "path" }, example: "260326152224160100152" }),
 });
 
-const deliveryOutput = z.object({
-  id: z.string(),
-  destinationId: z.string(),
-  destinationName: z.string().nullable(),
-  sourceId: z.string(),
-  voiceId: z.string(),
-  status: z.enum(deliveryStatuses),
-  attempts: z.number().int(),
-  nextAttemptAt: z.string().nullable(),
-  lastStatusCode: z.number().int().nullable(),
-  lastError: z.string().nullable(),
-  deliveredAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  attemptLog: z.array(
-    z.object({
-      attemptedAt: z.string(),
-      statusCode: z.number().int().nullable(),
-      durationMs: z.number().int(),
-      outcome: z.enum(["delivered", "retry", "failed"]),
-      error: z.string().nullable(),
-      responseBody: z.string().nullable().openapi({ description: "The first 1 KB of the receiver's answer" }),
-    }),
-  ),
-});
-
 const callDetail = callSchema
   .extend({
     raw: z.unknown().openapi({ description: "The record exactly as received" }),
     pushId: z.string().openapi({ description: "The push that last stored this call" }),
     createdAt: z.string(),
     updatedAt: z.string(),
-    deliveries: z.array(deliveryOutput),
+    deliveries: z.array(deliveryWithAttempts),
   })
   .openapi("CallDetail");
 

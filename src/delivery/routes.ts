@@ -11,39 +11,11 @@ import { untilAfterSince } from "../lib/time-window";
 import { validationHook } from "../lib/validation";
 import { enqueueLater } from "./enqueue";
 import { pendingFields } from "./plan";
+import { deliveryOutput, deliveryWithAttempts } from "./schema";
 import { attemptView, deliveryView } from "./view";
 
 /** Most attempts `GET /deliveries/{id}` shows: the latest ones. */
 const MAX_ATTEMPTS_SHOWN = 200;
-
-const deliveryOutput = z
-  .object({
-    id: z.string(),
-    destinationId: z.string(),
-    destinationName: z.string().nullable().openapi({ description: "null once the destination is deleted" }),
-    sourceId: z.string(),
-    voiceId: z.string(),
-    status: z.enum(deliveryStatuses),
-    attempts: z.number().int().openapi({ description: "Attempts since it was created or last retried by hand" }),
-    nextAttemptAt: z.string().nullable(),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    deliveredAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("Delivery");
-
-const attemptOutput = z
-  .object({
-    attemptedAt: z.string(),
-    statusCode: z.number().int().nullable().openapi({ description: "null when no answer came (timeout, network)" }),
-    durationMs: z.number().int(),
-    outcome: z.enum(["delivered", "retry", "failed"]),
-    error: z.string().nullable(),
-    responseBody: z.string().nullable().openapi({ description: "The first 1 KB of the receiver's answer" }),
-  })
-  .openapi("DeliveryAttempt");
 
 const listQuery = z
   .object({
@@ -124,10 +96,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       description: `Attempts oldest first; at most the latest ${MAX_ATTEMPTS_SHOWN}.`,
       request: { params: idParam },
       responses: {
-        200: jsonContent(
-          deliveryOutput.extend({ attemptLog: z.array(attemptOutput) }).openapi("DeliveryWithAttempts"),
-          "The delivery",
-        ),
+        200: jsonContent(deliveryWithAttempts, "The delivery"),
         404: errorResponse,
       },
     }),
