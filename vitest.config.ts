@@ -1,27 +1,46 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ADMIN_TOKEN: "test-admin-token",
-            PUSH_TOKEN: "test-push-token",
-            ALLOW_HTTP_DESTINATIONS: "1",
-            DELIVERY_TIMEOUT_MS: "500",
+    test: {
+      reporters: jsonReport ? ["default", "json"] : ["default"],
+      outputFile: jsonReport ? { json: jsonReport } : undefined,
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  PUSH_TOKEN: "test-push-token",
+                  ALLOW_HTTP_DESTINATIONS: "1",
+                  DELIVERY_TIMEOUT_MS: "500",
+                  MAX_PUSH_BYTES: "2097152",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts"],
+            testTimeout: 30_000,
           },
         },
-      }),
-    ],
-    test: {
-      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      setupFiles: ["./test/support/apply-migrations.ts"],
-      testTimeout: 30_000,
+        {
+          test: {
+            name: "node",
+            include: ["scripts/**/*.test.ts", "bench/**/*.test.ts", "cli/**/*.test.mjs"],
+            environment: "node",
+          },
+        },
+      ],
     },
   };
 });

@@ -9,6 +9,7 @@ const run = (args) => {
 };
 
 process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example (local ADMIN_TOKEN and PUSH_TOKEN).");

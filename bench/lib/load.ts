@@ -23,14 +23,14 @@ export interface LoadResult {
 }
 
 /**
- * Sends `bodies` with `concurrency` requests in flight until they are all sent or `maxMs` has passed (requests
+ * Sends `items` with `concurrency` requests in flight until they are all sent or `maxMs` has passed (requests
  * in flight then are waited for). Latency is per request, from send to the end of the answer's body.
  */
-export async function runLoad(options: {
-  bodies: readonly string[];
+export async function runLoad<T>(options: {
+  items: readonly T[];
   concurrency: number;
   maxMs: number;
-  send: (body: string) => Promise<Outcome>;
+  send: (item: T) => Promise<Outcome>;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
   const errors = new Set<string>();
@@ -40,12 +40,12 @@ export async function runLoad(options: {
   const started = performance.now();
   const deadline = started + options.maxMs;
   const worker = async () => {
-    while (next < options.bodies.length && performance.now() < deadline) {
-      const body = options.bodies[next++] as string;
+    while (next < options.items.length && performance.now() < deadline) {
+      const item = options.items[next++] as T;
       const t0 = performance.now();
       let outcome: Outcome;
       try {
-        outcome = await options.send(body);
+        outcome = await options.send(item);
       } catch (err) {
         outcome = { ok: false, records: 0, error: (err as Error).message };
       }

@@ -42,7 +42,9 @@ export function recordFactory(options: { seed?: number; tag?: string } = {}) {
     const answerTime = connected ? ringingTime + random.int(1000, 20000) : null;
     const callDuration = connected ? random.int(1, 600) : 0;
     const hangupTime = (answerTime ?? ringingTime + random.int(5000, 30000)) + callDuration * 1000;
-    const [terminationCode, terminationReason, sipCode] = connected ? random.pick(hangups.slice(0, 2)) : random.pick(hangups);
+    const [terminationCode, terminationReason, sipCode] = connected
+      ? random.pick(hangups.slice(0, 2))
+      : random.pick(hangups);
     const [intentCode, intent] = random.pick(intents);
     const charged = Math.ceil(callDuration / 60) * 60;
     const textTimes = random.chance(0.2);

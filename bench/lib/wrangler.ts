@@ -2,12 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { onCleanup } from "./cleanup.ts";
 import { freePort } from "./ports.ts";
 
 /** The project's root directory. */
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
 /** Wrangler without telemetry, without the `Request.cf` download, without reloads when files change. */
@@ -35,11 +34,11 @@ function tail(max = 4000) {
 }
 
 /** Runs one wrangler command to completion, its output into `logFile`; throws with the output's end on failure. */
-export async function wrangler(args: readonly string[], logFile: string): Promise<void> {
+export async function wrangler(args: readonly string[], logFile: string, cwd = ROOT): Promise<void> {
   const log = createWriteStream(logFile, { flags: "a" });
   const out = tail();
   log.write(`$ wrangler ${args.join(" ")}\n`);
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: wranglerEnv, stdio: "pipe" });
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd, env: wranglerEnv, stdio: "pipe" });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on("data", (chunk: Buffer) => {
       log.write(chunk);
@@ -58,7 +57,9 @@ export async function wrangler(args: readonly string[], logFile: string): Promis
 export interface WorkerSpec {
   /** Short name, for logs and directories. */
   name: string;
-  /** Path of its wrangler.toml, from the project root. */
+  /** The directory its sources are in (default: the project's root). */
+  root?: string;
+  /** Path of its wrangler.toml, from `root`. */
   config: string;
   /** Vars and secrets, written to an env file (so a developer's `.dev.vars` is not read). */
   vars: Record<string, string>;
@@ -119,14 +120,24 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
   const bundleDir = join(dir, "bundle");
   const envFile = join(dir, "vars.env");
   const logFile = join(dir, "wrangler.log");
-  const configPath = resolve(ROOT, spec.config);
+  const root = spec.root ?? ROOT;
+  const configPath = resolve(root, spec.config);
   await mkdir(dir, { recursive: true });
-  await writeFile(envFile, Object.entries(spec.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(""));
+  await writeFile(
+    envFile,
+    Object.entries(spec.vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}\n`)
+      .join(""),
+  );
 
-  await wrangler(["deploy", "--dry-run", "-c", configPath, "--outdir", bundleDir], logFile);
+  await wrangler(["deploy", "--dry-run", "-c", configPath, "--outdir", bundleDir], logFile, root);
   const entry = (await readdir(bundleDir)).find((f) => f.endsWith(".js"));
   if (!entry) throw new Error(`no .js file in ${bundleDir}`);
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, "-c", configPath], logFile);
+  await wrangler(
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, "-c", configPath],
+    logFile,
+    root,
+  );
 
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -156,7 +167,7 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
   const out = tail();
   // detached: its own process group, so wrangler and its workerd children are stopped together.
   const child = spawn(process.execPath, [WRANGLER, ...args], {
-    cwd: ROOT,
+    cwd: root,
     env: wranglerEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -1,7 +1,6 @@
-// Run with: node --experimental-strip-types --no-warnings --test scripts/sink/sink.test.ts
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
+import { describe, it } from "vitest";
 import { describeTimestamp, formatBody, formatReport, type ReceivedRequest } from "./format.ts";
 import { DEFAULT_SINK_PORT, parseSinkOptions } from "./options.ts";
 import { answerFor } from "./respond.ts";
@@ -58,6 +57,13 @@ describe("answerFor", () => {
       contentType: "text/plain; charset=utf-8",
       body: "no_service",
     });
+  });
+
+  it("answers each chat platform's path with the body that platform sends on success", () => {
+    assert.equal(JSON.parse(answerFor("/feishu/hook", 200).body).code, 0);
+    assert.equal(JSON.parse(answerFor("/dingtalk/robot", 200).body).errcode, 0);
+    assert.equal(JSON.parse(answerFor("/wecom/send", 200).body).errcode, 0);
+    assert.match(answerFor("/feishu/hook", 500).body, /"ok":false/);
   });
 });
 

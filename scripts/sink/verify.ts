@@ -1,4 +1,4 @@
-import { Webhook } from "standardwebhooks";
+import type { Webhook } from "standardwebhooks";
 
 /** What the sink could say about a request's Standard Webhooks signature. */
 export type Verification =
