@@ -36,7 +36,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: "node",
-            include: ["scripts/**/*.test.ts", "bench/**/*.test.ts", "cli/**/*.test.mjs"],
+            include: ["scripts/**/*.test.ts", "bench/**/*.test.ts"],
             environment: "node",
           },
         },

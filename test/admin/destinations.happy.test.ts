@@ -35,6 +35,12 @@ describe("destinations API", () => {
     expect(JSON.stringify(read)).not.toContain(created.secret as string);
   });
 
+  it("accepts the built-in default source before its first push", async () => {
+    const res = await admin("/destinations", { body: { ...webhookBody, sourceIds: ["src_default"] } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ sourceIds: ["src_default"] });
+  });
+
   it("keeps a secret the caller gives", async () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const res = await admin("/destinations", { body: { ...webhookBody, config: { ...webhookBody.config, secret } } });

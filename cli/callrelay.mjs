@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// @ts-check
+import process from "node:process";
+import { run } from "./run.mjs";
+
+process.exitCode = await run(process.argv.slice(2), {
+  fetch,
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});
