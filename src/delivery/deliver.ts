@@ -3,13 +3,14 @@ import { toNormalizedCall } from "../calls/normalized";
 import { runBatch } from "../db/batch";
 import { type Db, getDb } from "../db/client";
 import { inJsonArray } from "../db/json-ids";
-import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema";
+import { calls, type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import { resolveOptions } from "../destinations/options";
 import { getDestinationType } from "../destinations/registry";
 import { overlapSecrets } from "../destinations/rotate-secret";
 import type { DestinationType, OutboundRequest } from "../destinations/types";
 import type { NormalizedCall } from "../ingest/fields";
 import { getConfig } from "../lib/config";
+import { storedTemplate } from "../templates/template";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
 import { send, verdictOf } from "./send";
 
@@ -72,16 +73,27 @@ export async function attemptDelivery(
   const statusCode = "response" in result ? result.response.status : null;
   const responseBody = "response" in result ? result.response.body.slice(0, STORED_RESPONSE_CHARS) : null;
 
-  const primary = group[0] as Claimed;
-  const delay = verdict.outcome === "retry" ? retryDelaySeconds(primary.attempts, verdict.retryAfterSeconds) : null;
-  const queued = delay !== null && delay <= MAX_QUEUE_DELAY_SECONDS;
-  const nextAttemptAt = delay === null ? null : attemptedAt + delay * 1000;
   const reason = verdict.outcome === "delivered" ? null : verdict.reason;
+  const jitter = Math.random();
+  const outcomes = group.map((member) => {
+    const delay =
+      verdict.outcome === "retry" ? retryDelaySeconds(member.attempts, verdict.retryAfterSeconds, () => jitter) : null;
+    const status: DeliveryStatus =
+      verdict.outcome === "delivered" ? "delivered" : delay !== null ? "retrying" : "failed";
+    return { member, status, nextAttemptAt: delay === null ? null : attemptedAt + delay * 1000, delay };
+  });
+  const lead = outcomes[0] as (typeof outcomes)[number];
+  const requeue =
+    lead.member.id === deliveryId && lead.delay !== null && lead.delay <= MAX_QUEUE_DELAY_SECONDS ? lead : null;
+  // A retry the re-queued message will claim again (its own, or one due no later) is leased to it; any
+  // other is left to the sweeper.
+  const leaseFor = (next: number | null) =>
+    requeue?.nextAttemptAt != null && next !== null && next <= requeue.nextAttemptAt
+      ? requeue.nextAttemptAt + QUEUED_GRACE_MS
+      : null;
 
-  const updates = group.map((member) => {
-    const exhausted = verdict.outcome === "retry" && retryDelaySeconds(member.attempts) === null;
-    const status =
-      verdict.outcome === "delivered" ? "delivered" : verdict.outcome === "retry" && !exhausted ? "retrying" : "failed";
+  const updates = outcomes.map(({ member, status, nextAttemptAt }) => {
+    const exhausted = verdict.outcome === "retry" && status === "failed";
     return [
       db.insert(deliveryAttempts).values({
         deliveryId: member.id,
@@ -96,9 +108,8 @@ export async function attemptDelivery(
         .update(deliveries)
         .set({
           status,
-          nextAttemptAt: status === "retrying" ? nextAttemptAt : null,
-          leaseUntil:
-            status === "retrying" && queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,
+          nextAttemptAt,
+          leaseUntil: leaseFor(nextAttemptAt),
           lastStatusCode: statusCode,
           lastError: exhausted ? `gave up after ${member.attempts} attempts: ${reason}` : reason,
           deliveredAt: status === "delivered" ? attemptedAt : null,
@@ -122,7 +133,7 @@ export async function attemptDelivery(
         ]
       : []),
   ]);
-  return queued && delay !== null ? { ack: false, delaySeconds: delay } : ACK;
+  return requeue?.delay != null ? { ack: false, delaySeconds: requeue.delay } : ACK;
 }
 
 async function finish(db: Db, ids: string[], status: "paused" | "failed", lastError: string | null, now: number) {
@@ -229,5 +240,6 @@ function render(
     deliveryId,
     now,
     extraSecrets: overlapSecrets(destination, now),
+    template: storedTemplate(destination.template),
   });
 }

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { chinese, english, sampleCall } from "../../test/chat/kit";
 import { callDescriptionLabels, callStatusLabels } from "../ingest/labels";
-import { callSummary, missingValue, roomPerValue, zhValueLabels } from "./call-facts";
+import {
+  callSummary,
+  type DigestRow,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  readableValue,
+  roomPerValue,
+  rowBudget,
+  zhValueLabels,
+} from "./call-facts";
 
 const facts = (summary: ReturnType<typeof callSummary>) =>
   Object.fromEntries(summary.facts.map((f) => [f.key, f.value]));
@@ -116,5 +127,99 @@ describe("roomPerValue", () => {
   it("shares what the title and the markup leave among the ten facts", () => {
     expect(roomPerValue(4096, 1010, 40)).toBe(268);
     expect(roomPerValue(6000, 256, 20)).toBe(554);
+  });
+});
+
+describe("readableValue", () => {
+  const read = (field: keyof typeof sampleCall, changes = {}, options = english) =>
+    readableValue({ ...sampleCall, ...changes }, field, options);
+
+  it("shows times in the destination's zone and durations spelled out", () => {
+    expect(read("answerTime")).toBe("2026-03-26 15:22:28 (Asia/Shanghai)");
+    expect(read("receivedAt", {}, { ...english, timezone: "UTC" })).toBe("2026-03-26 07:23:10 (UTC)");
+    expect(read("callDuration", { callDuration: 3725 })).toBe("1h 02m 05s");
+    expect(read("chargedDuration", {}, chinese)).toBe("1分00秒");
+  });
+
+  it("masks the callee unless told not to, and keeps other numbers and ids as they are", () => {
+    expect(read("callee")).toBe("222***************0007");
+    expect(read("callee", {}, { ...english, maskCallee: false })).toBe("2222222228613200000007");
+    expect(read("displayNum")).toBe("5034040");
+    expect(read("taskId")).toBe("5034040");
+    expect(read("callStatus")).toBe("50");
+  });
+
+  it("says yes or no, and status labels, in the locale", () => {
+    expect(read("connected")).toBe("yes");
+    expect(read("connected", { connected: false }, chinese)).toBe("否");
+    expect(read("callStatusLabel")).toBe("connected");
+    expect(read("callDescriptionLabel", {}, chinese)).toBe("有效通话");
+  });
+
+  it("puts text on one line, and has nothing for what the call lacks", () => {
+    expect(read("intent", { intent: " Wants\n a\tcallback " })).toBe("Wants a callback");
+    expect(read("intent", { intent: " \n " })).toBeNull();
+    expect(read("sourceTaskId")).toBeNull();
+    expect(read("answerTime", { answerTime: null })).toBeNull();
+  });
+});
+
+describe("digestSummary", () => {
+  it("counts the calls and gives each a row from its summary", () => {
+    const digest = digestSummary(
+      [sampleCall, { ...sampleCall, voiceId: "v2", intent: null, intentCode: null, answerTime: null, callee: null }],
+      english,
+    );
+    expect(digest).toEqual({
+      title: "2 calls",
+      rows: [
+        {
+          title: "Connected-Customer No Responsern",
+          intentCode: "302",
+          callee: "222***************0007",
+          talkTime: "35s",
+          answered: "03-26 15:22",
+          callId: "260326152224160100152",
+        },
+        { title: "Call report", intentCode: null, callee: null, talkTime: "35s", answered: null, callId: "v2" },
+      ],
+      legend: "Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai",
+    });
+    expect(digestSummary([sampleCall], english).title).toBe("1 call");
+  });
+
+  it("speaks Chinese, in the destination's time zone", () => {
+    const digest = digestSummary([sampleCall, sampleCall, sampleCall], { ...chinese, timezone: "UTC" });
+    expect(digest.title).toBe("3 通电话");
+    expect(digest.rows[0]).toMatchObject({ talkTime: "35秒", answered: "03-26 07:22" });
+    expect(digest.legend).toBe("意图 (意图代码) · 被叫 · 通话时长 · 接通时间 · 通话 ID；时间为 UTC");
+  });
+});
+
+describe("digestRow", () => {
+  const style: RowStyle = {
+    budget: rowBudget,
+    text: (raw, max) => `[${raw.slice(0, max)}]`,
+    verbatim: (raw, max) => `{${max === undefined ? raw : raw.slice(0, max)}}`,
+    strong: (text) => `*${text}*`,
+  };
+  const row = digestSummary([sampleCall], english).rows[0] as DigestRow;
+
+  it("writes the intent and its code, then callee · talk time · answered · call ID", () => {
+    expect(digestRow(row, style)).toEqual([
+      "*[Connected-Customer No Responsern]* ([302])",
+      "{222***************0007} · [35s] · 03-26 15:22 · {260326152224160100152}",
+    ]);
+  });
+
+  it("cuts every part but the call ID to its budget, and shows a dash for what is missing", () => {
+    const long = "x".repeat(500);
+    const [head, details] = digestRow(
+      { ...row, title: long, intentCode: long, callee: long, talkTime: null, answered: null, callId: long },
+      style,
+    );
+    expect(head).toBe(`*[${"x".repeat(rowBudget.title)}]* ([${"x".repeat(rowBudget.intentCode)}])`);
+    expect(details).toBe(`{${"x".repeat(rowBudget.callee)}} · — · — · {${long}}`);
+    expect(digestRow({ ...row, intentCode: null }, style)[0]).toBe("*[Connected-Customer No Responsern]*");
   });
 });

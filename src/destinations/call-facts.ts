@@ -1,4 +1,4 @@
-import type { NormalizedCall } from "../ingest/fields";
+import { type NormalizedCall, upstreamFields } from "../ingest/fields";
 import { formatDuration, formatInstant } from "../lib/format-time";
 import { maskPhone } from "../lib/mask";
 import { oneLine } from "./text";
@@ -58,9 +58,11 @@ export function roomPerValue(limit: number, title: number, markup: number): numb
   return Math.floor((limit - title) / factKeys.length) - markup;
 }
 
-const labels: Record<Locale, Record<FactKey | "title" | "intent", string>> = {
+const labels: Record<Locale, Record<FactKey | "title" | "intent" | "yes" | "no", string>> = {
   en: {
     title: "Call report",
+    yes: "yes",
+    no: "no",
     intent: "Intent",
     callee: "Callee",
     caller: "Caller ID",
@@ -75,6 +77,8 @@ const labels: Record<Locale, Record<FactKey | "title" | "intent", string>> = {
   },
   zh: {
     title: "通话报告",
+    yes: "是",
+    no: "否",
     intent: "意图",
     callee: "被叫",
     caller: "主叫",
@@ -111,6 +115,35 @@ function codeLabel(label: string | null, code: number | null, locale: Locale): s
   return code === null ? null : String(code);
 }
 
+const timeFields = new Set<string>([
+  ...Object.entries(upstreamFields).flatMap(([field, kind]) => (kind === "time" ? [field] : [])),
+  "receivedAt",
+]);
+const durationFields = new Set<string>(["ringDuration", "callDuration", "chargedDuration", "aiAgentChargedDuration"]);
+
+/**
+ * A field of `call` as a chat message shows it, on one line: times in `options.timezone`, durations spelled out, the
+ * callee masked unless `options.maskCallee` is false, yes/no and status labels in `options.locale`; `null` when the
+ * call lacks it.
+ */
+export function readableValue(
+  call: NormalizedCall,
+  field: keyof NormalizedCall,
+  options: DestinationOptions,
+): string | null {
+  const { locale } = options;
+  const value = call[field];
+  if (value === null) return null;
+  if (typeof value === "boolean") return labels[locale][value ? "yes" : "no"];
+  if (typeof value === "number") {
+    if (timeFields.has(field)) return formatInstant(value, options.timezone);
+    return durationFields.has(field) ? formatDuration(value, locale) : String(value);
+  }
+  if (field === "callee" && options.maskCallee) return oneLine(maskPhone(value));
+  if (field === "callStatusLabel" || field === "callDescriptionLabel") return codeLabel(value, null, locale);
+  return oneLine(value);
+}
+
 /**
  * The facts of `call` as a chat message states them: the intent as title, the callee masked unless
  * `options.maskCallee` is false, times in `options.timezone`, labels and status values in `options.locale`.
@@ -127,10 +160,10 @@ export function callSummary(call: NormalizedCall, options: DestinationOptions): 
   });
   const intent = oneLine(call.intent);
   const facts: CallFact[] = [
-    fact("callee", options.maskCallee ? maskPhone(call.callee) : call.callee, true),
+    fact("callee", readableValue(call, "callee", options), true),
     fact("caller", call.displayNum, true),
-    fact("answered", call.answerTime === null ? null : formatInstant(call.answerTime, options.timezone)),
-    fact("talkTime", call.callDuration === null ? null : formatDuration(call.callDuration, locale)),
+    fact("answered", readableValue(call, "answerTime", options)),
+    fact("talkTime", readableValue(call, "callDuration", options)),
     fact("status", codeLabel(call.callStatusLabel, call.callStatusNew, locale)),
     fact("result", codeLabel(call.callDescriptionLabel, call.callDescription, locale)),
     fact("intentCode", call.intentCode),
@@ -146,4 +179,93 @@ export function callSummary(call: NormalizedCall, options: DestinationOptions): 
     headline: facts.filter((f) => f.key === "callee" || f.key === "talkTime"),
     colon: locale === "zh" ? "：" : ": ",
   };
+}
+
+/** One call as a row of a digest (a message listing several calls). */
+export interface DigestRow {
+  title: string;
+  intentCode: string | null;
+  callee: string | null;
+  talkTime: string | null;
+  /** The answer time without year and seconds, `03-26 15:22`. */
+  answered: string | null;
+  callId: string;
+}
+
+/** What a digest says, before a platform lays it out. */
+export interface DigestSummary {
+  /** `12 calls`, `12 通电话`. */
+  title: string;
+  rows: DigestRow[];
+  /** What a row's parts are, and the time zone of its times. */
+  legend: string;
+}
+
+/**
+ * Several calls as a digest: a title counting them, one row per call from its {@link callSummary}, and a legend.
+ */
+export function digestSummary(calls: readonly NormalizedCall[], options: DestinationOptions): DigestSummary {
+  const l = labels[options.locale];
+  const rows = calls.map((call) => {
+    const summary = callSummary(call, options);
+    const value = (key: FactKey) => summary.facts.find((f) => f.key === key)?.value ?? null;
+    return {
+      title: summary.title,
+      intentCode: value("intentCode"),
+      callee: value("callee"),
+      talkTime: value("talkTime"),
+      answered: value("answered")?.slice("yyyy-".length, "yyyy-MM-dd HH:mm".length) ?? null,
+      callId: value("callId") ?? call.voiceId,
+    };
+  });
+  const parts = `${l.intent} (${l.intentCode}) · ${l.callee} · ${l.talkTime} · ${l.answered} · ${l.callId}`;
+  return options.locale === "zh"
+    ? { title: `${calls.length} 通电话`, rows, legend: `${parts}；时间为 ${options.timezone}` }
+    : {
+        title: `${calls.length} call${calls.length === 1 ? "" : "s"}`,
+        rows,
+        legend: `${parts}; times in ${options.timezone}`,
+      };
+}
+
+/** How much each cut part of a digest row may measure, in the platform's unit: what keeps a row compact. */
+export interface RowBudget {
+  title: number;
+  intentCode: number;
+  callee: number;
+  talkTime: number;
+}
+
+/** A row's budget in characters, where escapes add little. */
+export const rowBudget: RowBudget = { title: 60, intentCode: 16, callee: 48, talkTime: 24 };
+
+/** A row's budget in bytes of Markdown in JSON: a masked number is mostly `*`, and each `\\*` takes three. */
+export const markdownInJsonBudget: RowBudget = { ...rowBudget, callee: 64 };
+
+/** How a platform writes a digest row. */
+export interface RowStyle {
+  budget: RowBudget;
+  /** `raw` escaped and cut to measure at most `max`. */
+  text(raw: string, max: number): string;
+  /** `raw` escaped (in monospace where the platform has it); cut to measure at most `max` when given. */
+  verbatim(raw: string, max?: number): string;
+  strong(text: string): string;
+}
+
+/**
+ * A digest row as `[head, details]`: the intent in bold with its code, then callee · talk time · answered · call ID,
+ * missing parts as {@link missingValue}. The call ID is never cut; everything else fits the style's budget.
+ */
+export function digestRow(row: DigestRow, style: RowStyle): [head: string, details: string] {
+  const { budget } = style;
+  const code = row.intentCode === null ? "" : ` (${style.text(row.intentCode, budget.intentCode)})`;
+  return [
+    style.strong(style.text(row.title, budget.title)) + code,
+    [
+      row.callee === null ? missingValue : style.verbatim(row.callee, budget.callee),
+      row.talkTime === null ? missingValue : style.text(row.talkTime, budget.talkTime),
+      row.answered ?? missingValue,
+      style.verbatim(row.callId),
+    ].join(" · "),
+  ];
 }

@@ -1,10 +1,23 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, attemptAt, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import {
+  answer,
+  attemptAt,
+  chinese,
+  forFullDigests,
+  hostileText,
+  markdownEscaped,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  strongEscaped,
+  templateParts,
+} from "../../test/chat/kit";
 import { dingtalk } from "./dingtalk";
 import { dingtalkLimits } from "./limits";
-import { utf8Bytes } from "./text";
+import { escapeMarkdown, utf8Bytes } from "./text";
 
 const url =
   "https://oapi.dingtalk.com/robot/send?access_token=6c7bf2a1d0e94a5f8b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a";
@@ -165,5 +178,77 @@ describe("dingtalk classify", () => {
       reason: "HTTP 503",
       retryAfterSeconds: 9,
     });
+  });
+});
+
+describe("dingtalk digest", () => {
+  it("lists the calls under their count, a list item each, with the legend quoted", async () => {
+    const { body } = await renderDigest(dingtalk, { url }, sampleCalls(2));
+    expect(body).toEqual({
+      msgtype: "markdown",
+      at: { isAtAll: false },
+      markdown: {
+        title: "2 calls",
+        text: [
+          "### 2 calls",
+          "- **Intent 1** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35s · 03-26 15:22 · 1",
+          "- **Intent 2** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35s · 03-26 15:22 · 2",
+          "",
+          "> Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai",
+        ].join("\n"),
+      },
+    });
+  });
+
+  it("holds every call of a full digest, escaped, within 20,000 bytes", async () => {
+    await forFullDigests(dingtalk, { url, secret }, ({ request, body }, calls) => {
+      expect(utf8Bytes(request.body)).toBeLessThanOrEqual(dingtalkLimits.body);
+      const rows: string[] = body.markdown.text.split("\n").slice(1, -2);
+      expect(rows).toHaveLength(calls.length);
+      rows.forEach((row, i) => {
+        expect(row.startsWith("- ")).toBe(true);
+        expect(strongEscaped(row.slice(2))).toBe(true);
+        expect(row.endsWith(` · ${escapeMarkdown(calls[i]?.voiceId ?? "")}`)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("dingtalk template", () => {
+  it("is the markdown text, values readable and escaped; the intent stays the notification title", async () => {
+    const { request, body } = await renderTemplate(
+      dingtalk,
+      { url, secret },
+      "#### {{intent}}\n- callee: {{callee}}\n- answered: {{answerTime}}",
+      { intent: "**Act now** [here](https://evil.test)" },
+      { timezone: "Europe/Berlin" },
+    );
+    expect(request.url).toMatch(/&timestamp=\d+&sign=/);
+    expect(body).toEqual({
+      msgtype: "markdown",
+      at: { isAtAll: false },
+      markdown: {
+        title: "**Act now** [here](https://evil.test)",
+        text: "#### \\*\\*Act now\\*\\* \\[here\\](https://evil.test)\n- callee: 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007\n- answered: 2026-03-26 08:22:28 (Europe/Berlin)",
+      },
+    });
+  });
+
+  it("stays within 20,000 bytes and escapes any value", async () => {
+    const source = `${"中".repeat(5000)} {{intent}} {{callee}} {{intentCode}} {{displayNum}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { request, body } = await renderTemplate(dingtalk, { url, secret }, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+        });
+        expect(utf8Bytes(request.body)).toBeLessThanOrEqual(dingtalkLimits.body);
+        expect(markdownEscaped(body.markdown.text)).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+    expect(dingtalk.checkTemplate(templateParts(`${"中".repeat(6200)}{{intent}}`))).toMatch(/^is too long/);
   });
 });

@@ -1,14 +1,27 @@
 import { z } from "zod";
-import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  markdownInJsonBudget,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+} from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { dingtalkLimits } from "./limits";
+import { dingtalkLimits, paceRules } from "./limits";
 import { platformUrl } from "./platform-url";
 import { hmacSha256Base64 } from "./signing";
 import { clip, escapeMarkdown, jsonBytes } from "./text";
 import type { DestinationType } from "./types";
 
 const titleBytes = 1000;
-const valueBytes = roomPerValue(dingtalkLimits.body, 2 * titleBytes + 500, 400);
+const envelopeBytes = 500;
+const valueBytes = roomPerValue(dingtalkLimits.body, 2 * titleBytes + envelopeBytes, 400);
+const legendBytes = 300;
 
 /**
  * Result codes retrying cannot fix. DingTalk answers them with HTTP 200.
@@ -25,6 +38,21 @@ const permanent = new Map([
 ]);
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
+const notificationTitle = (title: string) => clip(title, titleBytes, undefined, jsonBytes);
+
+const rowStyle: RowStyle = {
+  budget: markdownInJsonBudget,
+  text: markdown,
+  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
+  strong: (text) => `**${text}**`,
+};
+
+const templateFormat: TextFormat = {
+  escape: escapeMarkdown,
+  measure: jsonBytes,
+  unit: "bytes",
+  limit: dingtalkLimits.body - titleBytes - envelopeBytes,
+};
 
 /** A call as DingTalk markdown: the intent as heading, then one list item per fact. */
 function message(summary: CallSummary) {
@@ -33,9 +61,26 @@ function message(summary: CallSummary) {
       `- **${label}**${summary.colon}${value === null ? missingValue : markdown(value, valueBytes)}`,
   );
   return {
-    title: clip(summary.title, titleBytes, undefined, jsonBytes),
+    title: notificationTitle(summary.title),
     text: [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n"),
   };
+}
+
+/** Several calls as DingTalk markdown: the count as heading, a list item per call, the legend quoted. */
+function digest({ title, rows, legend }: DigestSummary) {
+  const lines = rows.map((row) => `- ${digestRow(row, rowStyle).join(" · ")}`);
+  return { title, text: [`### ${title}`, ...lines, "", `> ${markdown(legend, legendBytes)}`].join("\n") };
+}
+
+/** Posts a markdown message that mentions nobody, signed when the robot has a secret. */
+async function post(config: DingtalkConfig, now: number, content: { title: string; text: string }) {
+  const url = new URL(config.url);
+  if (config.secret) {
+    const timestamp = String(now);
+    url.searchParams.set("timestamp", timestamp);
+    url.searchParams.set("sign", await hmacSha256Base64(config.secret, `${timestamp}\n${config.secret}`));
+  }
+  return jsonRequest(url.href, { msgtype: "markdown", markdown: content, at: { isAtAll: false } });
 }
 
 /** A `dingtalk` destination's settings. */
@@ -67,19 +112,21 @@ export const dingtalk: DestinationType<DingtalkConfig> = {
         .optional(),
     }),
   secretFields: ["url", "secret"],
-  async render({ config, call, options, now }) {
-    const url = new URL(config.url);
-    if (config.secret) {
-      const timestamp = String(now);
-      url.searchParams.set("timestamp", timestamp);
-      url.searchParams.set("sign", await hmacSha256Base64(config.secret, `${timestamp}\n${config.secret}`));
-    }
-    return jsonRequest(url.href, {
-      msgtype: "markdown",
-      markdown: message(callSummary(call, options)),
-      at: { isAtAll: false },
-    });
-  },
+  render: ({ config, call, options, now, template }) =>
+    post(
+      config,
+      now,
+      template
+        ? {
+            title: notificationTitle(callSummary(call, options).title),
+            text: fillTextTemplate(template, call, options, templateFormat),
+          }
+        : message(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(dingtalkLimits.rates),
+  digestMax: 20,
+  renderDigest: ({ config, calls, options, now }) => post(config, now, digest(digestSummary(calls, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "DingTalk",

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import {
+  answer,
+  chinese,
+  forFullDigests,
+  hostileText,
+  markdownEscaped,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  strongEscaped,
+  templateParts,
+} from "../../test/chat/kit";
 import { discord } from "./discord";
 import { discordLimits } from "./limits";
 
@@ -209,5 +221,83 @@ describe("discord classify", () => {
       reason: `HTTP 400: ${JSON.stringify(invalid)}`,
     });
     expect(discord.classify(answer(502, ""))).toEqual({ outcome: "retry", reason: "HTTP 502" });
+  });
+});
+
+describe("discord digest", () => {
+  it("lists the calls as fields of an embed titled with their count, the legend as footer", async () => {
+    const { request, body } = await renderDigest(discord, { url }, sampleCalls(2));
+    expect(request.url).toBe(`${url}?wait=true`);
+    expect(body).toEqual({
+      allowed_mentions: { parse: [] },
+      embeds: [
+        {
+          title: "2 calls",
+          fields: [
+            { name: "**Intent 1** (302)", value: "`222***************0007` · 35s · 03-26 15:22 · `1`", inline: false },
+            { name: "**Intent 2** (302)", value: "`222***************0007` · 35s · 03-26 15:22 · `2`", inline: false },
+          ],
+          footer: { text: "Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai" },
+        },
+      ],
+    });
+  });
+
+  it("holds every call of a full digest, escaped, within the embed limits", async () => {
+    await forFullDigests(discord, { url }, ({ body }, calls) => {
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      const [embed] = body.embeds as [Embed & { footer: { text: string } }];
+      expect(embed.fields).toHaveLength(calls.length);
+      expect(embed.fields.length).toBeLessThanOrEqual(discordLimits.embedFields);
+      let total = embed.title.length + embed.footer.text.length;
+      embed.fields.forEach(({ name, value }, i) => {
+        expect(name.length).toBeLessThanOrEqual(discordLimits.fieldName);
+        expect(value.length).toBeLessThanOrEqual(discordLimits.fieldValue);
+        expect(strongEscaped(name)).toBe(true);
+        expect(markdownEscaped(value.replace(/`[^`]*`/g, ""))).toBe(true);
+        expect(value.endsWith(` · \`${calls[i]?.voiceId.replaceAll("`", "'")}\``)).toBe(true);
+        total += name.length + value.length;
+      });
+      expect(total).toBeLessThanOrEqual(discordLimits.embedTotal);
+    });
+  });
+});
+
+describe("discord template", () => {
+  it("is the embed's description, values readable and escaped", async () => {
+    const { body } = await renderTemplate(
+      discord,
+      { url },
+      "**{{intent}}** ({{intentCode}}) for {{callee}}, {{callDuration}}",
+      { intent: "@everyone [click](https://evil.test) <@123>", callDuration: 125 },
+      { maskCallee: false },
+    );
+    expect(body).toEqual({
+      allowed_mentions: { parse: [] },
+      embeds: [
+        {
+          description:
+            "**@everyone \\[click\\](https://evil.test) \\<@123\\>** (302) for 2222222228613200000007, 2m 05s",
+        },
+      ],
+    });
+  });
+
+  it("stays within 4,096 characters and escapes any value", async () => {
+    const source = `${"x".repeat(3500)} {{intent}} {{callee}} {{intentCode}} {{displayNum}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { body } = await renderTemplate(discord, { url }, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+        });
+        expect(body.embeds[0].description.length).toBeLessThanOrEqual(discordLimits.embedDescription);
+        expect(markdownEscaped(body.embeds[0].description)).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+    expect(discord.checkTemplate(templateParts(`${"x".repeat(4080)}{{intent}}`))).toMatch(/^is too long/);
   });
 });

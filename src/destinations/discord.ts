@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { type CallFact, type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallFact,
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+  rowBudget,
+} from "./call-facts";
 import {
   classifyHttpAnswer,
   describeAnswer,
@@ -8,9 +20,9 @@ import {
   parseRetryAfter,
   readJsonObject,
 } from "./http-answer";
-import { discordLimits } from "./limits";
+import { discordLimits, paceRules } from "./limits";
 import { platformUrl } from "./platform-url";
-import { clip, escapeMarkdown } from "./text";
+import { clip, codeUnits, escapeMarkdown } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 
 const hosts = new Set(["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"]);
@@ -19,21 +31,50 @@ const valueMax = Math.min(
   roomPerValue(discordLimits.embedTotal, discordLimits.embedTitle, 20),
 );
 
-function field({ label, value, verbatim }: CallFact) {
-  if (value === null) return { name: label, value: missingValue, inline: true };
-  const shown = verbatim
-    ? `\`${clip(value.replaceAll("`", "'"), valueMax - 2)}\``
-    : clip(value, valueMax, escapeMarkdown);
-  return { name: label, value: shown, inline: true };
+const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown);
+const legendMax = 150;
+
+/** `raw` as inline code, backticks turned to quotes; cut to `max` (backticks included) when given. */
+function code(raw: string, max?: number) {
+  const inner = raw.replaceAll("`", "'");
+  return `\`${max === undefined ? inner : clip(inner, max - 2)}\``;
 }
 
-/** A call as one embed: the intent as title, facts as inline fields; mentions never ping. */
-function message(summary: CallSummary) {
+const rowStyle: RowStyle = { budget: rowBudget, text: markdown, verbatim: code, strong: (text) => `**${text}**` };
+
+const templateFormat: TextFormat = {
+  escape: escapeMarkdown,
+  measure: codeUnits,
+  unit: "characters",
+  limit: discordLimits.embedDescription,
+};
+
+function field({ label, value, verbatim }: CallFact) {
+  if (value === null) return { name: label, value: missingValue, inline: true };
+  return { name: label, value: verbatim ? code(value, valueMax) : markdown(value, valueMax), inline: true };
+}
+
+/** Posts one embed, waiting for Discord to confirm it was saved; mentions never ping. */
+function post(webhookUrl: string, content: object) {
+  const url = new URL(webhookUrl);
+  url.searchParams.set("wait", "true");
+  return jsonRequest(url.href, { embeds: [content], allowed_mentions: { parse: [] } });
+}
+
+/** A call as an embed: the intent as title, facts as inline fields. */
+function embed(summary: CallSummary) {
+  return { title: markdown(summary.title, discordLimits.embedTitle), fields: summary.facts.map(field) };
+}
+
+/** Several calls as an embed: the count as title, a field per call, the legend as footer. */
+function digestEmbed({ title, rows, legend }: DigestSummary) {
   return {
-    embeds: [
-      { title: clip(summary.title, discordLimits.embedTitle, escapeMarkdown), fields: summary.facts.map(field) },
-    ],
-    allowed_mentions: { parse: [] },
+    title,
+    fields: rows.map((row) => {
+      const [name, value] = digestRow(row, rowStyle);
+      return { name, value, inline: false };
+    }),
+    footer: { text: clip(legend, legendMax) },
   };
 }
 
@@ -74,10 +115,16 @@ export const discord: DestinationType<DiscordConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render({ config, call, options }) {
-    const url = new URL(config.url);
-    url.searchParams.set("wait", "true");
-    return jsonRequest(url.href, message(callSummary(call, options)));
-  },
+  render: ({ config, call, options, template }) =>
+    post(
+      config.url,
+      template
+        ? { description: fillTextTemplate(template, call, options, templateFormat) }
+        : embed(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(discordLimits.rates),
+  digestMax: 19,
+  renderDigest: ({ config, calls, options }) => post(config.url, digestEmbed(digestSummary(calls, options))),
   classify,
 };

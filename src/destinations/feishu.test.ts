@@ -1,7 +1,18 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, attemptAt, chinese, hostileText, render } from "../../test/chat/kit";
+import {
+  answer,
+  attemptAt,
+  chinese,
+  forFullDigests,
+  hostileText,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  templateParts,
+} from "../../test/chat/kit";
 import { feishu } from "./feishu";
 import { feishuLimits } from "./limits";
 import { utf8Bytes } from "./text";
@@ -216,5 +227,90 @@ describe("feishu classify", () => {
     });
     expect(feishu.classify(answer(200, "<html>gateway</html>"))).toMatchObject({ outcome: "retry" });
     expect(feishu.classify(answer(502, "Bad Gateway"))).toEqual({ outcome: "retry", reason: "HTTP 502: Bad Gateway" });
+  });
+});
+
+describe("feishu digest", () => {
+  it("lists the calls in a card under their count, a plain-text row each, with a legend note", async () => {
+    const { body } = await renderDigest(feishu, { url, secret: "demo-secret" }, sampleCalls(2), chinese);
+    expect(body).toMatchObject({ timestamp: String(Math.floor(attemptAt / 1000)), msg_type: "interactive" });
+    expect(body.card).toEqual({
+      config: { wide_screen_mode: true },
+      header: { template: "blue", title: { tag: "plain_text", content: "2 通电话" } },
+      elements: [
+        {
+          tag: "div",
+          text: { tag: "plain_text", content: "Intent 1 (302) · 222***************0007 · 35秒 · 03-26 15:22 · 1" },
+        },
+        {
+          tag: "div",
+          text: { tag: "plain_text", content: "Intent 2 (302) · 222***************0007 · 35秒 · 03-26 15:22 · 2" },
+        },
+        {
+          tag: "note",
+          elements: [
+            {
+              tag: "plain_text",
+              content: "意图 (意图代码) · 被叫 · 通话时长 · 接通时间 · 通话 ID；时间为 Asia/Shanghai",
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("holds every call of a full digest within 20 KB, user text only in plain text", async () => {
+    await forFullDigests(feishu, { url, secret: "s" }, ({ request, body }, calls) => {
+      expect(utf8Bytes(request.body)).toBeLessThanOrEqual(feishuLimits.body);
+      const elements: { tag: string; text: Text }[] = body.card.elements;
+      expect(elements.pop()?.tag).toBe("note");
+      expect(elements).toHaveLength(calls.length);
+      elements.forEach((element, i) => {
+        expect(element.text.tag).toBe("plain_text");
+        expect(element.text.content.endsWith(` · ${calls[i]?.voiceId}`)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("feishu template", () => {
+  it("is a card holding the text, values readable and plain", async () => {
+    const { body } = await renderTemplate(
+      feishu,
+      { url, secret: "demo-secret" },
+      "{{intent}}: {{callee}}, {{callDuration}}, connected {{connected}}",
+      { intent: '<at user_id="all">所有人</at>', connected: false },
+    );
+    expect(body).toMatchObject({ timestamp: String(Math.floor(attemptAt / 1000)), msg_type: "interactive" });
+    expect(body.card).toEqual({
+      config: { wide_screen_mode: true },
+      elements: [
+        {
+          tag: "div",
+          text: {
+            tag: "plain_text",
+            content: '<at user_id="all">所有人</at>: 222***************0007, 35s, connected no',
+          },
+        },
+      ],
+    });
+  });
+
+  it("stays within 20 KB whatever the values", async () => {
+    const source = `${"中".repeat(4000)} {{intent}} {{callee}} {{intentCode}} {{displayNum}} {{terminationReason}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { request } = await renderTemplate(feishu, { url, secret: "s" }, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+          terminationReason: intent,
+        });
+        expect(utf8Bytes(request.body)).toBeLessThanOrEqual(feishuLimits.body);
+      }),
+      { numRuns: 50 },
+    );
+    expect(feishu.checkTemplate(templateParts(`${"中".repeat(6500)}{{intent}}`))).toMatch(/^is too long/);
   });
 });

@@ -1,7 +1,18 @@
 import { z } from "zod";
-import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+  rowBudget,
+} from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { feishuLimits } from "./limits";
+import { feishuLimits, paceRules } from "./limits";
 import { platformUrl } from "./platform-url";
 import { hmacSha256Base64 } from "./signing";
 import { clip, jsonBytes } from "./text";
@@ -9,7 +20,9 @@ import type { DestinationType } from "./types";
 
 const hosts = new Set(["open.feishu.cn", "open.larksuite.com"]);
 const titleBytes = 1000;
-const valueBytes = roomPerValue(feishuLimits.body, titleBytes + 500, 400);
+const envelopeBytes = 500;
+const valueBytes = roomPerValue(feishuLimits.body, titleBytes + envelopeBytes, 400);
+const legendBytes = 300;
 
 /**
  * Result codes retrying cannot fix. Feishu answers them with HTTP 200.
@@ -25,6 +38,15 @@ const permanent = new Map([
 
 const plain = (content: string) => ({ tag: "plain_text", content });
 const sized = (raw: string, max: number) => clip(raw, max, undefined, jsonBytes);
+
+const rowStyle: RowStyle = {
+  budget: rowBudget,
+  text: sized,
+  verbatim: (raw, max) => (max === undefined ? raw : sized(raw, max)),
+  strong: (text) => text,
+};
+
+const templateFormat: TextFormat = { measure: jsonBytes, unit: "bytes", limit: feishuLimits.body - envelopeBytes };
 
 /** A call as an interactive card: the intent as header, one row per fact, user text only in plain text. */
 function card(summary: CallSummary) {
@@ -47,8 +69,33 @@ function card(summary: CallSummary) {
   };
 }
 
+/** Several calls as a card: the count as header, a plain-text row per call, the legend as a note. */
+function digestCard({ title, rows, legend }: DigestSummary) {
+  return {
+    config: { wide_screen_mode: true },
+    header: { template: "blue", title: plain(title) },
+    elements: [
+      ...rows.map((row) => ({ tag: "div", text: plain(digestRow(row, rowStyle).join(" · ")) })),
+      { tag: "note", elements: [plain(sized(legend, legendBytes))] },
+    ],
+  };
+}
+
+/** A card holding only a template's text, as plain text. */
+const templateCard = (text: string) => ({
+  config: { wide_screen_mode: true },
+  elements: [{ tag: "div", text: plain(text) }],
+});
+
 /** Feishu's signature: base64 of HMAC-SHA256 keyed with `timestamp + "\n" + secret` over an empty message. */
 const sign = (timestamp: string, secret: string) => hmacSha256Base64(`${timestamp}\n${secret}`, "");
+
+/** Posts a card, signed when the bot has a secret. */
+async function post(config: FeishuConfig, now: number, content: object) {
+  const timestamp = String(Math.floor(now / 1000));
+  const signature = config.secret ? { timestamp, sign: await sign(timestamp, config.secret) } : {};
+  return jsonRequest(config.url, { ...signature, msg_type: "interactive", card: content });
+}
 
 /** A `feishu` destination's settings. */
 export type FeishuConfig = {
@@ -76,11 +123,18 @@ export const feishu: DestinationType<FeishuConfig> = {
         .optional(),
     }),
   secretFields: ["url", "secret"],
-  async render({ config, call, options, now }) {
-    const timestamp = String(Math.floor(now / 1000));
-    const signature = config.secret ? { timestamp, sign: await sign(timestamp, config.secret) } : {};
-    return jsonRequest(config.url, { ...signature, msg_type: "interactive", card: card(callSummary(call, options)) });
-  },
+  render: ({ config, call, options, now, template }) =>
+    post(
+      config,
+      now,
+      template
+        ? templateCard(fillTextTemplate(template, call, options, templateFormat))
+        : card(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(feishuLimits.rates),
+  digestMax: 19,
+  renderDigest: ({ config, calls, options, now }) => post(config, now, digestCard(digestSummary(calls, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "Feishu",

@@ -1,3 +1,5 @@
+import type { RateRule } from "./types";
+
 /**
  * What each chat platform accepts: message sizes, element counts and rates, with the page that documents them.
  * Sizes are in the unit the platform counts (characters are UTF-16 code units, as `String.length`).
@@ -15,10 +17,22 @@ export interface RateLimit {
 
 const windowOf = (rates: readonly RateLimit[]) => Math.max(...rates.map((r) => r.perSeconds));
 
+/**
+ * How much later than its send slot a message may reach the platform (claiming and rendering come in between, and
+ * take longer for some messages than for others): every window is paced this much wider than the platform's.
+ */
+const ARRIVAL_MARGIN_MS = 250;
+
+/** The rules a destination's pacer enforces for a platform's rates. */
+export function paceRules(rates: readonly RateLimit[]): RateRule[] {
+  return rates.map((r) => ({ count: r.messages, windowMs: r.perSeconds * 1000 + ARRIVAL_MARGIN_MS }));
+}
+
 /** Slack Block Kit through an incoming webhook. */
 export const slackLimits = {
   docs: {
     format: "https://docs.slack.dev/reference/block-kit/blocks",
+    text: "https://docs.slack.dev/reference/methods/chat.postMessage#truncating-content",
     rate: "https://docs.slack.dev/apis/web-api/rate-limits",
   },
   blocks: 50,
@@ -26,6 +40,8 @@ export const slackLimits = {
   sectionText: 3000,
   sectionFields: 10,
   fieldText: 2000,
+  /** Characters of a message's top-level `text` that Slack advises at most (it truncates at 40,000). */
+  text: 4000,
   rates: [{ messages: 1, perSeconds: 1, per: "channel", documented: true }] as readonly RateLimit[],
 } as const;
 

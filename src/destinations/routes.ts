@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { runBatch } from "../db/batch";
 import { getDb } from "../db/client";
+import { inJsonArray } from "../db/json-ids";
 import { deliveries, destinations, sources } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { pendingFields } from "../delivery/plan";
@@ -15,6 +16,8 @@ import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam } from "../lib/query-params";
 import { untilAfterSince } from "../lib/time-window";
 import { fieldIssues, validationError, validationHook } from "../lib/validation";
+import { DEFAULT_SOURCE } from "../sources/resolve";
+import { parseTemplate } from "../templates/template";
 import { destinationOptionsInput, resolveOptions } from "./options";
 import { destinationTypes, getDestinationType } from "./registry";
 import { REPLAY_SCAN_LIMIT, replayCalls, replayCursor } from "./replay";
@@ -35,6 +38,17 @@ const destinationInput = z.object({
     .optional()
     .openapi({ description: "Only calls from these sources; empty: all" }),
   options: destinationOptionsInput.optional(),
+  template: z
+    .string()
+    .regex(/\S/, "must not be blank; null removes the template")
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        "The message text (chat types, in the platform's markup) or the JSON body (webhook), with `{{field}}` " +
+        "for any field of the call record; null: the default layout. See the README's templates section.",
+      example: "*{{intent}}* ({{intentCode}}) from {{callee}}, {{callDuration}}",
+    }),
   enabled: z.boolean().optional(),
 });
 
@@ -49,6 +63,7 @@ const destinationOutput = z
     filter: z.record(z.string(), z.unknown()),
     sourceIds: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
+    template: z.string().nullable(),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
     createdAt: z.string(),
@@ -101,10 +116,21 @@ async function checkConfig(env: Env, type: string, config: Record<string, unknow
   return parsed.data;
 }
 
+/** The template if its fields exist and the type can render it; a 400 at `template` otherwise. */
+function checkTemplate<T extends string | null | undefined>(type: string, template: T): T {
+  if (typeof template !== "string") return template;
+  const parsed = parseTemplate(template);
+  const problem = parsed.ok ? getDestinationType(type).checkTemplate(parsed.parts) : undefined;
+  const messages = parsed.ok ? (problem === undefined ? [] : [problem]) : parsed.issues.map((i) => i.message);
+  if (messages.length > 0) throw validationError(messages.map((message) => ({ path: "template", message })));
+  return template;
+}
+
 async function checkSources(env: Env, ids: readonly string[] | undefined) {
   if (!ids || ids.length === 0) return;
-  const found = await getDb(env.DB).select({ id: sources.id }).from(sources).where(inArray(sources.id, ids));
+  const found = await getDb(env.DB).select({ id: sources.id }).from(sources).where(inJsonArray(sources.id, ids));
   const known = new Set(found.map((s) => s.id));
+  if (getConfig(env).pushToken !== undefined) known.add(DEFAULT_SOURCE.id);
   const issues = ids.flatMap((id, i) =>
     known.has(id) ? [] : [{ path: `sourceIds[${i}]`, message: `Unknown source ${id}` }],
   );
@@ -145,6 +171,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       const input = c.req.valid("json");
       const type = getDestinationType(input.type);
       const config = await checkConfig(c.env, input.type, input.config);
+      const template = checkTemplate(input.type, input.template ?? null);
       await checkSources(c.env, input.sourceIds);
       const now = Date.now();
       const [row] = await getDb(c.env.DB)
@@ -157,6 +184,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           filter: input.filter ?? {},
           sourceIds: input.sourceIds ?? [],
           options: resolveOptions(input.options ?? {}, type.chat),
+          template,
           enabled: input.enabled ?? true,
           createdAt: now,
           updatedAt: now,
@@ -197,7 +225,8 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       path: "/{id}",
       summary: "Change a destination",
       description:
-        "`config` is merged into the stored one. Re-enabling a destination sends the deliveries paused while it was disabled.",
+        "`config` is merged into the stored one; `template: null` removes the template. Re-enabling a destination " +
+        "sends the deliveries paused while it was disabled.",
       request: {
         params: idParam,
         body: { content: { "application/json": { schema: destinationPatch } }, required: true },
@@ -212,6 +241,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       const config = patch.config
         ? await checkConfig(c.env, current.type, { ...current.config, ...patch.config })
         : undefined;
+      const template = checkTemplate(current.type, patch.template);
       await checkSources(c.env, patch.sourceIds);
       const now = Date.now();
       const enabling = patch.enabled === true && !current.enabled;
@@ -223,6 +253,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           filter: patch.filter,
           sourceIds: patch.sourceIds,
           options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
+          template,
           enabled: patch.enabled,
           disabledReason: patch.enabled === true ? null : undefined,
           updatedAt: now,

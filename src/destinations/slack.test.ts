@@ -1,11 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+  chinese,
+  forFullDigests,
+  hostileText,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  templateParts,
+} from "../../test/chat/kit";
 import sample from "../../test/fixtures/sample-push.json";
 import type { NormalizedCall } from "../ingest/fields";
 import { normalize } from "../ingest/normalize";
 import { parseRecord } from "../ingest/record-schema";
 import { slackLimits } from "./limits";
 import { slack } from "./slack";
+import { escapeHtml } from "./text";
 import type { DestinationOptions, ReceiverResponse } from "./types";
 
 const parsed = parseRecord(sample.array[0]);
@@ -316,5 +326,107 @@ describe("slack classify", () => {
 
   it("does not read an error code out of a success", () => {
     expect(slack.classify(answer(200, "no_service"))).toEqual({ outcome: "delivered" });
+  });
+});
+
+describe("slack digest", () => {
+  type Digest = { text: string; blocks: { type: string; text?: Text; elements?: Text[] }[] };
+
+  it("lists the calls under their count, a section each, with a legend", async () => {
+    const { request, body } = await renderDigest(slack, { url }, sampleCalls(2));
+    expect(request.url).toBe(url);
+    expect(body).toEqual({
+      text: "2 calls",
+      blocks: [
+        { type: "header", text: { type: "plain_text", text: "2 calls" } },
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "*Intent 1* (302) · `222***************0007` · 35s · 03-26 15:22 · `1`" },
+        },
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "*Intent 2* (302) · `222***************0007` · 35s · 03-26 15:22 · `2`" },
+        },
+        {
+          type: "context",
+          elements: [
+            {
+              type: "mrkdwn",
+              text: "Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai",
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("counts in Chinese", async () => {
+    const { body } = await renderDigest(slack, { url }, sampleCalls(3), chinese);
+    expect(body.text).toBe("3 通电话");
+    expect(body.blocks[1].text.text).toBe("*Intent 1* (302) · `222***************0007` · 35秒 · 03-26 15:22 · `1`");
+    expect(body.blocks.at(-1).elements[0].text).toBe(
+      "意图 (意图代码) · 被叫 · 通话时长 · 接通时间 · 通话 ID；时间为 Asia/Shanghai",
+    );
+  });
+
+  it("holds every call of a full digest, escaped, within Block Kit's limits", async () => {
+    await forFullDigests(slack, { url }, ({ body }: { body: Digest }, calls) => {
+      expect(body.blocks.length).toBeLessThanOrEqual(slackLimits.blocks);
+      const [header, ...sections] = body.blocks;
+      const context = sections.pop();
+      expect(header?.text?.text.length).toBeLessThanOrEqual(slackLimits.headerText);
+      expect(context?.elements?.[0]?.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+      expect(sections).toHaveLength(calls.length);
+      sections.forEach((section, i) => {
+        const text = section.text?.text ?? "";
+        expect(text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+        expect(text).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+        expect(text.endsWith(` · \`${escapeHtml(calls[i]?.voiceId.replaceAll("`", "'") ?? "")}\``)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("slack template", () => {
+  const source =
+    "*{{intent}}* for {{callee}} at {{answerTime}}: {{callDuration}}, connected {{connected}}, {{callDescriptionLabel}}, task {{sourceTaskId}}";
+
+  it("is the message text, with readable values escaped for mrkdwn", async () => {
+    const { request, body } = await renderTemplate(slack, { url }, source, { intent: "<!channel> R&D" });
+    expect(request.url).toBe(url);
+    expect(body).toEqual({
+      text: "*&lt;!channel&gt; R&amp;D* for 222***************0007 at 2026-03-26 15:22:28 (Asia/Shanghai): 35s, connected yes, valid_call, task —",
+    });
+    const zh = await renderTemplate(slack, { url }, source, {}, { ...chinese, maskCallee: false, timezone: "UTC" });
+    expect(zh.body.text).toBe(
+      "*Connected-Customer No Responsern* for 2222222228613200000007 at 2026-03-26 07:22:28 (UTC): 35秒, connected 是, 有效通话, task —",
+    );
+  });
+
+  it("stays within 4,000 characters and escapes any value", async () => {
+    const long = `${"x".repeat(3000)} {{intent}} {{callee}} {{intentCode}} {{displayNum}} {{terminationReason}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, fc.boolean(), async (intent, callee, maskCallee) => {
+        const { body } = await renderTemplate(
+          slack,
+          { url },
+          long,
+          { intent, callee, intentCode: intent, displayNum: callee, terminationReason: intent },
+          { maskCallee },
+        );
+        expect(body.text.length).toBeLessThanOrEqual(slackLimits.text);
+        expect(body.text).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("refuses a template whose text leaves each field less than 24 characters", () => {
+    expect(slack.checkTemplate(templateParts(`${"x".repeat(slackLimits.text - 48)}{{intent}}{{callee}}`))).toBe(
+      undefined,
+    );
+    expect(slack.checkTemplate(templateParts(`${"x".repeat(slackLimits.text - 47)}{{intent}}{{callee}}`))).toBe(
+      "is too long for this destination: its text takes 3953 characters and each of its 2 fields 24, of at most 4000",
+    );
   });
 });

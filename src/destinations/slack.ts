@@ -1,9 +1,20 @@
 import { z } from "zod";
-import { type CallFact, type CallSummary, callSummary, missingValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallFact,
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  rowBudget,
+} from "./call-facts";
 import { classifyHttpAnswer, jsonRequest } from "./http-answer";
-import { slackLimits } from "./limits";
+import { paceRules, slackLimits } from "./limits";
 import { platformUrl } from "./platform-url";
-import { clip, escapeHtml } from "./text";
+import { clip, codeUnits, escapeHtml } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 
 /**
@@ -29,12 +40,26 @@ const slackHosts = new Set(["hooks.slack.com", "hooks.slack-gov.com"]);
 
 const mrkdwn = (raw: string, max: number) => clip(raw, max, escapeHtml);
 
+/** `raw` as inline code, backticks turned to quotes; cut to `max` (backticks included) when given. */
+function code(raw: string, max?: number) {
+  const inner = raw.replaceAll("`", "'");
+  return `\`${max === undefined ? escapeHtml(inner) : mrkdwn(inner, max - 2)}\``;
+}
+
+const rowStyle: RowStyle = { budget: rowBudget, text: mrkdwn, verbatim: code, strong: (text) => `*${text}*` };
+
+const templateFormat: TextFormat = {
+  escape: escapeHtml,
+  measure: codeUnits,
+  unit: "characters",
+  limit: slackLimits.text,
+};
+
 function field({ label, value, verbatim }: CallFact) {
   const prefix = `*${label}*\n`;
   if (value === null) return { type: "mrkdwn", text: prefix + missingValue };
   const room = slackLimits.fieldText - prefix.length;
-  const text = verbatim ? `\`${mrkdwn(value.replaceAll("`", "'"), room - 2)}\`` : mrkdwn(value, room);
-  return { type: "mrkdwn", text: prefix + text };
+  return { type: "mrkdwn", text: prefix + (verbatim ? code(value, room) : mrkdwn(value, room)) };
 }
 
 /** A call as Block Kit: the intent as header (in full in a section when too long for one), facts as fields. */
@@ -53,6 +78,18 @@ function message(summary: CallSummary) {
     mrkdwn(`${f.label}${summary.colon}${f.value ?? missingValue}`, slackLimits.headerText),
   );
   return { text: [title, ...headline].join(" · "), blocks };
+}
+
+/** Several calls as Block Kit: a header counting them, a section per call, the legend as context. */
+function digest({ title, rows, legend }: DigestSummary) {
+  return {
+    text: title,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: mrkdwn(title, slackLimits.headerText) } },
+      ...rows.map((row) => ({ type: "section", text: { type: "mrkdwn", text: digestRow(row, rowStyle).join(" · ") } })),
+      { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn(legend, slackLimits.sectionText) }] },
+    ],
+  };
 }
 
 function classify(response: ReceiverResponse): Verdict {
@@ -81,6 +118,16 @@ export const slack: DestinationType<SlackConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options }) => jsonRequest(config.url, message(callSummary(call, options))),
+  render: ({ config, call, options, template }) =>
+    jsonRequest(
+      config.url,
+      template
+        ? { text: fillTextTemplate(template, call, options, templateFormat) }
+        : message(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(slackLimits.rates),
+  digestMax: 25,
+  renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
   classify,
 };

@@ -1,9 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import {
+  answer,
+  chinese,
+  forFullDigests,
+  hostileText,
+  markdownEscaped,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  strongEscaped,
+  templateParts,
+} from "../../test/chat/kit";
 import { teamsLimits } from "./limits";
 import { teams } from "./teams";
-import { utf8Bytes } from "./text";
+import { escapeMarkdown, utf8Bytes } from "./text";
 
 const url =
   "https://default0123456789abcdef.01.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/0a1b2c3d4e5f/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf-123_xyz";
@@ -203,5 +215,86 @@ describe("teams classify", () => {
     expect(teams.classify(answer(400, { error: { code: "TriggerInputSchemaMismatch" } }))).toMatchObject({
       outcome: "retry",
     });
+  });
+});
+
+type Block = { type: string; text: string; wrap: boolean };
+const cardBody = (body: { attachments: { content: { body: Block[] } }[] }) => body.attachments[0]?.content.body ?? [];
+
+describe("teams digest", () => {
+  it("lists the calls in an Adaptive Card under their count, a TextBlock each, the legend subtle", async () => {
+    const { body } = await renderDigest(teams, { url }, sampleCalls(2), chinese);
+    expect(body.attachments[0].content).toMatchObject({ type: "AdaptiveCard", version: "1.4" });
+    expect(cardBody(body)).toEqual([
+      { type: "TextBlock", text: "2 通电话", wrap: true, weight: "Bolder", size: "Medium" },
+      {
+        type: "TextBlock",
+        text: "**Intent 1** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35秒 · 03-26 15:22 · 1",
+        wrap: true,
+        spacing: "Small",
+      },
+      {
+        type: "TextBlock",
+        text: "**Intent 2** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35秒 · 03-26 15:22 · 2",
+        wrap: true,
+        spacing: "Small",
+      },
+      {
+        type: "TextBlock",
+        text: "意图 (意图代码) · 被叫 · 通话时长 · 接通时间 · 通话 ID；时间为 Asia/Shanghai",
+        wrap: true,
+        isSubtle: true,
+        size: "Small",
+      },
+    ]);
+  });
+
+  it("holds every call of a full digest, escaped, within 28 KB", async () => {
+    await forFullDigests(teams, { url }, ({ request, body }, calls) => {
+      expect(utf8Bytes(request.body)).toBeLessThanOrEqual(teamsLimits.body);
+      const rows = cardBody(body).slice(1, -1);
+      expect(rows).toHaveLength(calls.length);
+      rows.forEach(({ text }, i) => {
+        expect(strongEscaped(text)).toBe(true);
+        expect(text.endsWith(` · ${escapeMarkdown(calls[i]?.voiceId ?? "")}`)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("teams template", () => {
+  it("is the one TextBlock of the card, values readable and escaped", async () => {
+    const { body } = await renderTemplate(
+      teams,
+      { url },
+      "**{{intent}}**\n\n{{callee}} answered {{answerTime}}",
+      { intent: "[click](https://evil.test) _now_" },
+      { timezone: "America/New_York" },
+    );
+    expect(cardBody(body)).toEqual([
+      {
+        type: "TextBlock",
+        text: "**\\[click\\](https://evil.test) \\_now\\_**\n\n222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 answered 2026-03-26 03:22:28 (America/New\\_York)",
+        wrap: true,
+      },
+    ]);
+  });
+
+  it("stays within 28 KB and escapes any value", async () => {
+    const source = `${"中".repeat(7000)} {{intent}} {{callee}} {{intentCode}} {{displayNum}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { request, body } = await renderTemplate(teams, { url }, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+        });
+        expect(utf8Bytes(request.body)).toBeLessThanOrEqual(teamsLimits.body);
+        expect(markdownEscaped(cardBody(body)[0]?.text ?? "")).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+    expect(teams.checkTemplate(templateParts(`${"\u0001".repeat(4600)}{{intent}}`))).toMatch(/^is too long/);
   });
 });

@@ -1,19 +1,48 @@
 import { z } from "zod";
-import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  markdownInJsonBudget,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+} from "./call-facts";
 import { classifyHttpAnswer, describeAnswer, jsonRequest } from "./http-answer";
-import { teamsLimits } from "./limits";
+import { paceRules, teamsLimits } from "./limits";
 import { platformUrl } from "./platform-url";
 import { clip, escapeMarkdown, jsonBytes } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 
 const hostSuffixes = [".logic.azure.com", ".environment.api.powerplatform.com"];
 const titleBytes = 2000;
-const valueBytes = roomPerValue(teamsLimits.body, titleBytes + 1000, 400);
+const envelopeBytes = 1000;
+const valueBytes = roomPerValue(teamsLimits.body, titleBytes + envelopeBytes, 400);
+const legendBytes = 300;
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
 
-/** A call as an Adaptive Card 1.4: the intent as a bold TextBlock, the facts as a FactSet. */
-function message(summary: CallSummary) {
+const rowStyle: RowStyle = {
+  budget: markdownInJsonBudget,
+  text: markdown,
+  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
+  strong: (text) => `**${text}**`,
+};
+
+const templateFormat: TextFormat = {
+  escape: escapeMarkdown,
+  measure: jsonBytes,
+  unit: "bytes",
+  limit: teamsLimits.body - envelopeBytes,
+};
+
+const textBlock = (text: string, style: object = {}) => ({ type: "TextBlock", text, wrap: true, ...style });
+
+/** An Adaptive Card 1.4 as a Workflows webhook takes it. */
+function card(body: object[]) {
   return {
     type: "message",
     attachments: [
@@ -23,27 +52,35 @@ function message(summary: CallSummary) {
           $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
           type: "AdaptiveCard",
           version: "1.4",
-          body: [
-            {
-              type: "TextBlock",
-              text: markdown(summary.title, titleBytes),
-              weight: "Bolder",
-              size: "Medium",
-              wrap: true,
-            },
-            {
-              type: "FactSet",
-              facts: summary.facts.map(({ label, value }) => ({
-                title: label,
-                value: value === null ? missingValue : markdown(value, valueBytes),
-              })),
-            },
-          ],
+          body,
           msteams: { width: "Full" },
         },
       },
     ],
   };
+}
+
+/** A call: the intent as a bold TextBlock, the facts as a FactSet. */
+function message(summary: CallSummary) {
+  return card([
+    textBlock(markdown(summary.title, titleBytes), { weight: "Bolder", size: "Medium" }),
+    {
+      type: "FactSet",
+      facts: summary.facts.map(({ label, value }) => ({
+        title: label,
+        value: value === null ? missingValue : markdown(value, valueBytes),
+      })),
+    },
+  ]);
+}
+
+/** Several calls: the count as a bold TextBlock, a TextBlock per call, the legend subtle. */
+function digest({ title, rows, legend }: DigestSummary) {
+  return card([
+    textBlock(title, { weight: "Bolder", size: "Medium" }),
+    ...rows.map((row) => textBlock(digestRow(row, rowStyle).join(" · "), { spacing: "Small" })),
+    textBlock(markdown(legend, legendBytes), { isSubtle: true, size: "Small" }),
+  ]);
 }
 
 function classify(response: ReceiverResponse): Verdict {
@@ -78,6 +115,16 @@ export const teams: DestinationType<TeamsConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options }) => jsonRequest(config.url, message(callSummary(call, options))),
+  render: ({ config, call, options, template }) =>
+    jsonRequest(
+      config.url,
+      template
+        ? card([textBlock(fillTextTemplate(template, call, options, templateFormat))])
+        : message(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(teamsLimits.rates),
+  digestMax: 25,
+  renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
   classify,
 };

@@ -1,15 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, chinese, hostileText, render } from "../../test/chat/kit";
+import {
+  answer,
+  chinese,
+  forFullDigests,
+  hostileText,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  templateParts,
+} from "../../test/chat/kit";
 import { telegramLimits } from "./limits";
 import { type TelegramConfig, telegram } from "./telegram";
+import { escapeHtml } from "./text";
 
 const config: TelegramConfig = { botToken: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", chatId: "-1001234567890" };
 
 /** The text as Telegram shows it: tags removed, entities decoded. */
 function shown(html: string): string {
   return html
-    .replace(/<\/?(b|code)>/g, "")
+    .replace(/<\/?(b|code|i)>/g, "")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
@@ -210,5 +221,78 @@ describe("telegram classify", () => {
       outcome: "retry",
       reason: "Telegram answered 400: Bad Request: can't parse entities: unexpected end tag",
     });
+  });
+});
+
+describe("telegram digest", () => {
+  it("lists the calls under their count, a line each, with a legend", async () => {
+    const { request, body } = await renderDigest(telegram, config, sampleCalls(2));
+    expect(request.url).toBe(`https://api.telegram.org/bot${config.botToken}/sendMessage`);
+    expect(body).toEqual({
+      chat_id: "-1001234567890",
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+      text: [
+        "<b>2 calls</b>",
+        "",
+        "• <b>Intent 1</b> (302) · <code>222***************0007</code> · 35s · 03-26 15:22 · <code>1</code>",
+        "• <b>Intent 2</b> (302) · <code>222***************0007</code> · 35s · 03-26 15:22 · <code>2</code>",
+        "",
+        "<i>Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai</i>",
+      ].join("\n"),
+    });
+    expect((await renderDigest(telegram, config, sampleCalls(2), chinese)).body.text).toMatch(/^<b>2 通电话<\/b>\n/);
+  });
+
+  it("holds every call of a full digest, escaped, within 4,096 characters", async () => {
+    await forFullDigests(telegram, config, ({ body }, calls) => {
+      const text: string = body.text;
+      expect(shown(text).length).toBeLessThanOrEqual(telegramLimits.text);
+      expect(text.replace(/<\/?(b|code|i)>/g, "")).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+      const rows = text.split("\n").slice(2, -2);
+      expect(rows).toHaveLength(calls.length);
+      rows.forEach((row, i) => {
+        expect(row.endsWith(` · <code>${escapeHtml(calls[i]?.voiceId ?? "")}</code>`)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("telegram template", () => {
+  it("is the message text, HTML with readable values escaped", async () => {
+    const { body } = await renderTemplate(
+      telegram,
+      config,
+      "<b>{{intent}}</b> · <code>{{callee}}</code> · {{hangupTime}} · {{ringDuration}} · {{callStatusLabel}}",
+      { intent: "</b><a href='https://evil.test'>R&D</a>" },
+      chinese,
+    );
+    expect(body).toMatchObject({ chat_id: "-1001234567890", parse_mode: "HTML" });
+    expect(body.text).toBe(
+      "<b>&lt;/b&gt;&lt;a href='https://evil.test'&gt;R&amp;D&lt;/a&gt;</b> · <code>222***************0007</code> · 2026-03-26 15:23:03 (Asia/Shanghai) · 1秒 · 已接通",
+    );
+  });
+
+  it("stays within 4,096 characters and escapes any value", async () => {
+    const source = `<b>${"x".repeat(3500)}</b> {{intent}} <code>{{callee}}</code> {{intentCode}} {{displayNum}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { body } = await renderTemplate(telegram, config, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+        });
+        expect(shown(body.text).length).toBeLessThanOrEqual(telegramLimits.text);
+        expect(body.text.replace(/<\/?(b|code)>/g, "")).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("refuses a template whose text leaves too little room", () => {
+    expect(telegram.checkTemplate(templateParts(`${"x".repeat(4060)}{{intent}}{{callee}}`))).toMatch(
+      /^is too long for this destination: its text takes 4060 characters/,
+    );
   });
 });

@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+  rowBudget,
+} from "./call-facts";
 import {
   classifyHttpAnswer,
   describeAnswer,
@@ -8,8 +19,8 @@ import {
   parseRetryAfter,
   readJsonObject,
 } from "./http-answer";
-import { telegramLimits } from "./limits";
-import { clip, escapeHtml } from "./text";
+import { paceRules, telegramLimits } from "./limits";
+import { clip, escapeHtml, type Measure } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 
 const apiBase = "https://api.telegram.org";
@@ -22,6 +33,25 @@ const permanentBadRequest =
 
 const html = (raw: string, max: number) => clip(raw, max, escapeHtml);
 
+/** What Telegram counts of HTML: characters after parsing, each entity one (tags are counted, which is more). */
+const parsedLength: Measure = (text) => text.replace(/&(?:amp|lt|gt);/g, "&").length;
+const shown = (raw: string, max: number) => clip(raw, max, escapeHtml, parsedLength);
+
+const rowStyle: RowStyle = {
+  budget: rowBudget,
+  text: shown,
+  verbatim: (raw, max) => `<code>${max === undefined ? escapeHtml(raw) : shown(raw, max)}</code>`,
+  strong: (text) => `<b>${text}</b>`,
+};
+const legendMax = 150;
+
+const templateFormat: TextFormat = {
+  escape: escapeHtml,
+  measure: parsedLength,
+  unit: "characters",
+  limit: telegramLimits.text,
+};
+
 /** A call as HTML text: the intent in bold, then one line per fact. */
 function message(summary: CallSummary): string {
   const lines = summary.facts.map(({ label, value, verbatim }) => {
@@ -30,6 +60,12 @@ function message(summary: CallSummary): string {
     return `<b>${escapeHtml(label)}</b>${summary.colon}${shown}`;
   });
   return [`<b>${html(summary.title, titleMax)}</b>`, "", ...lines].join("\n");
+}
+
+/** Several calls as HTML text: the count in bold, a line per call, the legend in italics. */
+function digest({ title, rows, legend }: DigestSummary): string {
+  const lines = rows.map((row) => `• ${digestRow(row, rowStyle).join(" · ")}`);
+  return [`<b>${escapeHtml(title)}</b>`, "", ...lines, "", `<i>${shown(legend, legendMax)}</i>`].join("\n");
 }
 
 function classify(response: ReceiverResponse): Verdict {
@@ -69,6 +105,16 @@ function classify(response: ReceiverResponse): Verdict {
   return verdict.outcome === "delivered" ? verdict : { ...verdict, reason };
 }
 
+function sendMessage(config: TelegramConfig, text: string) {
+  return jsonRequest(`${apiBase}/bot${config.botToken}/sendMessage`, {
+    chat_id: config.chatId,
+    message_thread_id: config.messageThreadId,
+    text,
+    parse_mode: "HTML",
+    link_preview_options: { is_disabled: true },
+  });
+}
+
 /** A `telegram` destination's settings. */
 export type TelegramConfig = {
   /** The bot's token from @BotFather: `123456789:AA…`. */
@@ -106,13 +152,14 @@ export const telegram: DestinationType<TelegramConfig> = {
       messageThreadId: z.int({ error: "must be a topic id (a whole number)" }).positive().optional(),
     }),
   secretFields: ["botToken"],
-  render: ({ config, call, options }) =>
-    jsonRequest(`${apiBase}/bot${config.botToken}/sendMessage`, {
-      chat_id: config.chatId,
-      message_thread_id: config.messageThreadId,
-      text: message(callSummary(call, options)),
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
-    }),
+  render: ({ config, call, options, template }) =>
+    sendMessage(
+      config,
+      template ? fillTextTemplate(template, call, options, templateFormat) : message(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(telegramLimits.rates),
+  digestMax: 13,
+  renderDigest: ({ config, calls, options }) => sendMessage(config, digest(digestSummary(calls, options))),
   classify,
 };

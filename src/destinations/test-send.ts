@@ -2,6 +2,7 @@ import type { destinations } from "../db/schema";
 import { send, verdictOf } from "../delivery/send";
 import { newId } from "../lib/crypto";
 import { DEFAULT_SOURCE } from "../sources/resolve";
+import { storedTemplate } from "../templates/template";
 import { resolveOptions } from "./options";
 import { getDestinationType } from "./registry";
 import { overlapSecrets } from "./rotate-secret";
@@ -22,6 +23,7 @@ export async function testSend(destination: typeof destinations.$inferSelect, ti
     deliveryId: newId("test"),
     now,
     extraSecrets: overlapSecrets(destination, now),
+    template: storedTemplate(destination.template),
   });
   const result = await send(request, timeoutMs);
   const verdict = verdictOf(result, type.classify);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { NormalizedCall } from "../ingest/fields";
+import type { TemplatePart } from "../templates/template";
 
 /** Per-destination presentation settings. */
 export type DestinationOptions = {
@@ -27,6 +28,8 @@ export interface RenderInput<C> {
   now: number;
   /** Secrets still accepted during a rotation (webhook signing), besides the one in `config`. */
   extraSecrets: string[];
+  /** The destination's template: the message text (chat) or the JSON body (webhook) instead of the default. */
+  template?: readonly TemplatePart[];
 }
 
 /** Several calls for one message: a chat type's compact list, when a burst is queued. */
@@ -74,6 +77,8 @@ export interface DestinationType<C extends Record<string, unknown> = Record<stri
   /** Config fields shown masked in API reads. */
   secretFields: readonly (keyof C & string)[];
   render(input: RenderInput<C>): Promise<OutboundRequest> | OutboundRequest;
+  /** What is wrong with a template (whose fields are known) for this type, checked when it is saved. */
+  checkTemplate(parts: readonly TemplatePart[]): string | undefined;
   /** The platform's documented send rate, enforced per destination. */
   rateLimits?: readonly RateRule[];
   /** Renders several calls as one message (at most `digestMax`), so a burst stays under the rate. */

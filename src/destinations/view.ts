@@ -29,6 +29,7 @@ export function destinationView(row: DestinationRow) {
     filter: row.filter,
     sourceIds: row.sourceIds,
     options: row.options,
+    template: row.template,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     createdAt: iso(row.createdAt),

@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { templateParts } from "../../test/chat/kit";
 import sample from "../../test/fixtures/sample-push.json";
 import { normalize } from "../ingest/normalize";
 import { parseRecord } from "../ingest/record-schema";
@@ -132,6 +133,56 @@ describe("webhook render", () => {
   it("fails verification when the body is altered", async () => {
     const request = await render(config);
     expect(() => new Webhook(secret).verify(request.body.replace("35", "36"), request.headers)).toThrow();
+  });
+});
+
+describe("webhook template", () => {
+  const secret = generateWebhookSecret();
+  const config: WebhookConfig = { url: "https://example.com/hook", secret };
+  const source =
+    '{"event":"call","id":"{{voiceId}}","phone":{{callee}},"text":"{{intent}} ({{intentCode}})","answeredAt":{{answerTime}},"seconds":{{callDuration}},"ok":{{connected}},"task":{{sourceTaskId}}}';
+
+  const renderWith = (changes: Partial<typeof call> = {}, opts: Partial<DestinationOptions> = {}) =>
+    webhook.render({
+      config,
+      call: { ...call, ...changes },
+      options: { ...options, ...opts },
+      deliveryId: "dlv_test123",
+      now: Date.now(),
+      extraSecrets: [],
+      template: templateParts(source),
+    });
+
+  it("is the signed body: the call's values as stored, the callee whole", async () => {
+    const request = await renderWith({ intent: 'Said "call me"\n' });
+    expect(request.body).toBe(
+      '{"event":"call","id":"260326152224160100152","phone":"2222222228613200000007","text":"Said \\"call me\\"\\n (302)","answeredAt":1774509748000,"seconds":35,"ok":true,"task":null}',
+    );
+    expect(new Webhook(secret).verify(request.body, request.headers)).toEqual({
+      event: "call",
+      id: "260326152224160100152",
+      phone: "2222222228613200000007",
+      text: 'Said "call me"\n (302)',
+      answeredAt: 1774509748000,
+      seconds: 35,
+      ok: true,
+      task: null,
+    });
+  });
+
+  it("masks the callee when the destination says so", async () => {
+    expect(JSON.parse((await renderWith({}, { maskCallee: true })).body).phone).toBe("222***************0007");
+    expect(JSON.parse((await renderWith({ callee: null }, { maskCallee: true })).body).phone).toBeNull();
+  });
+
+  it("is refused unless it gives JSON, with the sample call and with a call lacking every field", () => {
+    expect(webhook.checkTemplate(templateParts(source))).toBeUndefined();
+    expect(webhook.checkTemplate(templateParts('{"a":{{intent}}'))).toMatch(
+      /^is not valid JSON once filled with the sample call: /,
+    );
+    expect(webhook.checkTemplate(templateParts('{"seconds":-{{callDuration}}}'))).toMatch(
+      /^is not valid JSON once filled with a call that lacks every field: /,
+    );
   });
 });
 

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import type { NormalizedCall } from "../ingest/fields";
+import { maskPhone } from "../lib/mask";
+import { fillTemplate, type TemplatePart, writeJson } from "../templates/template";
 import { classifyHttpAnswer, userAgent } from "./http-answer";
+import { sampleCall } from "./sample-call";
 import { hmacSha256Base64, toBase64 } from "./signing";
 import type { DestinationType } from "./types";
 import { destinationUrlSchema } from "./url-rules";
@@ -82,9 +86,27 @@ async function signature(secret: string, content: Uint8Array): Promise<string> {
   return `v1,${await hmacSha256Base64(raw, content)}`;
 }
 
+/** Why a JSON-body template gives no JSON: filled with the sample call, or with a call that lacks every field. */
+function templateProblem(parts: readonly TemplatePart[]): string | undefined {
+  const sample = sampleCall("src_sample", 0);
+  const empty = Object.fromEntries(Object.keys(sample).map((field) => [field, null])) as unknown as NormalizedCall;
+  for (const [call, what] of [
+    [sample, "the sample call"],
+    [empty, "a call that lacks every field"],
+  ] as const) {
+    try {
+      JSON.parse(fillTemplate(parts, call, writeJson));
+    } catch (err) {
+      return `is not valid JSON once filled with ${what}: ${(err as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Signed JSON POSTs per Standard Webhooks: `{"type":"call.reported","timestamp":…,"data":{…call}}` with
  * `webhook-id`, `webhook-timestamp` and `webhook-signature` (one `v1,` signature per secret during a rotation).
+ * A template replaces the body: its JSON filled with the call's values as stored (times in epoch ms).
  */
 export const webhook: DestinationType<WebhookConfig> = {
   type: "webhook",
@@ -102,9 +124,13 @@ export const webhook: DestinationType<WebhookConfig> = {
       headers: headersSchema.optional(),
     }),
   secretFields: ["secret", "url", "headers"],
-  async render({ config, call, deliveryId, now, extraSecrets }) {
+  async render({ config, call, options, deliveryId, now, extraSecrets, template }) {
     const timestamp = Math.floor(now / 1000);
-    const body = JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: call });
+    const body = template
+      ? fillTemplate(template, call, (field, value, inString) =>
+          writeJson(field, field === "callee" && options.maskCallee ? maskPhone(call.callee) : value, inString),
+        )
+      : JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: call });
     const content = encoder.encode(`${deliveryId}.${timestamp}.${body}`);
     const secrets = [...new Set([config.secret, ...extraSecrets])];
     const signatures = await Promise.all(secrets.map((secret) => signature(secret, content)));
@@ -121,5 +147,6 @@ export const webhook: DestinationType<WebhookConfig> = {
       body,
     };
   },
+  checkTemplate: templateProblem,
   classify: (response) => classifyHttpAnswer(response),
 };

@@ -1,8 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answer, chinese, hostileText, markdownEscaped, render } from "../../test/chat/kit";
+import {
+  answer,
+  chinese,
+  forFullDigests,
+  hostileText,
+  markdownEscaped,
+  render,
+  renderDigest,
+  renderTemplate,
+  sampleCalls,
+  strongEscaped,
+  templateParts,
+} from "../../test/chat/kit";
 import { wecomLimits } from "./limits";
-import { utf8Bytes } from "./text";
+import { escapeMarkdown, utf8Bytes } from "./text";
 import { wecom } from "./wecom";
 
 const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a4c-4f8e-9b2d-1c3e5f7a9b0d";
@@ -141,5 +153,69 @@ describe("wecom classify", () => {
       reason: "WeCom answered 40008 invalid message type",
     });
     expect(wecom.classify(answer(500, "oops"))).toEqual({ outcome: "retry", reason: "HTTP 500: oops" });
+  });
+});
+
+describe("wecom digest", () => {
+  it("lists the calls under their count, a line each, with the legend in grey", async () => {
+    const { body } = await renderDigest(wecom, { url }, sampleCalls(2), chinese);
+    expect(body).toEqual({
+      msgtype: "markdown",
+      markdown: {
+        content: [
+          "### 2 通电话",
+          "**Intent 1** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35秒 · 03-26 15:22 · 1",
+          "**Intent 2** (302) · 222\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*\\*0007 · 35秒 · 03-26 15:22 · 2",
+          '<font color="comment">意图 (意图代码) · 被叫 · 通话时长 · 接通时间 · 通话 ID；时间为 Asia/Shanghai</font>',
+        ].join("\n"),
+      },
+    });
+  });
+
+  it("holds every call of a full digest, escaped, within 4,096 bytes", async () => {
+    await forFullDigests(wecom, { url }, ({ body }, calls) => {
+      const content: string = body.markdown.content;
+      expect(utf8Bytes(content)).toBeLessThanOrEqual(wecomLimits.markdownContent);
+      const rows = content.split("\n").slice(1, -1);
+      expect(rows).toHaveLength(calls.length);
+      rows.forEach((row, i) => {
+        expect(strongEscaped(row)).toBe(true);
+        expect(row.endsWith(` · ${escapeMarkdown(calls[i]?.voiceId ?? "")}`)).toBe(true);
+      });
+    });
+  });
+});
+
+describe("wecom template", () => {
+  it("is the markdown content, values readable and escaped", async () => {
+    const { body } = await renderTemplate(
+      wecom,
+      { url },
+      '**{{intent}}** <font color="warning">{{callDescriptionLabel}}</font> {{chargedDuration}}',
+      { intent: "<@all> `x` #1", chargedDuration: 3725 },
+      chinese,
+    );
+    expect(body).toEqual({
+      msgtype: "markdown",
+      markdown: { content: '**\\<@all\\> \\`x\\` \\#1** <font color="warning">有效通话</font> 1小时02分05秒' },
+    });
+  });
+
+  it("stays within 4,096 bytes and escapes any value", async () => {
+    const source = `${"中".repeat(1000)} {{intent}} {{callee}} {{intentCode}} {{displayNum}}`;
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (intent, callee) => {
+        const { body } = await renderTemplate(wecom, { url }, source, {
+          intent,
+          callee,
+          intentCode: intent,
+          displayNum: callee,
+        });
+        expect(utf8Bytes(body.markdown.content)).toBeLessThanOrEqual(wecomLimits.markdownContent);
+        expect(markdownEscaped(body.markdown.content)).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+    expect(wecom.checkTemplate(templateParts(`${"中".repeat(1360)}{{intent}}`))).toMatch(/^is too long/);
   });
 });

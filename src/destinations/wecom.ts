@@ -1,13 +1,25 @@
 import { z } from "zod";
-import { type CallSummary, callSummary, missingValue, roomPerValue } from "./call-facts";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
+import {
+  type CallSummary,
+  callSummary,
+  type DigestSummary,
+  digestRow,
+  digestSummary,
+  missingValue,
+  type RowStyle,
+  roomPerValue,
+  rowBudget,
+} from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { wecomLimits } from "./limits";
+import { paceRules, wecomLimits } from "./limits";
 import { platformUrl } from "./platform-url";
 import { clip, escapeMarkdown, utf8Bytes } from "./text";
 import type { DestinationType } from "./types";
 
 const titleBytes = 560;
 const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10, 50);
+const legendBytes = 200;
 
 /**
  * Result codes retrying cannot fix. WeCom answers them with HTTP 200.
@@ -17,6 +29,20 @@ const permanent = new Map([[93000, "the webhook URL is invalid or its robot was 
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, utf8Bytes);
 
+const rowStyle: RowStyle = {
+  budget: rowBudget,
+  text: markdown,
+  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
+  strong: (text) => `**${text}**`,
+};
+
+const templateFormat: TextFormat = {
+  escape: escapeMarkdown,
+  measure: utf8Bytes,
+  unit: "bytes",
+  limit: wecomLimits.markdownContent,
+};
+
 /** A call as WeCom markdown: the intent as heading, then one quoted line per fact with the value in grey. */
 function content(summary: CallSummary): string {
   const lines = summary.facts.map(
@@ -25,6 +51,15 @@ function content(summary: CallSummary): string {
   );
   return [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n");
 }
+
+/** Several calls as WeCom markdown: the count as heading, a line per call, the legend in grey. */
+function digest({ title, rows, legend }: DigestSummary): string {
+  const lines = rows.map((row) => digestRow(row, rowStyle).join(" · "));
+  return [`### ${title}`, ...lines, `<font color="comment">${markdown(legend, legendBytes)}</font>`].join("\n");
+}
+
+const post = (config: WecomConfig, content: string) =>
+  jsonRequest(config.url, { msgtype: "markdown", markdown: { content } });
 
 /** A `wecom` destination's settings. */
 export type WecomConfig = {
@@ -48,8 +83,15 @@ export const wecom: DestinationType<WecomConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options }) =>
-    jsonRequest(config.url, { msgtype: "markdown", markdown: { content: content(callSummary(call, options)) } }),
+  render: ({ config, call, options, template }) =>
+    post(
+      config,
+      template ? fillTextTemplate(template, call, options, templateFormat) : content(callSummary(call, options)),
+    ),
+  checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
+  rateLimits: paceRules(wecomLimits.rates),
+  digestMax: 6,
+  renderDigest: ({ config, calls, options }) => post(config, digest(digestSummary(calls, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "WeCom",

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import sample from "../../test/fixtures/sample-push.json";
 import { normalize } from "../ingest/normalize";
 import { parseRecord } from "../ingest/record-schema";
-import { fillTemplate, parseTemplate, writeJson } from "./template";
+import { fillTemplate, parseTemplate, storedTemplate, writeJson } from "./template";
 
 const report = parseRecord(sample.array[0]);
 if (!report.ok) throw new Error(report.error);
@@ -58,5 +58,13 @@ describe("JSON templates", () => {
         expect(JSON.parse(body)).toEqual({ a: intent, b: intent, c: `"${callee}"` });
       }),
     );
+  });
+});
+
+describe("storedTemplate", () => {
+  it("reads a stored template, none for null, and throws for one that no longer parses", () => {
+    expect(storedTemplate(null)).toBeUndefined();
+    expect(storedTemplate("{{intent}}!")).toEqual([{ field: "intent", inString: false }, { text: "!" }]);
+    expect(() => storedTemplate("{{gone}}")).toThrow('stored template does not parse: unknown field "gone"');
   });
 });

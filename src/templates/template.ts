@@ -49,6 +49,14 @@ export function parseTemplate(
   return issues.length > 0 ? { ok: false, issues } : { ok: true, parts };
 }
 
+/** A destination's stored template (checked when saved) as parts; `undefined` for none. Throws if it no longer parses. */
+export function storedTemplate(source: string | null): TemplatePart[] | undefined {
+  if (source === null) return undefined;
+  const parsed = parseTemplate(source);
+  if (!parsed.ok) throw new Error(`stored template does not parse: ${parsed.issues.map((i) => i.message).join("; ")}`);
+  return parsed.parts;
+}
+
 function insideJsonString(source: string, end: number): boolean {
   let inside = false;
   for (let i = 0; i < end; i++) {

@@ -1,8 +1,14 @@
 import fc from "fast-check";
-import type { DestinationOptions, DestinationType, ReceiverResponse } from "../../src/destinations/types";
+import type {
+  DestinationOptions,
+  DestinationType,
+  OutboundRequest,
+  ReceiverResponse,
+} from "../../src/destinations/types";
 import type { NormalizedCall } from "../../src/ingest/fields";
 import { normalize } from "../../src/ingest/normalize";
 import { parseRecord } from "../../src/ingest/record-schema";
+import { parseTemplate } from "../../src/templates/template";
 import sample from "../fixtures/sample-push.json";
 
 const parsed = parseRecord(sample.array[0]);
@@ -34,6 +40,148 @@ export async function render<C extends Record<string, unknown>>(
     extraSecrets: [],
   });
   return { request, body: JSON.parse(request.body) };
+}
+
+/** A template's parts; throws if it does not parse. */
+export function templateParts(source: string) {
+  const parsed = parseTemplate(source);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.parts;
+}
+
+/** Renders the sample call, changed by `changes`, with a template. */
+export async function renderTemplate<C extends Record<string, unknown>>(
+  type: DestinationType<C>,
+  config: C,
+  source: string,
+  changes: Partial<NormalizedCall> = {},
+  options: Partial<DestinationOptions> = {},
+) {
+  const request = await type.render({
+    config,
+    call: { ...sampleCall, ...changes },
+    options: { ...english, ...options },
+    deliveryId: "dlv_test123",
+    now: attemptAt,
+    extraSecrets: [],
+    template: templateParts(source),
+  });
+  return { request, body: JSON.parse(request.body) };
+}
+
+/** Renders calls as one digest message. */
+export async function renderDigest<C extends Record<string, unknown>>(
+  type: DestinationType<C>,
+  config: C,
+  calls: NormalizedCall[],
+  options: Partial<DestinationOptions> = {},
+) {
+  if (!type.renderDigest) throw new Error(`${type.type} renders no digests`);
+  const request = await type.renderDigest({ config, calls, options: { ...english, ...options }, now: attemptAt });
+  return { request, body: JSON.parse(request.body) };
+}
+
+/** The sample call `n` times, with call ids 1, 2, … and intents `Intent 1`, `Intent 2`, … */
+export function sampleCalls(n: number): NormalizedCall[] {
+  return Array.from({ length: n }, (_, i) => ({ ...sampleCall, voiceId: String(i + 1), intent: `Intent ${i + 1}` }));
+}
+
+/** Characters taking the most room in each platform's unit, in pairs: a call id can be any sequence of a pair. */
+const worstPairs = [
+  ["\u0001", "\u0002"],
+  ["中", "丁"],
+  ["&", "<"],
+  ["\\", "`"],
+  ["*", "_"],
+] as const;
+
+/** `n` distinct call ids of 128 characters (the most a voiceId has), spelling 0, 1, 2, … in binary with `pair`. */
+const idsOf = ([zero, one]: readonly [string, string], n: number) =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: 128 }, (_, bit) => ((i >> bit) & 1 ? one : zero)).join(""));
+
+const randomIds = (n: number) =>
+  fc.uniqueArray(
+    fc.string({
+      unit: fc.constantFrom("\u0001", "中", "&", "<", ">", "`", "*", "\\", "a"),
+      minLength: 1,
+      maxLength: 128,
+    }),
+    { minLength: n, maxLength: n },
+  );
+
+/**
+ * `n` calls with hostile values: call ids of 128 of the costliest characters, intents, intent codes and callees of
+ * up to 12,000, the longest talk times and the latest answer times, or none of them.
+ */
+export function hostileCalls(n: number): fc.Arbitrary<NormalizedCall[]> {
+  const changes = fc.record({
+    intent: fc.option(hostileText),
+    intentCode: fc.option(hostileText),
+    callee: fc.option(hostileText),
+    callDuration: fc.option(fc.constantFrom(0, 35, Number.MAX_SAFE_INTEGER)),
+    answerTime: fc.option(fc.constantFrom(0, 1774509748000, 253_402_300_799_999)),
+  });
+  return fc
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(...worstPairs).map((pair) => idsOf(pair, n)),
+        randomIds(n),
+      ),
+      fc.array(changes, { minLength: n, maxLength: n }),
+    )
+    .map(([ids, rest]) => ids.map((voiceId, i) => ({ ...sampleCall, ...rest[i], voiceId })));
+}
+
+/**
+ * The costliest digests of `n` calls, one per pair of costly characters: every call's id is 128 of them, its intent,
+ * intent code and callee thousands, its talk time and answer time the longest there are.
+ */
+export function worstCalls(n: number): NormalizedCall[][] {
+  return worstPairs.map((pair) => {
+    const long = pair[0].repeat(3000);
+    return idsOf(pair, n).map((voiceId) => ({
+      ...sampleCall,
+      voiceId,
+      intent: long,
+      intentCode: long,
+      callee: long,
+      callDuration: Number.MAX_SAFE_INTEGER,
+      answerTime: 253_402_300_799_999,
+    }));
+  });
+}
+
+/**
+ * Asserts `check` on digests of as many calls as `type` puts in one: hostile ones, and the costliest ones, with the
+ * callee masked or not, in either locale.
+ */
+export async function forFullDigests<C extends Record<string, unknown>>(
+  type: DestinationType<C>,
+  config: C,
+  // biome-ignore lint/suspicious/noExplicitAny: each platform's test reads its own body shape
+  check: (rendered: { request: OutboundRequest; body: any }, calls: NormalizedCall[]) => void,
+  numRuns = 20,
+) {
+  const n = type.digestMax ?? 0;
+  const locales = ["en", "zh"] as const;
+  await fc.assert(
+    fc.asyncProperty(hostileCalls(n), fc.boolean(), fc.constantFrom(...locales), async (calls, maskCallee, locale) => {
+      check(await renderDigest(type, config, calls, { maskCallee, locale }), calls);
+    }),
+    {
+      numRuns,
+      examples: worstCalls(n).flatMap((calls): [NormalizedCall[], boolean, "en" | "zh"][] => [
+        [calls, true, "zh"],
+        [calls, false, "en"],
+      ]),
+    },
+  );
+}
+
+/** Whether `text` is `**…**` and more, with no unescaped Markdown in or after the bold part. */
+export function strongEscaped(text: string): boolean {
+  const match = /^\*\*((?:\\.|[^\\*])*)\*\*(.*)$/s.exec(text);
+  return match !== null && markdownEscaped(match[1] ?? "") && markdownEscaped(match[2] ?? "");
 }
 
 /** A receiver's answer; an object body is sent as JSON. */

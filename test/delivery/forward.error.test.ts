@@ -139,6 +139,39 @@ describe("retries", () => {
   });
 });
 
+describe("digests", () => {
+  it("keeps retrying a call whose digest leader ran out of attempts", async () => {
+    const receiver = installReceiver();
+    receiver.answer((_, i) => new Response(i === 0 ? "busy" : "ok", { status: i === 0 ? 500 : 200 }));
+    const dest = await createDestination({
+      type: "slack",
+      config: { url: "https://hooks.slack.com/services/T/B/digest" },
+      enabled: false,
+    });
+    const [lead, other] = [record(), record()];
+    await push({ array: [lead, other] });
+    const [leadDelivery] = await deliveriesOf(dest.id, lead.voiceId);
+    const now = Date.now();
+    await env.DB.batch([
+      env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id),
+      env.DB.prepare(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ?, attempts = CASE voice_id WHEN ? THEN 8 ELSE 0 END WHERE destination_id = ?",
+      ).bind(now, now + 3_600_000, lead.voiceId, dest.id),
+    ]);
+
+    await consume(leadDelivery?.id as string);
+    expect(receiver.received).toHaveLength(1);
+    expect(await deliveriesOf(dest.id, lead.voiceId)).toMatchObject([{ status: "failed" }]);
+    const [waiting] = await deliveriesOf(dest.id, other.voiceId);
+    expect(waiting).toMatchObject({ status: "retrying", attempts: 1, lease_until: null });
+    expect(waiting?.next_attempt_at).not.toBeNull();
+
+    await new Promise((r) => setTimeout(r, 1300));
+    await runCron(Date.now());
+    await waitForStatus(dest.id, other.voiceId, "delivered");
+  });
+});
+
 describe("permanent failures", () => {
   it.each([
     ["webhook", hookUrl(), 410, "gone", "410"],
