@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
-import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
 import { filterSchema } from "../filters/schema";
