@@ -1,7 +1,7 @@
 import { type NormalizedCall, upstreamFields } from "../ingest/fields";
 import { formatDuration, formatInstant } from "../lib/format-time";
 import { maskPhone } from "../lib/mask";
-import { oneLine } from "./text";
+import { escapeMarkdown, oneLine } from "./text";
 import type { DestinationOptions } from "./types";
 
 type Locale = DestinationOptions["locale"];
@@ -250,6 +250,16 @@ export interface RowStyle {
   /** `raw` escaped (in monospace where the platform has it); cut to measure at most `max` when given. */
   verbatim(raw: string, max?: number): string;
   strong(text: string): string;
+}
+
+/** The row style of the Markdown platforms: `markdown` escapes and cuts, bold is `**…**`. */
+export function markdownRowStyle(markdown: (raw: string, max: number) => string, budget: RowBudget): RowStyle {
+  return {
+    budget,
+    text: markdown,
+    verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
+    strong: (text) => `**${text}**`,
+  };
 }
 
 /**

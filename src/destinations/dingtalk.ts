@@ -7,8 +7,8 @@ import {
   digestRow,
   digestSummary,
   markdownInJsonBudget,
+  markdownRowStyle,
   missingValue,
-  type RowStyle,
   roomPerValue,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
@@ -40,12 +40,7 @@ const permanent = new Map([
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
 const notificationTitle = (title: string) => clip(title, titleBytes, undefined, jsonBytes);
 
-const rowStyle: RowStyle = {
-  budget: markdownInJsonBudget,
-  text: markdown,
-  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
-  strong: (text) => `**${text}**`,
-};
+const rowStyle = markdownRowStyle(markdown, markdownInJsonBudget);
 
 const templateFormat: TextFormat = {
   escape: escapeMarkdown,

@@ -7,8 +7,8 @@ import {
   digestRow,
   digestSummary,
   markdownInJsonBudget,
+  markdownRowStyle,
   missingValue,
-  type RowStyle,
   roomPerValue,
 } from "./call-facts";
 import { classifyHttpAnswer, describeAnswer, jsonRequest } from "./http-answer";
@@ -25,12 +25,7 @@ const legendBytes = 300;
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
 
-const rowStyle: RowStyle = {
-  budget: markdownInJsonBudget,
-  text: markdown,
-  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
-  strong: (text) => `**${text}**`,
-};
+const rowStyle = markdownRowStyle(markdown, markdownInJsonBudget);
 
 const templateFormat: TextFormat = {
   escape: escapeMarkdown,

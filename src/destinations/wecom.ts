@@ -6,8 +6,8 @@ import {
   type DigestSummary,
   digestRow,
   digestSummary,
+  markdownRowStyle,
   missingValue,
-  type RowStyle,
   roomPerValue,
   rowBudget,
 } from "./call-facts";
@@ -29,12 +29,7 @@ const permanent = new Map([[93000, "the webhook URL is invalid or its robot was 
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, utf8Bytes);
 
-const rowStyle: RowStyle = {
-  budget: rowBudget,
-  text: markdown,
-  verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
-  strong: (text) => `**${text}**`,
-};
+const rowStyle = markdownRowStyle(markdown, rowBudget);
 
 const templateFormat: TextFormat = {
   escape: escapeMarkdown,
