@@ -147,17 +147,13 @@ export function measureParseCpu(code: IngestCode, bodies: readonly string[], run
         if (r.ok) sink += code.normalize(r.report, "src_default", receivedAt).connected ? 1 : 0;
       }
     }),
-    measure("· JSON.stringify(record) for the raw column", objects, perBody, runs, (records) => {
-      for (const record of records) sink += JSON.stringify(record).length;
-    }),
     measure("compare: values.ts readers without zod", objects, perBody, runs, (records) => {
       for (const record of records) sink += readWithoutZod(code, record as Record<string, unknown>) ? 1 : 0;
     }),
     measure("after the read: build the calls upsert SQL", parsed, perBody, runs, (p) => {
-      const rows = p.calls.map((call, i) => ({
+      const rows = p.calls.map((call) => ({
         ...call,
         pushId: "psh_bench",
-        raw: p.raws[i] as string,
         createdAt: receivedAt,
         updatedAt: receivedAt,
       }));
