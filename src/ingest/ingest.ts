@@ -12,7 +12,7 @@ import { type QueuedPush, queueIngest } from "./queue-ingest";
 import { parseRecord, pushBodySchema } from "./record-schema";
 
 /** Largest `extra` (fields outside the known set) kept with a call; a record with more is rejected. */
-export const MAX_EXTRA_CHARS = 64 * 1024;
+export const MAX_EXTRA_CHARS = 256 * 1024;
 
 /** The bindings a push is stored with: D1 for the rows, R2 for the body, a queue for bodies D1 could not take. */
 export interface StorageEnv {
