@@ -186,14 +186,18 @@ async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
     .catch(() => undefined);
 }
 
-function callUpserts(parsed: Parsed, input: PushInput): SQL[] {
-  const rows = parsed.calls.map((call) => ({
-    ...call,
+/** The upserts of a push's calls on source + voiceId: `INSERT … SELECT … FROM json_each(?)`, chunked. */
+export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "receivedAt">): SQL[] {
+  const first = parsed.calls[0];
+  if (!first) return [];
+  const shared = {
+    sourceId: first.sourceId,
+    receivedAt: first.receivedAt,
     pushId: input.pushId,
     createdAt: input.receivedAt,
     updatedAt: input.receivedAt,
-  }));
-  return insertJsonRows(calls, rows, { target: ["sourceId", "voiceId"], update: "all" });
+  };
+  return insertJsonRows(calls, parsed.calls, { target: ["sourceId", "voiceId"], update: "all" }, undefined, shared);
 }
 
 function sourceRow(db: ReturnType<typeof getDb>, input: Pick<PushInput, "ensureSource" | "receivedAt">) {
