@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
+                // An empty database for migration tests, filled by an older schema.
+                d1Databases: ["MIGRATION_DB"],
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test-admin-token",

@@ -2,15 +2,24 @@ import { app } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage } from "./delivery/enqueue";
 import { sweepDeliveries } from "./delivery/sweeper";
+import type { QueuedPush } from "./ingest/queue-ingest";
+import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
 import { sweepRetention } from "./retention/sweep";
 
 export { DestinationPacer } from "./delivery/pacer";
 
+/** The queue of pushes archived while D1 was unavailable (wrangler.toml); every other queue carries deliveries. */
+const INGEST_QUEUE_NAME = "callrelay-ingest";
+
 export default {
   fetch: app.fetch,
-  queue: consumeDeliveries,
+  async queue(batch, env) {
+    if (batch.queue === INGEST_QUEUE_NAME) return consumeQueuedPushes(batch as MessageBatch<QueuedPush>, env);
+    return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+  },
   async scheduled(controller, env, ctx) {
+    ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+} satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

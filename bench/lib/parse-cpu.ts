@@ -7,17 +7,13 @@ import { median } from "./stats.ts";
 type Ingest = typeof import("../../src/ingest/ingest.ts");
 type RecordSchema = typeof import("../../src/ingest/record-schema.ts");
 type Normalize = typeof import("../../src/ingest/normalize.ts");
-type Batch = typeof import("../../src/db/batch.ts");
-type Schema = typeof import("../../src/db/schema.ts");
 type Values = typeof import("../../src/ingest/values.ts");
 type Fields = typeof import("../../src/ingest/fields.ts");
 
 /** The Worker's own ingest code, bundled for Node (its modules import without extensions). */
-export type IngestCode = Pick<Ingest, "parsePushBody"> &
+export type IngestCode = Pick<Ingest, "parsePushBody" | "callUpserts"> &
   Pick<RecordSchema, "parseRecord"> &
   Pick<Normalize, "normalize"> &
-  Pick<Batch, "insertJsonRows"> &
-  Pick<Schema, "calls"> &
   Pick<Values, "readInt" | "readString" | "readTime" | "readVoiceId"> &
   Pick<Fields, "upstreamFields"> & { sqlToQuery(statement: unknown): { sql: string; params: unknown[] } };
 
@@ -27,11 +23,9 @@ export async function loadIngestCode(root: string, workDir: string): Promise<Ing
   const result = await build({
     stdin: {
       contents: [
-        `export { parsePushBody } from ${src("ingest/ingest.ts")};`,
+        `export { callUpserts, parsePushBody } from ${src("ingest/ingest.ts")};`,
         `export { parseRecord } from ${src("ingest/record-schema.ts")};`,
         `export { normalize } from ${src("ingest/normalize.ts")};`,
-        `export { insertJsonRows } from ${src("db/batch.ts")};`,
-        `export { calls } from ${src("db/schema.ts")};`,
         `export { readInt, readString, readTime, readVoiceId } from ${src("ingest/values.ts")};`,
         `export { upstreamFields } from ${src("ingest/fields.ts")};`,
         `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
@@ -135,6 +129,11 @@ export function measureParseCpu(code: IngestCode, bodies: readonly string[], run
   const parsed = bodies.map((b) => code.parsePushBody(b, "src_default", receivedAt));
   let sink = 0;
   const results = [
+    measure("parse + normalize + build the upserts: all of it", bodies, perBody, runs, (body) => {
+      const p = code.parsePushBody(body, "src_default", receivedAt);
+      for (const s of code.callUpserts(p, { pushId: "psh_bench", receivedAt }))
+        sink += code.sqlToQuery(s).params.length;
+    }),
     measure("parsePushBody: the whole read, per record", bodies, perBody, runs, (body) => {
       sink += code.parsePushBody(body, "src_default", receivedAt).calls.length;
     }),
@@ -147,22 +146,12 @@ export function measureParseCpu(code: IngestCode, bodies: readonly string[], run
         if (r.ok) sink += code.normalize(r.report, "src_default", receivedAt).connected ? 1 : 0;
       }
     }),
-    measure("· JSON.stringify(record) for the raw column", objects, perBody, runs, (records) => {
-      for (const record of records) sink += JSON.stringify(record).length;
-    }),
     measure("compare: values.ts readers without zod", objects, perBody, runs, (records) => {
       for (const record of records) sink += readWithoutZod(code, record as Record<string, unknown>) ? 1 : 0;
     }),
     measure("after the read: build the calls upsert SQL", parsed, perBody, runs, (p) => {
-      const rows = p.calls.map((call, i) => ({
-        ...call,
-        pushId: "psh_bench",
-        raw: p.raws[i] as string,
-        createdAt: receivedAt,
-        updatedAt: receivedAt,
-      }));
-      const statements = code.insertJsonRows(code.calls, rows, { target: ["sourceId", "voiceId"], update: "all" });
-      for (const s of statements) sink += code.sqlToQuery(s).params.length;
+      for (const s of code.callUpserts(p, { pushId: "psh_bench", receivedAt }))
+        sink += code.sqlToQuery(s).params.length;
     }),
   ];
   if (sink < 0) console.log(sink); // keeps the work observable

@@ -7,17 +7,17 @@ type CallRow = typeof calls.$inferSelect;
 const {
   id: _id,
   pushId: _pushId,
-  raw: _raw,
+  extra: _extra,
   createdAt: _createdAt,
   updatedAt: _updatedAt,
   ...normalizedColumns
 } = getTableColumns(calls);
 
-/** The columns of `calls` that make up a {@link NormalizedCall}: a select of these skips the raw record. */
+/** The columns of `calls` that make up a {@link NormalizedCall}: a select of these skips the storage columns. */
 export const normalizedCallColumns = normalizedColumns;
 
 /** A stored call as the API and destinations see it: the normalized record, without storage columns. */
 export function toNormalizedCall(row: CallRow): NormalizedCall {
-  const { id: _id, pushId: _pushId, raw: _raw, createdAt: _createdAt, updatedAt: _updatedAt, ...call } = row;
+  const { id: _id, pushId: _pushId, extra: _extra, createdAt: _createdAt, updatedAt: _updatedAt, ...call } = row;
   return call;
 }

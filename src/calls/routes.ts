@@ -13,6 +13,7 @@ import { booleanParam, instantParam, integerParam, limitParam } from "../lib/que
 import { untilAfterSince } from "../lib/time-window";
 import { validationHook } from "../lib/validation";
 import { toNormalizedCall } from "./normalized";
+import { rawRecord } from "./raw-record";
 import { MAX_SCANNED_CALLS, scanCalls } from "./scan";
 import { callSchema } from "./schema";
 
@@ -58,7 +59,14 @@ const callParams = z.object({
 
 const callDetail = callSchema
   .extend({
-    raw: z.unknown().openapi({ description: "The record exactly as received" }),
+    raw: z.unknown().openapi({
+      description:
+        "The record as received, read from the push's archived body; null once RAW_RETENTION_DAYS removed it",
+    }),
+    extra: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "Fields of the record outside the known set, kept with the call; usually null" }),
     pushId: z.string().openapi({ description: "The push that last stored this call" }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -143,7 +151,8 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       return c.json(
         {
           ...toNormalizedCall(row),
-          raw: JSON.parse(row.raw) as unknown,
+          raw: await rawRecord(c.env, row),
+          extra: row.extra,
           pushId: row.pushId,
           createdAt: iso(row.createdAt),
           updatedAt: iso(row.updatedAt),

@@ -68,39 +68,47 @@ type OnConflict<T extends SQLiteTable> =
 
 /**
  * Builds `INSERT … SELECT … FROM json_each(?)` statements: any number of rows in one statement with one
- * bound parameter, chunked under D1's value-size limit. Row keys are the table's TypeScript field names.
+ * bound parameter, chunked under D1's value-size limit. Row keys are the table's TypeScript field names; every
+ * row has the first row's keys. Rows travel as JSON arrays (values by position), shorter and quicker to write
+ * than objects. `shared`: values every row has, bound once per statement (they override the rows' own).
  */
 export function insertJsonRows<T extends SQLiteTable>(
   table: T,
   rows: readonly Partial<T["$inferInsert"]>[],
   onConflict: OnConflict<T>,
   returning?: keyof T["$inferInsert"] & string,
+  shared: Partial<T["$inferInsert"]> = {},
 ): SQL[] {
   const first = rows[0];
   if (!first) return [];
   const columns = getTableColumns(table);
-  const fields = Object.keys(first);
+  const sharedFields = Object.keys(shared);
+  const fields = Object.keys(first).filter((f) => !(f in shared));
   const name = (field: string) => {
     const column = columns[field];
     if (!column) throw new Error(`unknown field ${field} of ${getTableName(table)}`);
     return sql.identifier(column.name);
   };
-  const names = sql.join(fields.map(name), sql`, `);
+  const names = sql.join([...fields, ...sharedFields].map(name), sql`, `);
   const values = sql.join(
-    fields.map((f) => sql.raw(`json_extract(value, '$.${f}')`)),
+    [
+      ...fields.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
+      ...sharedFields.map((f) => sql`${(shared as Record<string, unknown>)[f]}`),
+    ],
     sql`, `,
   );
   const conflict =
     "doNothing" in onConflict
       ? sql` ON CONFLICT DO NOTHING`
       : sql` ON CONFLICT (${sql.join(onConflict.target.map(name), sql`, `)}) DO UPDATE SET ${sql.join(
-          fields
+          [...fields, ...sharedFields]
             .filter((f) => !onConflict.target.includes(f as never) && f !== "createdAt")
             .map((f) => sql`${name(f)} = excluded.${name(f)}`),
           sql`, `,
         )}`;
   const tail = returning ? sql` RETURNING ${name(returning)}` : sql``;
-  return chunkJsonRows(rows).map(
+  const tuples = rows.map((row) => fields.map((f) => (row as Record<string, unknown>)[f]));
+  return chunkJsonRows(tuples).map(
     (json) =>
       sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT ${values} FROM json_each(${json}) WHERE true${conflict}${tail}`,
   );

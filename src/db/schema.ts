@@ -28,6 +28,8 @@ export const pushes = sqliteTable(
     rejected: text("rejected", { mode: "json" }).$type<RejectedRecord[]>().notNull().default(sql`'[]'`),
     error: text("error"),
     reprocessedFrom: text("reprocessed_from"),
+    /** Key of the gzip-compressed body in the `ARCHIVE` R2 bucket; null when the body was not archived. */
+    archiveKey: text("archive_key"),
   },
   (t) => [
     index("pushes_received_at_idx").on(t.receivedAt),
@@ -36,6 +38,10 @@ export const pushes = sqliteTable(
   ],
 );
 
+/**
+ * Legacy: push bodies kept in D1 before the R2 archive. Nothing writes here any more; reads fall back to it for
+ * pushes without an `archiveKey`, and the retention sweep empties it after `RAW_RETENTION_DAYS`.
+ */
 export const pushBodies = sqliteTable(
   "push_bodies",
   {
@@ -97,16 +103,20 @@ export const calls = sqliteTable(
     callDescriptionLabel: text("call_description_label"),
     receivedAt: integer("received_at").notNull(),
     pushId: text("push_id").notNull(),
-    raw: text("raw").notNull(),
+    /** Fields of the record outside the known set (usually null); the whole record stays in the push's archive. */
+    extra: text("extra", { mode: "json" }).$type<Record<string, unknown>>(),
     ...timestamps,
   },
   (t) => [
+    // Each index is one more row written per call; keep one only where a query needs it.
+    // The upsert of every push (ON CONFLICT), GET /calls/{sourceId}/{voiceId}, `sourceId` of GET /calls.
     uniqueIndex("calls_source_voice_uq").on(t.sourceId, t.voiceId),
+    // `since`/`until` of GET /calls, replay windows, the retention sweep.
     index("calls_received_at_idx").on(t.receivedAt),
+    // `taskId` of GET /calls.
     index("calls_task_idx").on(t.taskId),
+    // `intentCode` of GET /calls.
     index("calls_intent_code_idx").on(t.intentCode),
-    index("calls_connected_idx").on(t.connected, t.receivedAt),
-    index("calls_source_idx").on(t.sourceId),
   ],
 );
 

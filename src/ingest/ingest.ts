@@ -1,16 +1,25 @@
 import type { SQL } from "drizzle-orm";
+import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
 import { insertJsonRows, runBatch, type Statement } from "../db/batch";
 import { getDb } from "../db/client";
-import { calls, pushBodies, pushes, type RejectedRecord, sources } from "../db/schema";
+import { calls, pushes, type RejectedRecord, sources } from "../db/schema";
 import { planDeliveries } from "../delivery/plan";
-import { AppError, unlessStorageFails } from "../lib/errors";
-import type { NormalizedCall } from "./fields";
+import { AppError, storageUnavailable } from "../lib/errors";
+import { DEFAULT_SOURCE } from "../sources/resolve";
+import { type NormalizedCall, upstreamFields } from "./fields";
 import { normalize } from "./normalize";
+import { type QueuedPush, queueIngest } from "./queue-ingest";
 import { parseRecord, pushBodySchema } from "./record-schema";
 
-/** Longest raw record kept; a larger one is rejected (D1 caps a row at 1 MB). */
-export const MAX_RECORD_CHARS = 256 * 1024;
-const BODY_CHUNK_CHARS = 250_000;
+/** Largest `extra` (fields outside the known set) kept with a call; a record with more is rejected. */
+export const MAX_EXTRA_CHARS = 256 * 1024;
+
+/** The bindings a push is stored with: D1 for the rows, R2 for the body, a queue for bodies D1 could not take. */
+export interface StorageEnv {
+  DB: D1Database;
+  ARCHIVE: R2Bucket;
+  INGEST_QUEUE: Queue<QueuedPush>;
+}
 
 /** One push as received, after authentication. */
 export interface PushInput {
@@ -33,9 +42,26 @@ export interface PushResult {
   rejected: RejectedRecord[];
   /** Deliveries created by this push, to enqueue once the batch has committed. */
   deliveryIds: string[];
+  /** True when D1 was unavailable: the body is archived and will be ingested once D1 answers. */
+  queued: boolean;
 }
 
-type Parsed = { calls: NormalizedCall[]; raws: string[]; rejected: RejectedRecord[] };
+/** A call as read, with the fields of its record outside the known set. */
+export type ParsedCall = NormalizedCall & { extra: Record<string, unknown> | null };
+
+type Parsed = { calls: ParsedCall[]; rejected: RejectedRecord[] };
+
+const knownFields = new Set<string>(["voiceId", ...Object.keys(upstreamFields)]);
+
+function extraFields(record: unknown): Record<string, unknown> | null {
+  let extra: Record<string, unknown> | null = null;
+  for (const key in record as Record<string, unknown>) {
+    if (knownFields.has(key)) continue;
+    extra ??= {};
+    extra[key] = (record as Record<string, unknown>)[key];
+  }
+  return extra;
+}
 
 /** Reads a push body into normalized calls and rejections; throws a 400 when the body itself is unusable. */
 export function parsePushBody(body: string, sourceId: string, receivedAt: number): Parsed {
@@ -49,22 +75,27 @@ export function parsePushBody(body: string, sourceId: string, receivedAt: number
   if (!envelope.success) {
     throw new AppError("bad_request", 'Body must be a JSON object with an "array" of call records');
   }
-  const parsed: Parsed = { calls: [], raws: [], rejected: [] };
+  const parsed: Parsed = { calls: [], rejected: [] };
   envelope.data.array.forEach((record, index) => {
     const result = parseRecord(record);
-    const raw = JSON.stringify(record) ?? "null";
-    if (!result.ok || raw.length > MAX_RECORD_CHARS) {
+    const extra = result.ok ? extraFields(record) : null;
+    const tooLarge = extra !== null && (JSON.stringify(extra)?.length ?? 0) > MAX_EXTRA_CHARS;
+    if (!result.ok || tooLarge) {
       parsed.rejected.push({
         index,
         voiceId: voiceIdOf(record),
-        error: result.ok ? `record is larger than ${MAX_RECORD_CHARS} characters` : result.error,
+        error: result.ok ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters` : result.error,
       });
       return;
     }
-    parsed.calls.push(normalize(result.report, sourceId, receivedAt));
-    parsed.raws.push(raw);
+    parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
   });
   return parsed;
+}
+
+function withExtra(call: NormalizedCall, extra: Record<string, unknown> | null): ParsedCall {
+  (call as ParsedCall).extra = extra;
+  return call as ParsedCall;
 }
 
 function voiceIdOf(record: unknown): string | null {
@@ -73,21 +104,53 @@ function voiceIdOf(record: unknown): string | null {
   return typeof v === "string" || typeof v === "number" ? String(v).slice(0, 128) : null;
 }
 
+function archivedPush(input: PushInput): ArchivedPush {
+  return {
+    pushId: input.pushId,
+    sourceId: input.sourceId,
+    receivedAt: input.receivedAt,
+    contentType: input.contentType,
+    bytes: input.bytes,
+    ensureDefaultSource: input.ensureSource !== undefined,
+    reprocessedFrom: input.reprocessedFrom,
+  };
+}
+
 /**
- * Stores a push: the push log, its raw body, every readable record (upserted on source + voiceId) and
- * the deliveries they trigger, all in one atomic D1 batch. A body that is not a push is logged, then
- * answered with a 400; a D1 failure is a 503 and stores nothing.
+ * Stores a push: its body gzip-compressed in the R2 archive and, at the same time, one atomic D1 batch with the
+ * push log, every readable record (upserted on source + voiceId) and the deliveries they trigger. When D1 fails
+ * but the archive took the body, the push is queued for ingest once D1 answers (`queued: true`); when both
+ * fail it is a 503 and nothing is stored. `archived`: the body is in the archive already (a queued push).
  */
-export async function ingestPush(d1: D1Database, input: PushInput): Promise<PushResult> {
-  const db = getDb(d1);
+export async function ingestPush(env: StorageEnv, input: PushInput, archived = false): Promise<PushResult> {
   let parsed: Parsed;
   try {
     parsed = parsePushBody(input.body, input.sourceId, input.receivedAt);
   } catch (err) {
-    if (err instanceof AppError) await logInvalidPush(d1, input, err.message);
+    if (err instanceof AppError) await logInvalidPush(env, input, err.message);
     throw err;
   }
-  const plan = await unlessStorageFails(() => planDeliveries(db, parsed.calls, input.receivedAt));
+  const key = archiveKey(input.pushId, input.receivedAt);
+  const [archive, stored] = await Promise.allSettled([
+    archived ? Promise.resolve() : putArchive(env.ARCHIVE, key, input.body, archivedPush(input)),
+    storeInD1(env.DB, input, parsed, key),
+  ]);
+  const result = { pushId: input.pushId, accepted: parsed.calls.length, rejected: parsed.rejected };
+  if (stored.status === "fulfilled") {
+    if (archive.status === "rejected") await forgetArchive(env.DB, input.pushId, archive.reason);
+    return { ...result, deliveryIds: stored.value, queued: false };
+  }
+  if (archived || archive.status === "rejected") throw storageUnavailable(stored.reason);
+  console.error(
+    JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: String(stored.reason) }),
+  );
+  await queueIngest(env, { pushId: input.pushId, key });
+  return { ...result, deliveryIds: [], queued: true };
+}
+
+async function storeInD1(d1: D1Database, input: PushInput, parsed: Parsed, key: string): Promise<string[]> {
+  const db = getDb(d1);
+  const plan = await planDeliveries(db, parsed.calls, input.receivedAt);
   const statements: Statement[] = [
     ...sourceRow(db, input),
     db.insert(pushes).values({
@@ -102,34 +165,42 @@ export async function ingestPush(d1: D1Database, input: PushInput): Promise<Push
       rejectedCount: parsed.rejected.length,
       rejected: parsed.rejected,
       reprocessedFrom: input.reprocessedFrom,
+      archiveKey: key,
     }),
-    ...bodyRows(db, input),
     ...callUpserts(parsed, input),
     ...plan.paused,
     ...plan.pending,
   ];
-  const results = await unlessStorageFails(() => runBatch(d1, statements));
+  const results = await runBatch(d1, statements);
   const created = results.slice(results.length - plan.pending.length).map((r) => r.results as { id: string }[]);
-  return {
-    pushId: input.pushId,
-    accepted: parsed.calls.length,
-    rejected: parsed.rejected,
-    deliveryIds: created.flat().map((r) => r.id),
-  };
+  return created.flat().map((r) => r.id);
 }
 
-function callUpserts(parsed: Parsed, input: PushInput): SQL[] {
-  const rows = parsed.calls.map((call, i) => ({
-    ...call,
+/** The archive did not take a body D1 stored: the push log must not point at a missing object. */
+async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
+  console.error(JSON.stringify({ msg: "archive failed; push stored without its body", pushId, error: String(reason) }));
+  await d1
+    .prepare("UPDATE pushes SET archive_key = NULL WHERE id = ?")
+    .bind(pushId)
+    .run()
+    .catch(() => undefined);
+}
+
+/** The upserts of a push's calls on source + voiceId: `INSERT … SELECT … FROM json_each(?)`, chunked. */
+export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "receivedAt">): SQL[] {
+  const first = parsed.calls[0];
+  if (!first) return [];
+  const shared = {
+    sourceId: first.sourceId,
+    receivedAt: first.receivedAt,
     pushId: input.pushId,
-    raw: parsed.raws[i] as string,
     createdAt: input.receivedAt,
     updatedAt: input.receivedAt,
-  }));
-  return insertJsonRows(calls, rows, { target: ["sourceId", "voiceId"], update: "all" });
+  };
+  return insertJsonRows(calls, parsed.calls, { target: ["sourceId", "voiceId"], update: "all" }, undefined, shared);
 }
 
-function sourceRow(db: ReturnType<typeof getDb>, input: PushInput) {
+function sourceRow(db: ReturnType<typeof getDb>, input: Pick<PushInput, "ensureSource" | "receivedAt">) {
   if (!input.ensureSource) return [];
   const { id, name } = input.ensureSource;
   return [
@@ -140,25 +211,35 @@ function sourceRow(db: ReturnType<typeof getDb>, input: PushInput) {
   ];
 }
 
-function bodyRows(db: ReturnType<typeof getDb>, input: PushInput) {
-  const rows = [];
-  for (let seq = 0; seq * BODY_CHUNK_CHARS < input.body.length; seq++) {
-    const chunk = input.body.slice(seq * BODY_CHUNK_CHARS, (seq + 1) * BODY_CHUNK_CHARS);
-    rows.push(db.insert(pushBodies).values({ pushId: input.pushId, seq, chunk }));
-  }
-  return rows;
+/** The input of a push that was archived earlier, e.g. while D1 was unavailable. */
+export function archivedInput(push: ArchivedPush, body: string): PushInput {
+  return {
+    pushId: push.pushId,
+    sourceId: push.sourceId,
+    ensureSource: push.ensureDefaultSource ? DEFAULT_SOURCE : undefined,
+    body,
+    bytes: push.bytes,
+    contentType: push.contentType,
+    receivedAt: push.receivedAt,
+    reprocessedFrom: push.reprocessedFrom,
+  };
 }
 
-/** Logs a push that was not stored (not JSON, no `array`, too large), with its body when there is one. */
+/**
+ * Logs a push that was not stored (not JSON, no `array`, too large), with its body archived when there is one
+ * to keep (a too-large body is not read).
+ */
 export async function logInvalidPush(
-  d1: D1Database,
+  env: StorageEnv,
   input: PushInput,
   error: string,
   status: "invalid" | "too_large" = "invalid",
 ): Promise<void> {
-  const db = getDb(d1);
+  const db = getDb(env.DB);
   try {
-    await runBatch(d1, [
+    const key = status === "invalid" ? archiveKey(input.pushId, input.receivedAt) : null;
+    if (key !== null) await putArchive(env.ARCHIVE, key, input.body, archivedPush(input));
+    await runBatch(env.DB, [
       ...sourceRow(db, input),
       db.insert(pushes).values({
         id: input.pushId,
@@ -168,8 +249,8 @@ export async function logInvalidPush(
         contentType: input.contentType,
         bytes: input.bytes,
         error,
+        archiveKey: key,
       }),
-      ...bodyRows(db, input),
     ]);
   } catch (err) {
     console.error(JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: String(err) }));

@@ -29,11 +29,14 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   };
   if (!body.ok) {
     const message = `Body is larger than ${config.maxPushBytes} bytes`;
-    await logInvalidPush(c.env.DB, input, message, "too_large");
+    await logInvalidPush(c.env, input, message, "too_large");
     throw new AppError("payload_too_large", message);
   }
 
-  const result = await ingestPush(c.env.DB, input);
+  const result = await ingestPush(c.env, input);
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
-  return c.json({ ok: true, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected });
+  const { pushId, accepted, rejected } = result;
+  return c.json(
+    result.queued ? { ok: true, queued: true, pushId, accepted, rejected } : { ok: true, pushId, accepted, rejected },
+  );
 });

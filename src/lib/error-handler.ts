@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, errorBody } from "./errors";
+import { AppError, errorBody, isStorageError } from "./errors";
 
 /** `app.onError`: maps every thrown error to the one JSON shape; logs 5xx with context, never leaks stacks. */
 export function handleError(err: Error, c: Context) {
@@ -13,6 +13,9 @@ export function handleError(err: Error, c: Context) {
     return c.json(errorBody(code, err.message || "Bad request"), err.status);
   }
   logServerError(err, c);
+  if (isStorageError(err)) {
+    return c.json(errorBody("storage_unavailable", "Storage is unavailable. Retry later."), 503);
+  }
   return c.json(errorBody("internal_error", "Internal error"), 500);
 }
 

@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from "drizzle-orm";
+
 const statusByCode = {
   bad_request: 400,
   validation_failed: 400,
@@ -33,16 +35,32 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** The 503 of a push that no store took: the client may retry, nothing was stored. */
+export function storageUnavailable(cause: unknown): AppError {
+  return new AppError(
+    "storage_unavailable",
+    "Storage is unavailable; nothing was stored. Retry later.",
+    undefined,
+    cause,
+  );
+}
+
 /** Runs D1 work, turning any failure into a 503 the client may retry (nothing was stored). */
 export async function unlessStorageFails<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw new AppError(
-      "storage_unavailable",
-      "Storage is unavailable; nothing was stored. Retry later.",
-      undefined,
-      err,
-    );
+    throw storageUnavailable(err);
   }
+}
+
+/**
+ * Whether an error comes from D1 rather than from the code: D1's own errors (`D1_ERROR: …`, `D1_EXEC_ERROR: …`)
+ * or Drizzle's wrapper of a failed query, anywhere in the `cause` chain.
+ */
+export function isStorageError(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DrizzleQueryError || /^D1_[A-Z_]*ERROR\b/.test(e.message)) return true;
+  }
+  return false;
 }

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
-import { pushBodies, pushes } from "../db/schema";
+import { pushes } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { ingestPush } from "../ingest/ingest";
 import { newId } from "../lib/crypto";
@@ -13,9 +13,10 @@ import { instantParam, limitParam } from "../lib/query-params";
 import { untilAfterSince } from "../lib/time-window";
 import { validationHook } from "../lib/validation";
 import { DEFAULT_SOURCE } from "../sources/resolve";
+import { readPushBody } from "./body";
 
 const pushStatuses = pushes.status.enumValues;
-const { rejected: _rejected, ...logColumns } = getTableColumns(pushes);
+const { rejected: _rejected, archiveKey: _archiveKey, ...logColumns } = getTableColumns(pushes);
 
 const listQuery = z
   .object({
@@ -72,16 +73,11 @@ function pushView<R extends { receivedAt: number }>(row: R): Omit<R, "receivedAt
 
 /** A push with its body as received; `body` is null when none is stored (a body of 0 bytes is ""). */
 async function findPush(env: Env, id: string) {
-  const db = getDb(env.DB);
-  const [found, chunks] = await db.batch([
-    db.select().from(pushes).where(eq(pushes.id, id)),
-    db.select().from(pushBodies).where(eq(pushBodies.pushId, id)).orderBy(asc(pushBodies.seq)),
-  ]);
-  const push = found[0];
-  if (!push) throw new AppError("not_found", `No push ${id}`);
-  const complete = chunks.length > 0 && chunks.every((chunk, i) => chunk.seq === i);
-  const body = complete ? chunks.map((chunk) => chunk.chunk).join("") : push.bytes === 0 ? "" : null;
-  return { push, body };
+  const row = await getDb(env.DB).select().from(pushes).where(eq(pushes.id, id)).get();
+  if (!row) throw new AppError("not_found", `No push ${id}`);
+  const { archiveKey, ...push } = row;
+  const body = await readPushBody(env, { id, archiveKey });
+  return { push, body: body ?? (push.bytes === 0 ? "" : null) };
 }
 
 /** `/api/v1/pushes`: the log of every push received, with its body while it is kept. */
@@ -166,7 +162,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
             : `The body of push ${original.id} is no longer stored`,
         );
       }
-      const result = await ingestPush(c.env.DB, {
+      const result = await ingestPush(c.env, {
         pushId: newId("psh"),
         sourceId: original.sourceId,
         ensureSource: original.sourceId === DEFAULT_SOURCE.id ? DEFAULT_SOURCE : undefined,

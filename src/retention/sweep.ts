@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { expireArchive } from "../archive/archive";
 import { runBatch } from "../db/batch";
 import { getConfig } from "../lib/config";
 
@@ -9,6 +10,7 @@ const DAY_MS = 86_400_000;
 
 /** What one sweep deleted, by table. */
 export interface RetentionResult {
+  archivedBodies: number;
   pushBodies: number;
   pushes: number;
   calls: number;
@@ -18,7 +20,8 @@ export interface RetentionResult {
 
 /**
  * Deletes what is past its retention, at most {@link RETENTION_CHUNK} rows per table, in one atomic batch:
- * - raw push bodies older than `RAW_RETENTION_DAYS`;
+ * - archived push bodies (R2) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 a sweep), and legacy bodies
+ *   still in D1's `push_bodies` older than that;
  * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
  *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep);
  * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone.
@@ -31,6 +34,10 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   const expiredCall = sql`c.received_at < ${callCutoff} AND NOT EXISTS (
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
+  const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff).catch((err: unknown) => {
+    console.error(JSON.stringify({ msg: "archive expiry failed", error: String(err) }));
+    return 0;
+  });
   const results = await runBatch(env.DB, [
     sql`DELETE FROM delivery_attempts WHERE id IN (
       SELECT a.id FROM calls c
@@ -57,6 +64,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   ]);
   const [deliveryAttempts, deliveries, calls, pushBodies, pushes] = results.map((r) => r.meta.changes);
   const deleted = {
+    archivedBodies,
     pushBodies: pushBodies ?? 0,
     pushes: pushes ?? 0,
     calls: calls ?? 0,

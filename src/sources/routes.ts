@@ -11,7 +11,7 @@ import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
 import { limitParam } from "../lib/query-params";
 import { validationHook } from "../lib/validation";
-import { DEFAULT_SOURCE } from "./resolve";
+import { DEFAULT_SOURCE, forgetSource } from "./resolve";
 
 /** Random bytes in a push token. */
 const TOKEN_BYTES = 32;
@@ -187,7 +187,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       path: "/{id}/rotate-token",
       summary: "Replace a source's push token",
       description:
-        "The old token stops working at once. Answers the new token and push URL, shown only here. The built-in `default` source's token is the PUSH_TOKEN secret: change it with wrangler.",
+        "The old token stops working within 5 seconds (Workers cache a token that long). Answers the new token and push URL, shown only here. The built-in `default` source's token is the PUSH_TOKEN secret: change it with wrangler.",
       request: { params: idParam },
       responses: { 200: jsonContent(tokenOutput, "The new token"), 400: errorResponse, 404: errorResponse },
     }),
@@ -195,6 +195,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       const source = await findSource(c.env, c.req.valid("param").id, "rotated");
       const { token, tokenHash, pushUrl } = await newToken(c.req.url);
       await getDb(c.env.DB).update(sources).set({ tokenHash, updatedAt: Date.now() }).where(eq(sources.id, source.id));
+      forgetSource(source.id);
       return c.json(
         { id: source.id, name: source.name, token, pushUrl, createdAt: new Date(source.createdAt).toISOString() },
         200,
@@ -206,13 +207,14 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       method: "delete",
       path: "/{id}",
       summary: "Delete a source",
-      description: "Its token stops working at once; its pushes and calls stay on record.",
+      description: "Its token stops working within 5 seconds; its pushes and calls stay on record.",
       request: { params: idParam },
       responses: { 204: { description: "Deleted" }, 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
       const source = await findSource(c.env, c.req.valid("param").id, "deleted");
       await getDb(c.env.DB).delete(sources).where(eq(sources.id, source.id));
+      forgetSource(source.id);
       return c.body(null, 204);
     },
   );

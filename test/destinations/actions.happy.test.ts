@@ -130,7 +130,7 @@ describe("POST /destinations/{id}/replay", () => {
     await receivedAt(start - 1, outside.voiceId);
     const elsewhere = record();
     await env.DB.prepare(
-      "INSERT INTO calls (source_id, voice_id, connected, intent_code, received_at, push_id, raw, created_at, updated_at) VALUES ('src_elsewhere', ?, 1, '302', ?, 'psh_x', '{}', 0, 0)",
+      "INSERT INTO calls (source_id, voice_id, connected, intent_code, received_at, push_id, created_at, updated_at) VALUES ('src_elsewhere', ?, 1, '302', ?, 'psh_x', 0, 0)",
     )
       .bind(elsewhere.voiceId, start + 2000)
       .run();

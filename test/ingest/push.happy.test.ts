@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import sampleText from "../fixtures/sample-push.json?raw";
-import { push, record, rows } from "../support/worker";
+import { archivedBody, push, record, rows } from "../support/worker";
 
 const SAMPLE_VOICE_ID = "260326152224160100152";
 
@@ -61,11 +61,10 @@ describe("POST /push/:token with the platform's sample body", () => {
       call_description_label: "valid_call",
       received_at: expect.any(Number),
       push_id: body.pushId,
-      raw: expect.any(String),
+      extra: null,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
     });
-    expect(JSON.parse(call?.raw as string)).toEqual(JSON.parse(sampleText).array[0]);
 
     const [log] = await rows("SELECT * FROM pushes WHERE id = ?", body.pushId);
     expect(log).toMatchObject({
@@ -78,11 +77,7 @@ describe("POST /push/:token with the platform's sample body", () => {
       rejected_count: 0,
       rejected: "[]",
     });
-    const chunks = await rows<{ chunk: string }>(
-      "SELECT chunk FROM push_bodies WHERE push_id = ? ORDER BY seq",
-      body.pushId,
-    );
-    expect(chunks.map((c) => c.chunk).join("")).toBe(sampleText);
+    expect(await archivedBody(body.pushId)).toBe(sampleText);
 
     const [source] = await rows("SELECT id, name, token_hash FROM sources WHERE id = 'src_default'");
     expect(source).toEqual({ id: "src_default", name: "default", token_hash: null });
@@ -197,11 +192,14 @@ describe("tolerant reading", () => {
     expect(found.map((f) => f.connected)).toEqual([1, 0]);
   });
 
-  it("keeps fields the platform adds later in the raw record", async () => {
+  it("keeps fields the platform adds later in extra, and the whole record in the archive", async () => {
     const r = record({ emotion: "happy", nested: { score: 0.9, tags: ["a"] } });
-    expect((await push({ array: [r] })).status).toBe(200);
-    const [row] = await rows<{ raw: string }>("SELECT raw FROM calls WHERE voice_id = ?", r.voiceId);
-    expect(JSON.parse(row?.raw ?? "{}")).toMatchObject({ emotion: "happy", nested: { score: 0.9, tags: ["a"] } });
+    const res = await push({ array: [r] });
+    expect(res.status).toBe(200);
+    const [row] = await rows<{ extra: string }>("SELECT extra FROM calls WHERE voice_id = ?", r.voiceId);
+    expect(JSON.parse(row?.extra ?? "null")).toEqual({ emotion: "happy", nested: { score: 0.9, tags: ["a"] } });
+    const { pushId } = await res.json<{ pushId: string }>();
+    expect(JSON.parse((await archivedBody(pushId)) ?? "null")).toEqual({ array: [r] });
   });
 
   it("stores a 1,000-record batch in one push", async () => {

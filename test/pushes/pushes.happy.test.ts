@@ -2,7 +2,17 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminApp } from "../../src/admin/app";
 import { hookUrl, installReceiver } from "../support/receiver";
-import { admin, allPages, createDestination, push, record, rows, waitForStatus } from "../support/worker";
+import {
+  admin,
+  allPages,
+  archiveKeyOf,
+  createDestination,
+  dropArchivedBody,
+  push,
+  record,
+  rows,
+  waitForStatus,
+} from "../support/worker";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -123,13 +133,17 @@ describe("GET /pushes", () => {
 });
 
 describe("GET /pushes/:id", () => {
-  it("answers the body exactly as received, reassembled from its chunks, and the rejected records", async () => {
+  it("answers the body exactly as received, read back from its gzip archive, and the rejected records", async () => {
     const big = [0, 1, 2].map((i) => record({ transcript: `${i}${"é".repeat(100_000)}` }));
     const rejectedRecord = { ...record(), answerTime: "yesterday" };
     const text = JSON.stringify({ array: [big[0], rejectedRecord, big[1], big[2]] }, null, 2);
     expect(text.length).toBeGreaterThan(250_000);
     const id = await pushId(await push(text));
-    expect((await rows("SELECT seq FROM push_bodies WHERE push_id = ?", id)).length).toBeGreaterThan(1);
+    const key = await archiveKeyOf(id);
+    expect(key).toBe(`raw/${new Date().toISOString().slice(0, 10)}/${id}.json.gz`);
+    const object = await env.ARCHIVE.head(key ?? "");
+    expect(object?.size).toBeLessThan(text.length / 10);
+    expect(object?.customMetadata).toMatchObject({ pushId: id, sourceId: "src_default" });
 
     const found = await detail(id);
     expect(found.body).toBe(text);
@@ -147,7 +161,7 @@ describe("GET /pushes/:id", () => {
 
   it("answers a null body once it is no longer stored, and an empty one for an empty push", async () => {
     const id = await pushId(await push({ array: [record()] }));
-    await env.DB.prepare("DELETE FROM push_bodies WHERE push_id = ?").bind(id).run();
+    await dropArchivedBody(id);
     expect((await detail(id)).body).toBeNull();
 
     const empty = await push("");

@@ -1,9 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { archiveKey } from "../../src/archive/archive";
 import worker from "../../src/index";
 import { installReceiver } from "../support/receiver";
-import { push, record, rows } from "../support/worker";
+import { archivedBody, archiveKeyOf, dropArchivedBody, push, record, rows } from "../support/worker";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -15,14 +16,18 @@ async function runCron(bindings: Env = env, scheduledTime = Date.now()) {
   await waitOnExecutionContext(ctx);
 }
 
-/** Pushes one record as its own push, then dates the push and the call `daysAgo` back. */
+/** Pushes one record as its own push, then dates the push, its archived body and the call `daysAgo` back. */
 async function storedCall(daysAgo: number) {
   const r = record();
   const res = await push({ array: [r] });
   const { pushId } = await res.json<{ pushId: string }>();
   const at = Date.now() - daysAgo * DAY;
+  const key = archiveKey(pushId, at);
+  const body = await env.ARCHIVE.get((await archiveKeyOf(pushId)) ?? "");
+  await env.ARCHIVE.put(key, (await body?.arrayBuffer()) ?? "", { customMetadata: body?.customMetadata });
+  await dropArchivedBody(pushId);
   await env.DB.batch([
-    env.DB.prepare("UPDATE pushes SET received_at = ? WHERE id = ?").bind(at, pushId),
+    env.DB.prepare("UPDATE pushes SET received_at = ?, archive_key = ? WHERE id = ?").bind(at, key, pushId),
     env.DB.prepare("UPDATE calls SET received_at = ? WHERE voice_id = ?").bind(at, r.voiceId),
   ]);
   return { voiceId: r.voiceId, pushId };
@@ -46,7 +51,7 @@ const count = async (sql: string, ...params: unknown[]) => (await rows<{ n: numb
 const callCount = (voiceId: string) => count("SELECT count(*) AS n FROM calls WHERE voice_id = ?", voiceId);
 const deliveryCount = (id: string) => count("SELECT count(*) AS n FROM deliveries WHERE id = ?", id);
 const attemptCount = (id: string) => count("SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id = ?", id);
-const bodyCount = (pushId: string) => count("SELECT count(*) AS n FROM push_bodies WHERE push_id = ?", pushId);
+const bodyCount = async (pushId: string) => ((await archivedBody(pushId)) === null ? 0 : 1);
 const pushCount = (pushId: string) => count("SELECT count(*) AS n FROM pushes WHERE id = ?", pushId);
 
 describe("the retention sweep", () => {
@@ -82,7 +87,7 @@ describe("the retention sweep", () => {
     expect(await count("SELECT count(*) AS n FROM deliveries WHERE voice_id = ?", retrying.voiceId)).toBe(2);
   });
 
-  it("deletes raw bodies after RAW_RETENTION_DAYS and push rows after CALL_RETENTION_DAYS", async () => {
+  it("deletes archived bodies after RAW_RETENTION_DAYS and push rows after CALL_RETENTION_DAYS", async () => {
     installReceiver();
     const month = await storedCall(31);
     const year = await storedCall(366);
@@ -112,8 +117,8 @@ describe("the retention sweep", () => {
     const sourceId = `src_bulk_${crypto.randomUUID()}`;
     await env.DB.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
-       INSERT INTO calls (source_id, voice_id, connected, received_at, push_id, raw, created_at, updated_at)
-       SELECT ?, 'bulk' || i, 0, i, 'psh_bulk', '{}', i, i FROM n`,
+       INSERT INTO calls (source_id, voice_id, connected, received_at, push_id, created_at, updated_at)
+       SELECT ?, 'bulk' || i, 0, i, 'psh_bulk', i, i FROM n`,
     )
       .bind(sourceId)
       .run();

@@ -115,3 +115,23 @@ export function attemptsOf(deliveryId: string) {
     deliveryId,
   );
 }
+
+/** The archive key D1 keeps for a push (null when its body was not archived). */
+export async function archiveKeyOf(pushId: string | undefined): Promise<string | null> {
+  const [row] = await rows<{ archive_key: string | null }>("SELECT archive_key FROM pushes WHERE id = ?", pushId);
+  return row?.archive_key ?? null;
+}
+
+/** A push body straight from the R2 archive, gunzipped; null when none is there. */
+export async function archivedBody(pushId: string | undefined): Promise<string | null> {
+  const key = await archiveKeyOf(pushId);
+  const object = key === null ? null : await env.ARCHIVE.get(key);
+  if (object === null) return null;
+  return new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+}
+
+/** Deletes a push's body from the archive, as the retention sweep or a lifecycle rule would. */
+export async function dropArchivedBody(pushId: string | undefined): Promise<void> {
+  const key = await archiveKeyOf(pushId);
+  if (key !== null) await env.ARCHIVE.delete(key);
+}

@@ -6,7 +6,7 @@ const fieldNames = Object.keys(upstreamFields) as (keyof typeof upstreamFields)[
 
 /**
  * A `calls` row from a record with no reading at all: values as they come (absent is null), `connected`
- * from `callStatusNew` alone. Every row has the same columns, so each binds the same number of parameters.
+ * from `callStatusNew` alone, and the whole record as JSON in the JSON column (`extra`).
  */
 export function toCallRow(record: Record<string, unknown>, pushId: string, now: number): CallInsert {
   const row: Record<string, unknown> = { sourceId: "src_default", voiceId: String(record.voiceId) };
@@ -16,7 +16,7 @@ export function toCallRow(record: Record<string, unknown>, pushId: string, now: 
   row.callDescriptionLabel = null;
   row.receivedAt = now;
   row.pushId = pushId;
-  row.raw = JSON.stringify(record);
+  row.extra = JSON.stringify(record);
   row.createdAt = now;
   row.updatedAt = now;
   return row as CallInsert;

@@ -1,0 +1,2 @@
+ALTER TABLE `calls` ADD `extra` text;--> statement-breakpoint
+ALTER TABLE `pushes` ADD `archive_key` text;
