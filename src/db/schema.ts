@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { calleeKeySql, callTimeSql } from "./derived-columns";
 
 const timestamps = {
   createdAt: integer("created_at").notNull(),
@@ -99,8 +100,16 @@ export const calls = sqliteTable(
     pushId: text("push_id").notNull(),
     raw: text("raw").notNull(),
     ...timestamps,
+    /** The call's own time: `callTime`, else `submitTime`, else `receivedAt` (virtual: kept only in its index). */
+    callAt: integer("call_at").generatedAlwaysAs(callTimeSql, { mode: "virtual" }),
+    /** `callee` reversed without `+`, spaces, dashes, brackets: a tail search is a prefix range on its index. */
+    calleeKey: text("callee_key").generatedAlwaysAs(calleeKeySql, { mode: "virtual" }),
   },
   (t) => [
+    // `/calls?since&until` and `/stats` windows on the call's own time.
+    index("calls_call_at_idx").on(t.callAt),
+    // `/calls?callee=`: whole number or its last digits.
+    index("calls_callee_key_idx").on(t.calleeKey),
     uniqueIndex("calls_source_voice_uq").on(t.sourceId, t.voiceId),
     index("calls_received_at_idx").on(t.receivedAt),
     index("calls_task_idx").on(t.taskId),
@@ -109,6 +118,65 @@ export const calls = sqliteTable(
     index("calls_source_idx").on(t.sourceId),
   ],
 );
+
+/**
+ * Call counts per hour of the call's own time and per source, task, intent, status and description, kept by
+ * triggers on `calls` (migration `stats_rollup_triggers`): a stored call adds 1, a re-push that changes one of
+ * these moves it, a deleted call changes nothing. Absent values are stored as -1 (numbers) or '' (text), so
+ * the key is unique. `GET /stats` reads these, never `calls`.
+ */
+export const callRollups = sqliteTable(
+  "call_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    taskId: integer("task_id").notNull(),
+    intentCode: text("intent_code").notNull(),
+    intent: text("intent").notNull(),
+    callStatusNew: integer("call_status_new").notNull(),
+    callDescription: integer("call_description").notNull(),
+    calls: integer("calls").notNull(),
+    connected: integer("connected").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.hour, t.sourceId, t.taskId, t.intentCode, t.intent, t.callStatusNew, t.callDescription],
+    }),
+  ],
+);
+
+/** Pushes, records and rejected records per hour received and source, kept by triggers on `pushes`. */
+export const pushRollups = sqliteTable(
+  "push_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    pushes: integer("pushes").notNull(),
+    records: integer("records").notNull(),
+    rejected: integer("rejected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId] })],
+);
+
+/** Deliveries per hour created, destination, source and current status, kept by triggers on `deliveries`. */
+export const deliveryRollups = sqliteTable(
+  "delivery_rollups",
+  {
+    hour: integer("hour").notNull(),
+    destinationId: text("destination_id").notNull(),
+    sourceId: text("source_id").notNull(),
+    status: text("status").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.destinationId, t.sourceId, t.status] })],
+);
+
+/** The database size D1 last reported (`meta.size_after`): one row. */
+export const storageUsage = sqliteTable("storage_usage", {
+  id: integer("id").primaryKey(),
+  bytes: integer("bytes").notNull(),
+  measuredAt: integer("measured_at").notNull(),
+});
 
 export const destinations = sqliteTable("destinations", {
   id: text("id").primaryKey(),
