@@ -6,14 +6,14 @@ import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema"
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
 import { filterSchema } from "../filters/schema";
+import { getConfig } from "../lib/config";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
-import { getConfig } from "../lib/config";
 import { booleanParam, integerParam, limitParam } from "../lib/query-params";
 import { resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../lib/time-window";
-import { calleeParam } from "./callee-param";
 import { validationHook } from "../lib/validation";
+import { calleeParam } from "./callee-param";
 import { toNormalizedCall } from "./normalized";
 import { MAX_SCANNED_CALLS, scanCalls } from "./scan";
 import { callSchema } from "./schema";
@@ -29,7 +29,9 @@ const listQuery = z
     intentCode: z.string().min(1).max(100).optional(),
     taskId: integerParam.optional(),
     sourceId: z.string().min(1).max(100).optional(),
-    since: windowBoundParam.optional().openapi({ description: "At or after, on `timeField` (default: the call's own time)" }),
+    since: windowBoundParam
+      .optional()
+      .openapi({ description: "At or after, on `timeField` (default: the call's own time)" }),
     until: windowBoundParam.optional().openapi({ description: "Before, on `timeField`" }),
     timeField: timeFieldParam,
     timezone: timezoneParam.optional(),

@@ -60,12 +60,9 @@ export const timezoneParam = z
   .openapi({ example: "Asia/Shanghai", description: "IANA time zone for local dates and day series" });
 
 /** `timeField`: which time `since`/`until` bound: the call's own time (default) or when callrelay received it. */
-export const timeFieldParam = z
-  .enum(["callTime", "receivedAt"])
-  .default("callTime")
-  .openapi({
-    description: "`callTime`: the call's own time (callTime, else submitTime, else receivedAt); `receivedAt`: arrival",
-  });
+export const timeFieldParam = z.enum(["callTime", "receivedAt"]).default("callTime").openapi({
+  description: "`callTime`: the call's own time (callTime, else submitTime, else receivedAt); `receivedAt`: arrival",
+});
 
 /** A bound as epoch ms, local times read in `timeZone`. */
 export function resolveBound(bound: WindowBound, timeZone: string): number {

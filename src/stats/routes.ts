@@ -23,7 +23,9 @@ const TOP = 50;
 
 const statsQuery = z
   .object({
-    since: windowBoundParam.optional().openapi({ description: "Window start, inclusive (default: 24 h before `until`)" }),
+    since: windowBoundParam
+      .optional()
+      .openapi({ description: "Window start, inclusive (default: 24 h before `until`)" }),
     until: windowBoundParam.optional().openapi({ description: "Window end, exclusive (default: now)" }),
     timeField: timeFieldParam,
     timezone: timezoneParam.optional(),
@@ -71,8 +73,16 @@ const total = (column: SQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`
 const nullIf = <T>(value: T, absent: T) => (value === absent ? null : value);
 
 /** Rollup rows of the window's hours (and source). */
-function within(hour: SQLiteColumn, source: SQLiteColumn, w: { firstHour: number; endHour: number; sourceId?: string }) {
-  return and(gte(hour, w.firstHour), lt(hour, w.endHour), w.sourceId === undefined ? undefined : eq(source, w.sourceId));
+function within(
+  hour: SQLiteColumn,
+  source: SQLiteColumn,
+  w: { firstHour: number; endHour: number; sourceId?: string },
+) {
+  return and(
+    gte(hour, w.firstHour),
+    lt(hour, w.endHour),
+    w.sourceId === undefined ? undefined : eq(source, w.sourceId),
+  );
 }
 
 /** `/api/v1/stats`: counts over a time window, read from hourly rollups (never from the calls themselves). */
@@ -115,7 +125,11 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     const nonZero = (n: SQL) => sql`${n} > 0`;
     const [pushTotals, callTotals, byIntent, byDescription, byTask, byDestination, byHour, storage] = await db.batch([
       db
-        .select({ pushes: total(pushRollups.pushes), records: total(pushRollups.records), rejected: total(pushRollups.rejected) })
+        .select({
+          pushes: total(pushRollups.pushes),
+          records: total(pushRollups.records),
+          rejected: total(pushRollups.rejected),
+        })
         .from(pushRollups)
         .where(within(pushRollups.hour, pushRollups.sourceId, w)),
       db

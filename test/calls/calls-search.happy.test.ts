@@ -25,7 +25,11 @@ describe("GET /calls?callee=", () => {
 
   it.each([
     ["the whole number", number, [prefixed, written, plain]],
-    ["the number with + and separators", encodeURIComponent(`+86 (139) ${number.slice(5, 9)}-${number.slice(9)}`), [prefixed, written, plain]],
+    [
+      "the number with + and separators",
+      encodeURIComponent(`+86 (139) ${number.slice(5, 9)}-${number.slice(9)}`),
+      [prefixed, written, plain],
+    ],
     ["its last 6 digits", number.slice(-6), [prefixed, written, plain]],
     ["its last 4 digits", number.slice(-4), [prefixed, written, plain]],
     ["the number without its country code", number.slice(2), [prefixed, written, plain]],

@@ -105,9 +105,7 @@ describe("GET /calls parameters", () => {
     expect(await voiceIds(`${on}&since=${laterReceivedAt}`)).toEqual([later.voiceId]);
     expect(await voiceIds(`${on}&since=${iso}`)).toEqual([later.voiceId]);
     expect(await voiceIds(`${on}&until=${encodeURIComponent(iso)}`)).toEqual([missed.voiceId, connected.voiceId]);
-    expect(await voiceIds(`${on}&since=${laterReceivedAt - 1}&until=${laterReceivedAt + 1}`)).toEqual([
-      later.voiceId,
-    ]);
+    expect(await voiceIds(`${on}&since=${laterReceivedAt - 1}&until=${laterReceivedAt + 1}`)).toEqual([later.voiceId]);
   });
 
   it("answers the normalized call", async () => {
