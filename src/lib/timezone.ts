@@ -62,12 +62,12 @@ export function offsetAt(ms: number, timeZone: string): number {
   return asUtc(localTimeAt(ms - (ms % 1000), timeZone)) - (ms - (ms % 1000));
 }
 
-/** The instant a wall-clock time in `timeZone` names (in a DST gap, the instant after it; in an overlap, the first). */
+/** The instant a wall-clock time in `timeZone` names; one in a DST gap moves forward by the gap (as Temporal's `compatible`). */
 export function instantOf(local: LocalTime, timeZone: string): number {
   const guess = asUtc(local);
   const first = guess - offsetAt(guess, timeZone);
   const second = guess - offsetAt(first, timeZone);
-  return Math.min(first, second);
+  return Math.max(first, second);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
