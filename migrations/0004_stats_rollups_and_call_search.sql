@@ -1,14 +1,13 @@
 CREATE TABLE `call_rollups` (
 	`hour` integer NOT NULL,
 	`source_id` text NOT NULL,
-	`task_id` integer NOT NULL,
 	`intent_code` text NOT NULL,
 	`intent` text NOT NULL,
 	`call_status_new` integer NOT NULL,
 	`call_description` integer NOT NULL,
 	`calls` integer NOT NULL,
 	`connected` integer NOT NULL,
-	PRIMARY KEY(`hour`, `source_id`, `task_id`, `intent_code`, `intent`, `call_status_new`, `call_description`)
+	PRIMARY KEY(`hour`, `source_id`, `intent_code`, `intent`, `call_status_new`, `call_description`)
 );
 --> statement-breakpoint
 CREATE TABLE `delivery_rollups` (
@@ -33,6 +32,15 @@ CREATE TABLE `storage_usage` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`bytes` integer NOT NULL,
 	`measured_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `task_rollups` (
+	`hour` integer NOT NULL,
+	`source_id` text NOT NULL,
+	`task_id` integer NOT NULL,
+	`calls` integer NOT NULL,
+	`connected` integer NOT NULL,
+	PRIMARY KEY(`hour`, `source_id`, `task_id`)
 );
 --> statement-breakpoint
 ALTER TABLE `calls` ADD `call_at` integer GENERATED ALWAYS AS (coalesce(call_time, submit_time, received_at)) VIRTUAL;--> statement-breakpoint

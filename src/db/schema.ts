@@ -120,17 +120,17 @@ export const calls = sqliteTable(
 );
 
 /**
- * Call counts per hour of the call's own time and per source, task, intent, status and description, kept by
- * triggers on `calls` (migration `stats_rollup_triggers`): a stored call adds 1, a re-push that changes one of
- * these moves it, a deleted call changes nothing. Absent values are stored as -1 (numbers) or '' (text), so
- * the key is unique. `GET /stats` reads these, never `calls`.
+ * Call counts per hour of the call's own time, source, intent, status and description, kept by triggers on
+ * `calls` (migration `stats_rollup_triggers`): a stored call adds 1, a re-push that changes one of these moves
+ * it, a deleted call changes nothing. Absent values are stored as -1 (numbers) or '' (text), so the key is
+ * unique. `GET /stats` reads these, never `calls`. Tasks have their own table: crossed with the rest, a
+ * campaign's dozens of tasks would multiply the rows an hour holds.
  */
 export const callRollups = sqliteTable(
   "call_rollups",
   {
     hour: integer("hour").notNull(),
     sourceId: text("source_id").notNull(),
-    taskId: integer("task_id").notNull(),
     intentCode: text("intent_code").notNull(),
     intent: text("intent").notNull(),
     callStatusNew: integer("call_status_new").notNull(),
@@ -138,11 +138,20 @@ export const callRollups = sqliteTable(
     calls: integer("calls").notNull(),
     connected: integer("connected").notNull(),
   },
-  (t) => [
-    primaryKey({
-      columns: [t.hour, t.sourceId, t.taskId, t.intentCode, t.intent, t.callStatusNew, t.callDescription],
-    }),
-  ],
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.intentCode, t.intent, t.callStatusNew, t.callDescription] })],
+);
+
+/** Call counts per hour of the call's own time, source and task (-1: none), kept like {@link callRollups}. */
+export const taskRollups = sqliteTable(
+  "task_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    taskId: integer("task_id").notNull(),
+    calls: integer("calls").notNull(),
+    connected: integer("connected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.taskId] })],
 );
 
 /** Pushes, records and rejected records per hour received and source, kept by triggers on `pushes`. */

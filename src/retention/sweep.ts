@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { runBatch } from "../db/batch";
-import { callRollups, deliveryRollups, pushRollups } from "../db/schema";
+import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../db/schema";
 import { getConfig } from "../lib/config";
 import { hourOf } from "../stats/hours";
 import { recordStorageSize } from "../stats/storage";
@@ -64,7 +64,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
       SELECT p.id FROM pushes p
       WHERE p.received_at < ${callCutoff} AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
-    ...[callRollups, pushRollups, deliveryRollups].map(
+    ...[callRollups, taskRollups, pushRollups, deliveryRollups].map(
       (table) =>
         sql`DELETE FROM ${table} WHERE rowid IN (
           SELECT rowid FROM ${table} WHERE ${table.hour} < ${statsCutoffHour} LIMIT ${RETENTION_CHUNK})`,

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
-import { callRollups, deliveryRollups, deliveryStatuses, destinations, pushRollups } from "../db/schema";
+import { callRollups, deliveryRollups, deliveryStatuses, destinations, pushRollups, taskRollups } from "../db/schema";
 import { callDescriptionLabels } from "../ingest/labels";
 import { getConfig } from "../lib/config";
 import { errorResponse, jsonContent } from "../lib/openapi";
@@ -153,12 +153,16 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
         .orderBy(desc(count), asc(callRollups.callDescription))
         .limit(TOP),
       db
-        .select({ taskId: callRollups.taskId, count, connected: total(callRollups.connected) })
-        .from(callRollups)
-        .where(ofCalls)
-        .groupBy(callRollups.taskId)
-        .having(nonZero(count))
-        .orderBy(desc(count), asc(callRollups.taskId))
+        .select({
+          taskId: taskRollups.taskId,
+          count: total(taskRollups.calls),
+          connected: total(taskRollups.connected),
+        })
+        .from(taskRollups)
+        .where(within(taskRollups.hour, taskRollups.sourceId, w))
+        .groupBy(taskRollups.taskId)
+        .having(nonZero(total(taskRollups.calls)))
+        .orderBy(desc(total(taskRollups.calls)), asc(taskRollups.taskId))
         .limit(TOP),
       db
         .select({

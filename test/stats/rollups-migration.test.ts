@@ -51,7 +51,6 @@ describe(`migration ${ROLLUPS}`, () => {
       {
         hour: h,
         source_id: "src_default",
-        task_id: 7,
         intent_code: "302",
         intent: "Interested",
         call_status_new: 1,
@@ -62,7 +61,6 @@ describe(`migration ${ROLLUPS}`, () => {
       {
         hour: h + 1,
         source_id: "src_default",
-        task_id: -1,
         intent_code: "",
         intent: "",
         call_status_new: -1,
@@ -70,6 +68,10 @@ describe(`migration ${ROLLUPS}`, () => {
         calls: 1,
         connected: 0,
       },
+    ]);
+    expect(await all("SELECT hour, task_id, calls, connected FROM task_rollups ORDER BY hour")).toEqual([
+      { hour: h, task_id: 7, calls: 2, connected: 2 },
+      { hour: h + 1, task_id: -1, calls: 1, connected: 0 },
     ]);
     expect(await all("SELECT hour, pushes, records, rejected FROM push_rollups")).toEqual([
       { hour: h, pushes: 1, records: 4, rejected: 1 },
@@ -84,15 +86,19 @@ describe(`migration ${ROLLUPS}`, () => {
     ]);
 
     await db.batch([
-      db.prepare("UPDATE calls SET intent_code = '301', connected = 0 WHERE voice_id = 'b'"),
+      db.prepare("UPDATE calls SET intent_code = '301', connected = 0, task_id = 8 WHERE voice_id = 'b'"),
       db.prepare("DELETE FROM calls WHERE voice_id = 'a'"),
       db.prepare("UPDATE deliveries SET status = 'failed' WHERE id = 'dlv_a'"),
     ]);
     expect(
-      await all("SELECT intent_code, calls, connected FROM call_rollups WHERE task_id = 7 ORDER BY intent_code"),
+      await all(`SELECT intent_code, calls, connected FROM call_rollups WHERE hour = ${h} ORDER BY intent_code`),
     ).toEqual([
       { intent_code: "301", calls: 1, connected: 0 },
       { intent_code: "302", calls: 1, connected: 1 },
+    ]);
+    expect(await all(`SELECT task_id, calls, connected FROM task_rollups WHERE hour = ${h} ORDER BY task_id`)).toEqual([
+      { task_id: 7, calls: 1, connected: 1 },
+      { task_id: 8, calls: 1, connected: 0 },
     ]);
     expect(await all("SELECT status, count FROM delivery_rollups ORDER BY status")).toEqual([
       { status: "delivered", count: 0 },
