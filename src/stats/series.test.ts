@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import { hourOf } from "./hours";
 import { coveringHours, toSeries } from "./series";
 
-const H = 3_600_000;
-
 describe("toSeries", () => {
   it("widens a window to whole hours", () => {
     expect(coveringHours(Date.UTC(2026, 2, 26, 1, 30), Date.UTC(2026, 2, 26, 3))).toEqual({
