@@ -131,9 +131,9 @@ async function sweepTimes(worker: DevWorker, runs: number) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*&time=${later}`);
+    const res = await fetch(`${worker.url}/cdn-cgi/local/scheduled?cron=*+*+*+*+*&time=${later}`);
     await res.text();
-    if (!res.ok) throw new Error(`/__scheduled: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`scheduled: HTTP ${res.status}`);
     times.push(performance.now() - t0);
   }
   return times;

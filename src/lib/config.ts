@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isTimeZone } from "./timezone";
+import { isValidTimeZone } from "./format-time";
 
 const flag = z
   .string()
@@ -15,7 +15,7 @@ const configSchema = z.object({
   CALL_RETENTION_DAYS: positiveInt(365),
   STATS_RETENTION_DAYS: positiveInt(730),
   D1_LIMIT_BYTES: positiveInt(10 * 1000 ** 3),
-  DEFAULT_TIMEZONE: z.string().refine(isTimeZone).catch("Asia/Shanghai"),
+  DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone).catch("Asia/Shanghai"),
   ALLOW_HTTP_DESTINATIONS: flag,
   PUSH_TOKEN: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),

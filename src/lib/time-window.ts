@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { instantOf, isTimeZone, type LocalTime } from "./timezone";
+import { isValidTimeZone } from "./format-time";
+import { instantOf, type LocalTime } from "./timezone";
 import { validationError } from "./validation";
 
 /** A zod refinement, `.refine(...untilAfterSince)`, for a window of optional `since` and `until` instants. */
@@ -56,7 +57,7 @@ export const windowBoundParam = z
 export const timezoneParam = z
   .string()
   .max(64)
-  .refine(isTimeZone, { message: "expected an IANA time zone such as Asia/Shanghai or UTC" })
+  .refine(isValidTimeZone, { message: "expected an IANA time zone such as Asia/Shanghai or UTC" })
   .openapi({ example: "Asia/Shanghai", description: "IANA time zone for local dates and day series" });
 
 /** `timeField`: which time `since`/`until` bound: the call's own time (default) or when callrelay received it. */

@@ -1,31 +1,9 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { formatterFor } from "./format-time";
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
+  const f = formatterFor(timeZone);
+  if (!f) throw new RangeError(`unknown time zone ${timeZone}`);
   return f;
-}
-
-/** Whether `name` is an IANA time zone this runtime knows, e.g. `Asia/Shanghai`. */
-export function isTimeZone(name: string): boolean {
-  try {
-    formatter(name);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A wall-clock time: month 1-12. */

@@ -521,7 +521,8 @@ describe("callrelay stats", () => {
       [dest.name, "3"],
     ]);
 
-    const since = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const hour = 3_600_000;
+    const since = new Date(Math.floor((Date.now() - 3 * 86_400_000) / hour) * hour).toISOString();
     const json = await cliJson<Record<string, unknown>>(["stats", "--source", source.id, "--since", since]);
     expect(json).toMatchObject({
       window: { since, until: expect.any(String) },
