@@ -33,6 +33,8 @@ export function localTimeAt(ms: number, timeZone: string): LocalTime {
   };
 }
 
+const DAY_MS = 86_400_000;
+
 const asUtc = (t: LocalTime) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
 
 /** How far `timeZone`'s clocks are ahead of UTC at an instant, in ms. */
@@ -40,12 +42,17 @@ export function offsetAt(ms: number, timeZone: string): number {
   return asUtc(localTimeAt(ms - (ms % 1000), timeZone)) - (ms - (ms % 1000));
 }
 
-/** The instant a wall-clock time in `timeZone` names; one in a DST gap moves forward by the gap (as Temporal's `compatible`). */
+/**
+ * The instant a wall-clock time in `timeZone` names: in a DST overlap the earlier one; in a DST gap, the time
+ * moved forward by the gap (as Temporal's `compatible`).
+ */
 export function instantOf(local: LocalTime, timeZone: string): number {
   const guess = asUtc(local);
-  const first = guess - offsetAt(guess, timeZone);
-  const second = guess - offsetAt(first, timeZone);
-  return Math.max(first, second);
+  const before = guess - offsetAt(guess - DAY_MS, timeZone);
+  const after = guess - offsetAt(guess + DAY_MS, timeZone);
+  const names = (ms: number) => asUtc(localTimeAt(ms, timeZone)) === guess;
+  const valid = [before, after].filter(names);
+  return valid.length > 0 ? Math.min(...valid) : before;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
