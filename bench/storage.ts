@@ -106,8 +106,8 @@ async function timings(worker: DevWorker): Promise<Timing[]> {
     ),
     await time(
       worker,
-      "GET /stats, one day, hour series",
-      "/api/v1/stats?since=2026-03-27&until=2026-03-28&interval=hour",
+      `GET /stats, one day (${day}), hour series`,
+      `/api/v1/stats?since=${day}&until=${next}&interval=hour`,
       () => {},
     ),
     await time(worker, "GET /calls?callee=<last 6 digits>", `/api/v1/calls?callee=${tail}`, (body) => {
