@@ -15,8 +15,6 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                // An empty database for migration tests, filled by an older schema.
-                d1Databases: ["MIGRATION_DB"],
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test-admin-token",
@@ -25,6 +23,8 @@ export default defineConfig(async () => {
                   DELIVERY_TIMEOUT_MS: "500",
                   MAX_PUSH_BYTES: "2097152",
                 },
+                // An empty database for tests of migrations on data written by an older schema.
+                d1Databases: { MIGRATION_DB: "migration-test" },
               },
             }),
           ],

@@ -1,24 +1,25 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import pkg from "../package.json";
 import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
 import { getDb } from "./db/client";
 import { pushRoute } from "./ingest/push-route";
+import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
 import { openApiRoutes } from "./openapi/routes";
+import { storageRow, storageView } from "./stats/storage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page. */
 export const app = new OpenAPIHono<AppEnv>();
 
 app.route("/push", pushRoute);
 app.get("/health", async (c) => {
-  const d1 = await getDb(c.env.DB)
-    .run(sql`SELECT 1`)
-    .then(() => true)
-    .catch(() => false);
-  return c.json({ ok: d1, version: pkg.version, d1 });
+  const stored = await storageRow(getDb(c.env.DB))
+    .then((rows) => ({ d1: true, row: rows[0] }))
+    .catch(() => ({ d1: false, row: undefined }));
+  const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -7,7 +7,17 @@ describe("GET /health", () => {
   it("reports the version and that D1 answers", async () => {
     const res = await exports.default.fetch(`${BASE}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, version: pkg.version, d1: true });
+    expect(await res.json()).toEqual({
+      ok: true,
+      version: pkg.version,
+      d1: true,
+      storage: {
+        bytes: expect.toBeOneOf([null, expect.any(Number)]),
+        limitBytes: 10_000_000_000,
+        percent: expect.toBeOneOf([null, expect.any(Number)]),
+        measuredAt: expect.toBeOneOf([null, expect.any(String)]),
+      },
+    });
   });
 });
 

@@ -65,6 +65,8 @@ export interface WorkerSpec {
   vars: Record<string, string>;
   /** A GET path answering 200 once the Worker and its D1 are up. */
   readyPath: string;
+  /** More `wrangler dev` flags, e.g. `--test-scheduled`. */
+  devArgs?: readonly string[];
 }
 
 /** A Worker running under `wrangler dev --local`. */
@@ -161,6 +163,7 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     "--show-interactive-dev-session=false",
     "--log-level",
     "warn",
+    ...(spec.devArgs ?? []),
   ];
   const log = createWriteStream(logFile, { flags: "a" });
   log.write(`$ wrangler ${args.join(" ")}\n`);

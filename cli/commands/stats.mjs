@@ -64,9 +64,15 @@ export const stats = {
     since: { type: "string", value: "T", description: "Window start (default: 24 h before --until)" },
     until: { type: "string", value: "T", description: "Window end (default: now)" },
     source: { type: "string", value: "ID", description: "Only this source" },
+    timezone: { type: "string", value: "TZ", description: "Time zone of dates and the series (default: the relay's)" },
   },
   run: async ({ flags, api, out }) => {
-    const query = { since: flags.string("since"), until: flags.string("until"), sourceId: flags.string("source") };
+    const query = {
+      since: flags.string("since"),
+      until: flags.string("until"),
+      sourceId: flags.string("source"),
+      timezone: flags.string("timezone"),
+    };
     const body = /** @type {Stats} */ (await api.get("/stats", query));
     out.show(body, () => summary(body));
   },

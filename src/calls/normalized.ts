@@ -10,6 +10,8 @@ const {
   extra: _extra,
   createdAt: _createdAt,
   updatedAt: _updatedAt,
+  callAt: _callAt,
+  calleeKey: _calleeKey,
   ...normalizedColumns
 } = getTableColumns(calls);
 
@@ -18,6 +20,15 @@ export const normalizedCallColumns = normalizedColumns;
 
 /** A stored call as the API and destinations see it: the normalized record, without storage columns. */
 export function toNormalizedCall(row: CallRow): NormalizedCall {
-  const { id: _id, pushId: _pushId, extra: _extra, createdAt: _createdAt, updatedAt: _updatedAt, ...call } = row;
+  const {
+    id: _id,
+    pushId: _pushId,
+    extra: _extra,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    callAt: _callAt,
+    calleeKey: _calleeKey,
+    ...call
+  } = row;
   return call;
 }

@@ -6,12 +6,14 @@ import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema"
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
 import { filterSchema } from "../filters/schema";
+import { getConfig } from "../lib/config";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
-import { booleanParam, instantParam, integerParam, limitParam } from "../lib/query-params";
-import { untilAfterSince } from "../lib/time-window";
+import { booleanParam, integerParam, limitParam } from "../lib/query-params";
+import { resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../lib/time-window";
 import { validationHook } from "../lib/validation";
+import { calleeParam } from "./callee-param";
 import { toNormalizedCall } from "./normalized";
 import { rawRecord } from "./raw-record";
 import { MAX_SCANNED_CALLS, scanCalls } from "./scan";
@@ -28,8 +30,13 @@ const listQuery = z
     intentCode: z.string().min(1).max(100).optional(),
     taskId: integerParam.optional(),
     sourceId: z.string().min(1).max(100).optional(),
-    since: instantParam.optional().openapi({ description: "Received at or after (ISO 8601 or epoch ms)" }),
-    until: instantParam.optional().openapi({ description: "Received before (ISO 8601 or epoch ms)" }),
+    since: windowBoundParam
+      .optional()
+      .openapi({ description: "At or after, on `timeField` (default: the call's own time)" }),
+    until: windowBoundParam.optional().openapi({ description: "Before, on `timeField`" }),
+    timeField: timeFieldParam,
+    timezone: timezoneParam.optional(),
+    callee: calleeParam.optional(),
     filter: z
       .string()
       .transform((text, ctx) => {
@@ -50,7 +57,7 @@ const listQuery = z
     limit: limitParam,
     cursor: cursorParam(z.object({ id: z.number().int() })),
   })
-  .refine(...untilAfterSince);
+  .strict();
 
 const callParams = z.object({
   sourceId: z.string().openapi({ param: { name: "sourceId", in: "path" }, example: "src_default" }),
@@ -83,7 +90,7 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       method: "get",
       path: "/",
       summary: "List calls",
-      description: `Newest first (by first arrival). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`since\` and \`until\` are applied in the database. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
+      description: `Newest first (by first arrival). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`callee\`, \`since\` and \`until\` are applied in the database (\`since\`/\`until\` on the call's own time unless \`timeField=receivedAt\`; a date without offset is read in \`timezone\`, default \`DEFAULT_TIMEZONE\`). Unknown parameters answer 400. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
       request: { query: listQuery },
       responses: {
         200: jsonContent(
@@ -95,14 +102,18 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     }),
     async (c) => {
       const q = c.req.valid("query");
+      const window = resolveWindow(q, q.timezone ?? getConfig(c.env).defaultTimezone);
+      const time = q.timeField === "callTime" ? calls.callAt : calls.receivedAt;
       const where = and(
         // `+`: walking ids newest first finds connected (or not) calls soon; the index would sort all of them.
         q.connected === undefined ? undefined : sql`+${calls.connected} = ${q.connected ? 1 : 0}`,
         q.intentCode === undefined ? undefined : eq(calls.intentCode, q.intentCode),
         q.taskId === undefined ? undefined : eq(calls.taskId, q.taskId),
         q.sourceId === undefined ? undefined : eq(calls.sourceId, q.sourceId),
-        q.since === undefined ? undefined : gte(calls.receivedAt, q.since),
-        q.until === undefined ? undefined : lt(calls.receivedAt, q.until),
+        window.since === undefined ? undefined : gte(time, window.since),
+        window.until === undefined ? undefined : lt(time, window.until),
+        // A tail of the number is a prefix of its reversed digits: a range on `calls_callee_key_idx`.
+        q.callee === undefined ? undefined : and(gte(calls.calleeKey, q.callee), lt(calls.calleeKey, `${q.callee}:`)),
       );
       const page = await scanCalls(getDb(c.env.DB), {
         where,

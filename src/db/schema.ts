@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { calleeKeySql, callTimeSql } from "./derived-columns";
 
 const timestamps = {
   createdAt: integer("created_at").notNull(),
@@ -106,9 +107,17 @@ export const calls = sqliteTable(
     /** Fields of the record outside the known set (usually null); the whole record stays in the push's archive. */
     extra: text("extra", { mode: "json" }).$type<Record<string, unknown>>(),
     ...timestamps,
+    /** The call's own time: `callTime`, else `submitTime`, else `receivedAt` (virtual: kept only in its index). */
+    callAt: integer("call_at").generatedAlwaysAs(callTimeSql, { mode: "virtual" }),
+    /** `callee` reversed without `+`, spaces, dashes, brackets: a tail search is a prefix range on its index. */
+    calleeKey: text("callee_key").generatedAlwaysAs(calleeKeySql, { mode: "virtual" }),
   },
   (t) => [
     // Each index is one more row written per call; keep one only where a query needs it.
+    // `/calls?since&until` and `/stats` windows on the call's own time.
+    index("calls_call_at_idx").on(t.callAt),
+    // `/calls?callee=`: whole number or its last digits.
+    index("calls_callee_key_idx").on(t.calleeKey),
     // The upsert of every push (ON CONFLICT), GET /calls/{sourceId}/{voiceId}, `sourceId` of GET /calls.
     uniqueIndex("calls_source_voice_uq").on(t.sourceId, t.voiceId),
     // `since`/`until` of GET /calls, replay windows, the retention sweep.
@@ -119,6 +128,74 @@ export const calls = sqliteTable(
     index("calls_intent_code_idx").on(t.intentCode),
   ],
 );
+
+/**
+ * Call counts per hour of the call's own time, source, intent, status and description, kept by triggers on
+ * `calls` (migration `stats_rollup_triggers`): a stored call adds 1, a re-push that changes one of these moves
+ * it, a deleted call changes nothing. Absent values are stored as -1 (numbers) or '' (text), so the key is
+ * unique. `GET /stats` reads these, never `calls`. Tasks have their own table: crossed with the rest, a
+ * campaign's dozens of tasks would multiply the rows an hour holds.
+ */
+export const callRollups = sqliteTable(
+  "call_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    intentCode: text("intent_code").notNull(),
+    intent: text("intent").notNull(),
+    callStatusNew: integer("call_status_new").notNull(),
+    callDescription: integer("call_description").notNull(),
+    calls: integer("calls").notNull(),
+    connected: integer("connected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.intentCode, t.intent, t.callStatusNew, t.callDescription] })],
+);
+
+/** Call counts per hour of the call's own time, source and task (-1: none), kept like {@link callRollups}. */
+export const taskRollups = sqliteTable(
+  "task_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    taskId: integer("task_id").notNull(),
+    calls: integer("calls").notNull(),
+    connected: integer("connected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.taskId] })],
+);
+
+/** Pushes, records and rejected records per hour received and source, kept by triggers on `pushes`. */
+export const pushRollups = sqliteTable(
+  "push_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    pushes: integer("pushes").notNull(),
+    records: integer("records").notNull(),
+    rejected: integer("rejected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId] })],
+);
+
+/** Deliveries per hour created, destination, source and current status, kept by triggers on `deliveries`. */
+export const deliveryRollups = sqliteTable(
+  "delivery_rollups",
+  {
+    hour: integer("hour").notNull(),
+    destinationId: text("destination_id").notNull(),
+    sourceId: text("source_id").notNull(),
+    status: text("status").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.destinationId, t.sourceId, t.status] })],
+);
+
+/** The database size D1 last reported (`meta.size_after`): one row. */
+export const storageUsage = sqliteTable("storage_usage", {
+  id: integer("id").primaryKey(),
+  bytes: integer("bytes").notNull(),
+  measuredAt: integer("measured_at").notNull(),
+});
 
 export const destinations = sqliteTable("destinations", {
   id: text("id").primaryKey(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidTimeZone } from "./format-time";
 
 const flag = z
   .string()
@@ -12,6 +13,9 @@ const configSchema = z.object({
   DELIVERY_TIMEOUT_MS: positiveInt(15_000),
   RAW_RETENTION_DAYS: positiveInt(30),
   CALL_RETENTION_DAYS: positiveInt(365),
+  STATS_RETENTION_DAYS: positiveInt(730),
+  D1_LIMIT_BYTES: positiveInt(10 * 1000 ** 3),
+  DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone).catch("Asia/Shanghai"),
   ALLOW_HTTP_DESTINATIONS: flag,
   PUSH_TOKEN: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),
@@ -23,6 +27,9 @@ export type Config = {
   deliveryTimeoutMs: number;
   rawRetentionDays: number;
   callRetentionDays: number;
+  statsRetentionDays: number;
+  d1LimitBytes: number;
+  defaultTimezone: string;
   allowHttpDestinations: boolean;
   pushToken: string | undefined;
   adminToken: string | undefined;
@@ -40,6 +47,9 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
     deliveryTimeoutMs: v.DELIVERY_TIMEOUT_MS,
     rawRetentionDays: v.RAW_RETENTION_DAYS,
     callRetentionDays: v.CALL_RETENTION_DAYS,
+    statsRetentionDays: v.STATS_RETENTION_DAYS,
+    d1LimitBytes: v.D1_LIMIT_BYTES,
+    defaultTimezone: v.DEFAULT_TIMEZONE,
     allowHttpDestinations: v.ALLOW_HTTP_DESTINATIONS,
     pushToken: v.PUSH_TOKEN || undefined,
     adminToken: v.ADMIN_TOKEN || undefined,

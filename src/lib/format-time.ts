@@ -13,7 +13,8 @@ function createFormatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
+/** A cached `en-US` formatter of every date and time part (24-hour) in `timeZone`; undefined for an unknown zone. */
+export function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     try {

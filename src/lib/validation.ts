@@ -10,7 +10,11 @@ export interface FieldIssue {
 
 /** Zod issues as `{path, message}` pairs, paths written `config.url` or `sourceIds[2]`. */
 export function fieldIssues(error: z.core.$ZodError, prefix: PropertyKey[] = []): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: "unknown parameter" }))
+      : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
+  );
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -99,12 +99,13 @@ describe("GET /calls parameters", () => {
     expect(await voiceIds(query)).toEqual(expected().map((r) => r.voiceId));
   });
 
-  it("applies since and until on receivedAt, as epoch ms or ISO 8601", async () => {
+  it("applies since and until on receivedAt with timeField=receivedAt, as epoch ms or ISO 8601", async () => {
     const iso = new Date(laterReceivedAt).toISOString();
-    expect(await voiceIds(`since=${laterReceivedAt}`)).toEqual([later.voiceId]);
-    expect(await voiceIds(`since=${iso}`)).toEqual([later.voiceId]);
-    expect(await voiceIds(`until=${encodeURIComponent(iso)}`)).toEqual([missed.voiceId, connected.voiceId]);
-    expect(await voiceIds(`since=${laterReceivedAt - 1}&until=${laterReceivedAt + 1}`)).toEqual([later.voiceId]);
+    const on = "timeField=receivedAt";
+    expect(await voiceIds(`${on}&since=${laterReceivedAt}`)).toEqual([later.voiceId]);
+    expect(await voiceIds(`${on}&since=${iso}`)).toEqual([later.voiceId]);
+    expect(await voiceIds(`${on}&until=${encodeURIComponent(iso)}`)).toEqual([missed.voiceId, connected.voiceId]);
+    expect(await voiceIds(`${on}&since=${laterReceivedAt - 1}&until=${laterReceivedAt + 1}`)).toEqual([later.voiceId]);
   });
 
   it("answers the normalized call", async () => {
@@ -215,6 +216,9 @@ describe("OpenAPI document", () => {
         "sourceId",
         "since",
         "until",
+        "timeField",
+        "timezone",
+        "callee",
         "filter",
         "limit",
         "cursor",

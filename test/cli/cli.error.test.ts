@@ -33,8 +33,8 @@ describe("errors from the API", () => {
     const result = await cli(["calls", "list", "--since", "yesterday"]);
     expect(result).toMatchObject({ code: 1, stdout: "" });
     expect(result.stderr).toBe(
-      "error: Invalid request: since: expected an ISO 8601 date-time such as 2026-03-26T07:00:00Z, or epoch ms\n" +
-        "  since: expected an ISO 8601 date-time such as 2026-03-26T07:00:00Z, or epoch ms\n",
+      "error: Invalid request: since: expected a date (2026-03-26) or date-time (2026-03-26T08:00, 2026-03-26T07:00:00Z), or epoch ms\n" +
+        "  since: expected a date (2026-03-26) or date-time (2026-03-26T08:00, 2026-03-26T07:00:00Z), or epoch ms\n",
     );
     const stats = await cli(["stats", "--since", "2000-01-01"]);
     expect(stats.stderr).toBe(

@@ -490,10 +490,16 @@ describe("callrelay stats", () => {
   it("summarizes a source's pushes, calls, intents and deliveries", async () => {
     const source = await cliJson<SourceToken>(["sources", "add", `cli-${crypto.randomUUID()}`]);
     const dest = await addDestination(uniqueTaskId(), { enabled: false, filter: {}, sourceIds: [source.id] });
-    const interested = { intentCode: "302", intent: "Interested", callStatusNew: 1 };
+    const callTime = Date.now();
+    const interested = { callTime, intentCode: "302", intent: "Interested", callStatusNew: 1 };
     const { voiceId: _, ...noVoiceId } = record();
     await pushRecords(
-      [record(interested), record(interested), record({ intentCode: null, intent: null, callStatusNew: 3 }), noVoiceId],
+      [
+        record(interested),
+        record(interested),
+        record({ callTime, intentCode: null, intent: null, callStatusNew: 3 }),
+        noVoiceId,
+      ],
       source.token,
     );
 
@@ -515,7 +521,8 @@ describe("callrelay stats", () => {
       [dest.name, "3"],
     ]);
 
-    const since = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const hour = 3_600_000;
+    const since = new Date(Math.floor((Date.now() - 3 * 86_400_000) / hour) * hour).toISOString();
     const json = await cliJson<Record<string, unknown>>(["stats", "--source", source.id, "--since", since]);
     expect(json).toMatchObject({
       window: { since, until: expect.any(String) },

@@ -64,6 +64,8 @@ describe("POST /push/:token with the platform's sample body", () => {
       extra: null,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
+      call_at: 1774509747000,
+      callee_key: "7000000023168222222222",
     });
 
     const [log] = await rows("SELECT * FROM pushes WHERE id = ?", body.pushId);

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { archiveKey } from "../../src/archive/archive";
 import worker from "../../src/index";
+import { RETENTION_CHUNK } from "../../src/retention/sweep";
 import { installReceiver } from "../support/receiver";
 import { archivedBody, archiveKeyOf, dropArchivedBody, push, record, rows } from "../support/worker";
 
@@ -113,14 +114,14 @@ describe("the retention sweep", () => {
     expect([await pushCount(week.pushId), await callCount(week.voiceId)]).toEqual([0, 0]);
   });
 
-  it("deletes at most 1,000 rows of a table per run", async () => {
+  it(`deletes at most ${RETENTION_CHUNK} rows of a table per run`, async () => {
     const sourceId = `src_bulk_${crypto.randomUUID()}`;
     await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
        INSERT INTO calls (source_id, voice_id, connected, received_at, push_id, created_at, updated_at)
        SELECT ?, 'bulk' || i, 0, i, 'psh_bulk', i, i FROM n`,
     )
-      .bind(sourceId)
+      .bind(RETENTION_CHUNK + 5, sourceId)
       .run();
     const left = () => count("SELECT count(*) AS n FROM calls WHERE source_id = ?", sourceId);
     await runCron();

@@ -5,8 +5,13 @@ const DAY = 24 * 3600 * 1000;
 
 describe("GET /stats validation", () => {
   it.each([
-    ["since=last-week", "since", /ISO 8601/],
-    ["until=2026-13-01", "until", /ISO 8601/],
+    ["since=last-week", "since", /expected a date/],
+    ["until=2026-13-01", "until", /expected a date/],
+    ["timezone=Nowhere", "timezone", /IANA/],
+    ["timeField=receivedAt", "timeField", /call's own time/],
+    ["interval=week", "interval", /./],
+    [`since=0&until=${32 * DAY}&interval=hour`, "interval", /31 days/],
+    ["sourceID=src_default", "sourceID", /unknown parameter/],
     ["since=2026-03-27&until=2026-03-26", "until", /after since/],
     ["since=1000&until=1000", "until", /after since/],
     [`since=${Date.now() + DAY}`, "until", /after since/],

@@ -10,8 +10,11 @@ async function createSource() {
   return res.json<{ id: string; token: string }>();
 }
 
+const HOUR = 3_600_000;
+
 interface Stats {
-  window: { since: string; until: string };
+  window: { since: string; until: string; timezone: string };
+  series: { interval: string; points: { start: string; calls: number; connected: number }[] };
   pushes: number;
   calls: number;
   byIntent: { intentCode: string | null; intent: string | null; count: number }[];
@@ -44,12 +47,48 @@ describe("GET /stats", () => {
       filter: { taskId: t2 },
       enabled: false,
     });
-    const a = record({ taskId: t1, intentCode: "302", intent: "Interested", callStatusNew: 1, callDescription: 1 });
-    const b = record({ taskId: t1, intentCode: "302", intent: "Interested", callStatusNew: 1, callDescription: 1 });
-    const c = record({ taskId: t1, intentCode: "301", intent: "Busy", callStatusNew: 3, callDescription: 8 });
-    const d = record({ taskId: t2, intentCode: "303", intent: "Later", callStatusNew: 3, callDescription: 7 });
-    const e = record({ taskId: t2, answerTime: "yesterday" });
-    const f = record({ taskId: t2, intentCode: null, intent: null, callStatusNew: 2, callDescription: 5 });
+    const now = Date.now();
+    const a = record({
+      callTime: now,
+      taskId: t1,
+      intentCode: "302",
+      intent: "Interested",
+      callStatusNew: 1,
+      callDescription: 1,
+    });
+    const b = record({
+      callTime: now,
+      taskId: t1,
+      intentCode: "302",
+      intent: "Interested",
+      callStatusNew: 1,
+      callDescription: 1,
+    });
+    const c = record({
+      callTime: now,
+      taskId: t1,
+      intentCode: "301",
+      intent: "Busy",
+      callStatusNew: 3,
+      callDescription: 8,
+    });
+    const d = record({
+      callTime: now,
+      taskId: t2,
+      intentCode: "303",
+      intent: "Later",
+      callStatusNew: 3,
+      callDescription: 7,
+    });
+    const e = record({ callTime: now, taskId: t2, answerTime: "yesterday" });
+    const f = record({
+      callTime: now,
+      taskId: t2,
+      intentCode: null,
+      intent: null,
+      callStatusNew: 2,
+      callDescription: 5,
+    });
 
     const started = Date.now();
     expect((await push({ array: [a, b, c, d, e] }, { token: source.token })).status).toBe(200);
@@ -60,7 +99,9 @@ describe("GET /stats", () => {
 
     const result = await stats(`sourceId=${source.id}`);
     const window = { since: Date.parse(result.window.since), until: Date.parse(result.window.until) };
-    expect(window.until - window.since).toBe(24 * 3600 * 1000);
+    expect(window.until - window.since).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(window.until - window.since).toBeLessThanOrEqual(25 * HOUR);
+    expect(window.since % HOUR).toBe(0);
     expect(window.until).toBeGreaterThanOrEqual(started);
     const byDestination = [
       { destinationId: forwarded.id, name: "connected", status: "delivered", count: 2 },
@@ -91,27 +132,35 @@ describe("GET /stats", () => {
         { taskId: t2, count: 2, connected: 0 },
       ],
       deliveries: byDestination,
+      series: { interval: "hour", points: expect.any(Array) },
+      storage: expect.objectContaining({ limitBytes: 10_000_000_000 }),
     });
+    expect(result.series.points.length).toBe((window.until - window.since) / HOUR);
+    expect(result.series.points.at(-1)).toEqual({ start: expect.stringMatching(/\+08:00$/), calls: 5, connected: 2 });
 
     const [first] = await rows<{ at: number }>(
       "SELECT min(received_at) AS at FROM pushes WHERE source_id = ?",
       source.id,
     );
-    const at = first?.at ?? 0;
-    const before = await stats(`sourceId=${source.id}&until=${at}`);
+    const hour = Math.min(first?.at ?? 0, now) - (Math.min(first?.at ?? 0, now) % HOUR);
+    const before = await stats(`sourceId=${source.id}&until=${hour}`);
     expect(before).toMatchObject({ pushes: 0, records: 0, calls: 0, connectRate: null, byIntent: [], deliveries: [] });
     expect(before.window).toEqual({
-      since: new Date(at - 24 * 3600 * 1000).toISOString(),
-      until: new Date(at).toISOString(),
+      since: new Date(hour - 24 * HOUR).toISOString(),
+      until: new Date(hour).toISOString(),
+      timezone: "Asia/Shanghai",
     });
-    const from = await stats(`sourceId=${source.id}&since=${new Date(at).toISOString()}&until=${Date.now() + 1000}`);
+    const from = await stats(`sourceId=${source.id}&since=${new Date(hour).toISOString()}&until=${Date.now() + 1000}`);
     expect(from).toMatchObject({ pushes: 3, records: 7, calls: 5, connected: 2 });
   });
 
   it("counts only the given source, and everything without one", async () => {
     const source = await createSource();
     const other = await createSource();
-    await push({ array: [record(), record()] }, { token: source.token });
+    await push(
+      { array: [record({ callTime: Date.now() }), record({ callTime: Date.now() })] },
+      { token: source.token },
+    );
     expect(await stats(`sourceId=${other.id}`)).toMatchObject({ pushes: 0, calls: 0, connectRate: null });
     const all = await stats("");
     expect(all.pushes).toBeGreaterThanOrEqual(1);
@@ -120,8 +169,11 @@ describe("GET /stats", () => {
 
   it("keeps the top 50 of each breakdown, by count", async () => {
     const source = await createSource();
-    const records = Array.from({ length: 60 }, (_, i) => record({ intentCode: `c${String(i).padStart(2, "0")}` }));
-    records.push(record({ intentCode: "c59" }), record({ intentCode: "c59" }));
+    const callTime = Date.now();
+    const records = Array.from({ length: 60 }, (_, i) =>
+      record({ callTime, intentCode: `c${String(i).padStart(2, "0")}` }),
+    );
+    records.push(record({ callTime, intentCode: "c59" }), record({ callTime, intentCode: "c59" }));
     await push({ array: records }, { token: source.token });
     const { byIntent } = await stats(`sourceId=${source.id}`);
     expect(byIntent).toHaveLength(50);
