@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 import process from "node:process";
-import { run } from "./run.mjs";
+import { requireNode } from "../scripts/node-check.mjs";
 
+requireNode();
+const { run } = await import("./run.mjs");
 process.exitCode = await run(process.argv.slice(2), {
   fetch,
   env: process.env,
