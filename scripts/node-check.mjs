@@ -3,8 +3,8 @@
 // Runs before every entry point (`npm run dev|sink|demo|bench:*`, `npx callrelay`): plain JavaScript that any
 // Node parses, so an old Node gets one clear message instead of a parser or wrangler error.
 
-/** The oldest Node that runs callrelay (`engines` in package.json, `.nvmrc`). */
-export const MIN_NODE = [22, 12];
+/** The oldest Node that runs callrelay (`engines` in package.json). */
+export const MIN_NODE = { major: 22, minor: 12 };
 
 /**
  * Why Node `version` (e.g. "20.19.2") cannot run callrelay; undefined when it can.
@@ -12,9 +12,9 @@ export const MIN_NODE = [22, 12];
  */
 export function nodeProblem(version) {
   const [major = 0, minor = 0] = version.split(".").map(Number);
-  if (major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])) return undefined;
+  if (major > MIN_NODE.major || (major === MIN_NODE.major && minor >= MIN_NODE.minor)) return undefined;
   return (
-    `callrelay needs Node ${MIN_NODE.join(".")} or newer; this is Node ${version} (${process.execPath}).\n` +
+    `callrelay needs Node ${MIN_NODE.major}.${MIN_NODE.minor} or newer; this is Node ${version} (${process.execPath}).\n` +
     "Get a newer one, then run the command again:\n" +
     "  nvm install          (reads .nvmrc; or fnm install, volta install node@24)\n" +
     "  or https://nodejs.org/en/download\n" +

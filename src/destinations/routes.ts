@@ -87,7 +87,9 @@ const testSendOutput = z
 const replayInput = z
   .object({
     since: instantParam.openapi({ description: "Calls received at or after this instant (ISO 8601 or epoch ms)" }),
-    until: instantParam.openapi({ description: "Calls received before this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam
+      .optional()
+      .openapi({ description: "Calls received before this instant (ISO 8601 or epoch ms); default: now" }),
     filter: filterSchema.optional().openapi({ type: "object", description: "Only calls that also match this filter" }),
     cursor: cursorParam(replayCursor),
   })
@@ -336,7 +338,10 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
     async (c) => {
       const { id } = c.req.valid("param");
       const destination = await findDestination(c.env, id);
-      const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, c.req.valid("json"), Date.now());
+      const now = Date.now();
+      const input = c.req.valid("json");
+      const window = { ...input, until: input.until ?? now };
+      const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, window, now);
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: id });
       return c.json(result, 200);
     },

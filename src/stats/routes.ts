@@ -72,7 +72,11 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     const q = c.req.valid("query");
     const until = q.until ?? Date.now();
     const since = q.since ?? until - DAY_MS;
-    if (since >= until) throw validationError([{ path: "until", message: "must be after since" }]);
+    if (since >= until) {
+      const until_ = q.until === undefined ? "now, when not given" : new Date(until).toISOString();
+      const message = `must be after since (${new Date(since).toISOString()}); until is ${until_}`;
+      throw validationError([{ path: "until", message }]);
+    }
     if (until - since > MAX_WINDOW_DAYS * DAY_MS) {
       throw validationError([{ path: "since", message: `the window is longer than ${MAX_WINDOW_DAYS} days` }]);
     }
