@@ -14,7 +14,7 @@ import { cursorParam } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam } from "../lib/query-params";
-import { untilAfterSince } from "../lib/time-window";
+import { assertWindow, untilAfterSince } from "../lib/time-window";
 import { fieldIssues, validationError, validationHook } from "../lib/validation";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { parseTemplate } from "../templates/template";
@@ -341,6 +341,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       const now = Date.now();
       const input = c.req.valid("json");
       const window = { ...input, until: input.until ?? now };
+      assertWindow(window.since, window.until, input.until !== undefined);
       const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, window, now);
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: id });
       return c.json(result, 200);

@@ -6,6 +6,7 @@ import { getDb } from "../db/client";
 import { calls, deliveries, deliveryStatuses, destinations, pushes } from "../db/schema";
 import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam } from "../lib/query-params";
+import { assertWindow } from "../lib/time-window";
 import { validationError, validationHook } from "../lib/validation";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -72,11 +73,7 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     const q = c.req.valid("query");
     const until = q.until ?? Date.now();
     const since = q.since ?? until - DAY_MS;
-    if (since >= until) {
-      const until_ = q.until === undefined ? "now, when not given" : new Date(until).toISOString();
-      const message = `must be after since (${new Date(since).toISOString()}); until is ${until_}`;
-      throw validationError([{ path: "until", message }]);
-    }
+    assertWindow(since, until, q.until !== undefined);
     if (until - since > MAX_WINDOW_DAYS * DAY_MS) {
       throw validationError([{ path: "since", message: `the window is longer than ${MAX_WINDOW_DAYS} days` }]);
     }

@@ -234,7 +234,12 @@ describe("destructive commands", () => {
       body: { name: "keep", type: "webhook", config: { url: hookUrl() }, filter: { taskId: uniqueTaskId() } },
     });
     const { id } = await res.json<{ id: string }>();
-    const no = await cli(["destinations", "delete", id], { ask: async (q) => (questions.push(q), false) });
+    const no = await cli(["destinations", "delete", id], {
+      ask: async (q) => {
+        questions.push(q);
+        return false;
+      },
+    });
     expect(no).toMatchObject({ code: 1, stdout: "", stderr: "Cancelled: nothing was changed.\n" });
     expect(questions).toEqual([`Delete webhook destination "keep" (${id}). Continue? [y/N] `]);
     expect((await admin(`/destinations/${id}`)).status).toBe(200);
