@@ -151,15 +151,11 @@ export const destinations = {
     },
     edit: {
       summary: "Change a destination's name, settings, filter, sources or options",
-      description: "Only what is given changes. --config replaces the whole config; --url sets config.url only.",
+      description: "Only what is given changes; --url and --config are merged into the stored config.",
       args: ["id"],
       options: { name: { type: "string", value: "N", description: "A new name" }, ...settings },
       run: async ({ args: [id], flags, api, out }) => {
         const body = { name: flags.string("name"), ...settingsBody(flags) };
-        if (body.config && flags.string("url") !== undefined) {
-          const current = /** @type {Destination} */ (await api.get(path`/destinations/${id}`));
-          body.config = { ...current.config, url: flags.string("url") };
-        }
         if (Object.values(body).every((v) => v === undefined)) throw new UsageError("nothing to change");
         const updated = /** @type {Destination} */ (await api.patch(path`/destinations/${id}`, body));
         out.show(updated, () => `Updated destination "${cell(updated.name)}" (${updated.id}).\n${details(updated)}`);
