@@ -59,6 +59,18 @@ export function listCommand({ summary, route, noun, timeField, options, query, h
 }
 
 /**
+ * A `--status S` option taking one of `statuses`.
+ * @param {readonly string[]} statuses
+ * @returns {OptionSpec}
+ */
+export const statusOption = (statuses) => ({
+  type: "string",
+  value: "S",
+  choices: statuses,
+  description: `Only this status: ${statuses.join(", ")}`,
+});
+
+/**
  * Throws unless a source `id` exists: a filter on an unknown id is a mistake, not an empty list.
  * @param {import("./http.mjs").Api} api
  * @param {string | undefined} id

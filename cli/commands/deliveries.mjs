@@ -1,6 +1,6 @@
 // @ts-check
 import { path } from "../http.mjs";
-import { knownDestination, listCommand } from "../list.mjs";
+import { knownDestination, listCommand, statusOption } from "../list.mjs";
 import { cell, formatFields, formatTable, truncate } from "../table.mjs";
 
 /**
@@ -29,12 +29,7 @@ export const deliveries = {
       noun: "deliveries",
       timeField: "Created",
       options: {
-        status: {
-          type: "string",
-          value: "S",
-          choices: STATUSES,
-          description: `Only this status: ${STATUSES.join(", ")}`,
-        },
+        status: statusOption(STATUSES),
         destination: { type: "string", value: "ID", description: "Only deliveries to this destination" },
       },
       query: async ({ flags, api }) => ({

@@ -1,6 +1,6 @@
 // @ts-check
 import { path } from "../http.mjs";
-import { knownSource, listCommand } from "../list.mjs";
+import { knownSource, listCommand, statusOption } from "../list.mjs";
 import { formatFields, formatTable } from "../table.mjs";
 
 /**
@@ -33,12 +33,7 @@ export const pushes = {
       noun: "pushes",
       timeField: "Received",
       options: {
-        status: {
-          type: "string",
-          value: "S",
-          choices: STATUSES,
-          description: `Only this status: ${STATUSES.join(", ")}`,
-        },
+        status: statusOption(STATUSES),
         source: { type: "string", value: "ID", description: "Only pushes of this source" },
       },
       query: async ({ flags, api }) => ({
