@@ -1,4 +1,5 @@
 // @ts-check
+import { closestName } from "../src/filters/closest-name.js";
 
 /**
  * @typedef {object} OptionSpec
@@ -6,6 +7,7 @@
  * @property {string} description
  * @property {string} [value] The value's name in help, e.g. `N`
  * @property {boolean} [required]
+ * @property {readonly string[]} [choices] The values a `string` option accepts
  */
 
 /**
@@ -89,11 +91,25 @@ function optionOf(options, name) {
 }
 
 /**
- * Why `value` does not suit an option of `type`; undefined when it does.
- * @param {OptionSpec["type"]} type
+ * ` (did you mean X?)` when `name` looks like a typo of one of `candidates`, else "".
+ * @param {string} name
+ * @param {readonly string[]} candidates
+ * @param {string} [prefix]
+ */
+export function didYouMean(name, candidates, prefix = "") {
+  const closest = closestName(name, candidates);
+  return closest === undefined ? "" : ` (did you mean ${prefix}${closest}?)`;
+}
+
+/**
+ * Why `value` does not suit an option of `spec`; undefined when it does.
+ * @param {OptionSpec} spec
  * @param {string} value
  */
-function invalid(type, value) {
+function invalid({ type, choices }, value) {
+  if (choices && !choices.includes(value)) {
+    return `must be one of ${choices.join(", ")}, not "${value}"${didYouMean(value, choices)}`;
+  }
   if (type === "integer") return /^-?\d{1,15}$/.test(value) ? undefined : `needs an integer, not "${value}"`;
   if (type !== "json") return undefined;
   try {
@@ -161,7 +177,11 @@ export function parseArgv(argv, root) {
       const spec = local ?? optionOf(root.options, name);
       const values = local ? own : globals;
       if (!spec) {
-        error ??= `unknown option --${name}`;
+        const known = [
+          ...Object.keys(command === root ? {} : (command.options ?? {})),
+          ...Object.keys(root.options ?? {}),
+        ];
+        error ??= `unknown option --${name}${didYouMean(name, known, "--")}`;
         continue;
       }
       if (spec.type === "boolean") {
@@ -180,7 +200,7 @@ export function parseArgv(argv, root) {
         error ??= `--${name} needs a value`;
         continue;
       }
-      const problem = invalid(spec.type, value);
+      const problem = invalid(spec, value);
       if (problem) error ??= `--${name} ${problem}`;
       else values.set(name, spec.type === "list" ? [...(values.get(name) ?? []), value] : [value]);
     } else if (token.startsWith("-") && token !== "-") {
@@ -189,7 +209,10 @@ export function parseArgv(argv, root) {
       if (Object.hasOwn(command.commands, token)) {
         command = /** @type {C} */ (command.commands[token]);
         path.push(token);
-      } else error ??= `unknown command "${token}": ${oneOf(command.commands)}`;
+      } else {
+        const hint = didYouMean(token, Object.keys(command.commands));
+        error ??= `unknown command "${token}"${hint}: ${oneOf(command.commands)}`;
+      }
     } else {
       args.push(token);
     }

@@ -13,6 +13,8 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * @property {(route: string, query?: Query) => Promise<unknown>} get
  * @property {(route: string, body?: unknown) => Promise<unknown>} post
  * @property {(route: string, body: unknown) => Promise<unknown>} patch
+ * @property {(route: string) => Promise<unknown>} delete
+ * @property {string} base The relay's base URL
  */
 
 /** An error answer of the admin API (`{"error": {code, message, details}}`), or an answer that is not its JSON. */
@@ -27,6 +29,18 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.status = status;
     this.details = details;
+  }
+}
+
+/** The server at the URL answered, but not as a callrelay relay does. */
+export class NotCallrelayError extends Error {
+  /**
+   * @param {string} url
+   * @param {string} what
+   */
+  constructor(url, what) {
+    super(`${url} is not a callrelay relay's admin API: ${what}. Check --relay or CALLRELAY_URL.`);
+    this.name = "NotCallrelayError";
   }
 }
 
@@ -103,25 +117,32 @@ export function createApi(fetch, base, token) {
     } catch (err) {
       throw new NetworkError(url.href, err);
     }
+    if (res.status === 204) return null;
     /** @type {unknown} */
     let json;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ApiError(res.status, `HTTP ${res.status} from ${url.href}, not the admin API's JSON: ${snippet(text)}`);
+      throw new NotCallrelayError(base, `HTTP ${res.status}, not JSON: ${snippet(text)}`);
     }
-    if (res.ok) return json;
+    if (res.ok) {
+      if (json === null || typeof json !== "object")
+        throw new NotCallrelayError(base, `the answer is ${snippet(text)}`);
+      return json;
+    }
     const error = json && typeof json === "object" && "error" in json ? json.error : undefined;
     if (error && typeof error === "object" && "message" in error && typeof error.message === "string") {
       throw new ApiError(res.status, error.message, "details" in error ? error.details : undefined);
     }
-    throw new ApiError(res.status, `HTTP ${res.status} from ${url.href}: ${snippet(text)}`);
+    throw new NotCallrelayError(base, `HTTP ${res.status} ${snippet(text)}`);
   }
 
   return {
+    base,
     get: (route, query = {}) => request("GET", route, query, undefined),
     post: (route, body = {}) => request("POST", route, {}, body),
     patch: (route, body) => request("PATCH", route, {}, body),
+    delete: (route) => request("DELETE", route, {}, undefined),
   };
 }
 
@@ -143,6 +164,9 @@ export async function listPages(api, route, query, maxPages = MAX_PAGES) {
   let cursor = null;
   for (let pages = 0; pages < maxPages; pages++) {
     const page = /** @type {Page} */ (await api.get(route, { ...query, cursor: cursor ?? undefined }));
+    if (!Array.isArray(page.data) || (page.nextCursor !== null && typeof page.nextCursor !== "string")) {
+      throw new NotCallrelayError(api.base, `GET ${route} answered JSON without a list ({"data": [...]})`);
+    }
     data.push(...page.data);
     cursor = page.nextCursor;
     if (cursor === null) break;

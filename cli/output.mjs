@@ -1,5 +1,5 @@
 // @ts-check
-import { cell } from "./table.mjs";
+import { cell, shortTime } from "./table.mjs";
 
 /** @typedef {{write(text: string): unknown}} Stream */
 
@@ -8,10 +8,15 @@ import { cell } from "./table.mjs";
  * @param {boolean} json
  * @param {Stream} stdout
  * @param {Stream} stderr
+ * @param {string} [timeZone] Of the times in tables
  */
-export function createOutput(json, stdout, stderr) {
+export function createOutput(json, stdout, stderr, timeZone = "UTC") {
   return {
     json,
+    /** IANA zone of the times shown, and of dates given without one */
+    timeZone,
+    /** @param {string | number | null | undefined} value An instant, shown in the chosen time zone */
+    time: (value) => shortTime(value, timeZone),
     /**
      * @param {unknown} body What `--json` prints
      * @param {() => string} render The text printed otherwise

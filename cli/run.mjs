@@ -3,11 +3,13 @@ import { parseArgv, UsageError } from "./args.mjs";
 import { calls } from "./commands/calls.mjs";
 import { deliveries } from "./commands/deliveries.mjs";
 import { destinations } from "./commands/destinations.mjs";
+import { pushes } from "./commands/pushes.mjs";
 import { replay } from "./commands/replay.mjs";
 import { sources } from "./commands/sources.mjs";
 import { stats } from "./commands/stats.mjs";
 import { helpText } from "./help.mjs";
-import { ApiError, createApi, NetworkError, relayBase } from "./http.mjs";
+import { ApiError, createApi, NetworkError, NotCallrelayError, relayBase } from "./http.mjs";
+import { UnknownIdError } from "./list.mjs";
 import { createOutput } from "./output.mjs";
 import { cell } from "./table.mjs";
 
@@ -18,6 +20,8 @@ import { cell } from "./table.mjs";
  * @property {import("./args.mjs").Flags} flags Its own options
  * @property {import("./http.mjs").Api} api
  * @property {import("./output.mjs").Output} out
+ * @property {(what: string) => Promise<void>} confirm Asks before a destructive step (unless `--yes`); throws
+ *   when the answer is no or nobody can answer
  */
 
 /**
@@ -35,30 +39,62 @@ import { cell } from "./table.mjs";
  * @property {Record<string, string | undefined>} env
  * @property {import("./output.mjs").Stream} stdout
  * @property {import("./output.mjs").Stream} stderr
+ * @property {(question: string) => Promise<boolean>} [ask] A yes/no question to the person at the
+ *   terminal; undefined when there is none
  */
+
+/** The person answered no to a confirmation. */
+class Cancelled extends Error {}
+
+/** The deployment's default zone, as for chat messages. */
+const DEFAULT_TIMEZONE = "Asia/Shanghai";
+
+/** @param {string} zone */
+function checkTimeZone(zone) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+  } catch {
+    throw new UsageError(`--timezone: unknown IANA time zone "${zone}" (e.g. Asia/Shanghai, Europe/Berlin, UTC)`);
+  }
+  return zone;
+}
 
 /** @type {Command} */
 const root = {
   summary: "Operate a callrelay Worker through its admin API.",
   options: {
-    url: { type: "string", value: "URL", description: "The relay's base URL (or set CALLRELAY_URL)" },
+    relay: { type: "string", value: "URL", description: "The relay's base URL (or set CALLRELAY_URL)" },
     token: { type: "string", value: "TOKEN", description: "The relay's ADMIN_TOKEN (or set CALLRELAY_TOKEN)" },
+    timezone: {
+      type: "string",
+      value: "TZ",
+      description: `IANA time zone of times shown (or set CALLRELAY_TIMEZONE; default ${DEFAULT_TIMEZONE})`,
+    },
     json: { type: "boolean", description: "Print the API's JSON instead of tables" },
+    yes: { type: "boolean", description: "Do destructive steps (delete, rotate) without asking" },
   },
-  commands: { sources, destinations, calls, deliveries, replay, stats },
+  commands: { sources, destinations, calls, deliveries, pushes, replay, stats },
 };
 
 /**
+ * The details not already said by the message (the API's message repeats the first field problem).
+ * @param {string} message
  * @param {unknown} details
  * @returns {string[]}
  */
-function detailLines(details) {
+function detailLines(message, details) {
   if (details === undefined) return [];
-  return (Array.isArray(details) ? details : [details]).map((detail) =>
-    detail && typeof detail === "object" && "path" in detail && "message" in detail
-      ? `  ${cell(detail.path) || "body"}: ${cell(detail.message)}`
-      : `  ${JSON.stringify(detail)}`,
-  );
+  const list = Array.isArray(details) ? details : [details];
+  const first = list[0];
+  const said =
+    first && typeof first === "object" && "message" in first && message.endsWith(String(first.message)) ? 1 : 0;
+  return list
+    .slice(said)
+    .map((detail) =>
+      detail && typeof detail === "object" && "path" in detail && "message" in detail
+        ? `  ${cell(detail.path) || "body"}: ${cell(detail.message)}`
+        : `  ${JSON.stringify(detail)}`,
+    );
 }
 
 /**
@@ -67,15 +103,17 @@ function detailLines(details) {
  * @returns {[code: number, lines: string[]]}
  */
 function failure(err, path) {
+  if (err instanceof Cancelled) return [1, ["Cancelled: nothing was changed."]];
   if (err instanceof UsageError) {
     return [2, [`error: ${err.message}`, `Run "${["callrelay", ...path, "--help"].join(" ")}" for usage.`]];
   }
   if (err instanceof ApiError) {
     const hint =
       err.status === 401 ? ["  (the admin token is --token or CALLRELAY_TOKEN: the relay's ADMIN_TOKEN)"] : [];
-    return [1, [`error: ${cell(err.message)}`, ...detailLines(err.details), ...hint]];
+    return [1, [`error: ${cell(err.message)}`, ...detailLines(err.message, err.details), ...hint]];
   }
-  if (err instanceof NetworkError) return [1, [`error: ${cell(err.message)}`]];
+  if (err instanceof NetworkError || err instanceof NotCallrelayError || err instanceof UnknownIdError)
+    return [1, [`error: ${cell(err.message)}`]];
   return [1, [`error: ${err instanceof Error ? err.message : String(err)}`]];
 }
 
@@ -96,13 +134,21 @@ export async function run(argv, io) {
   try {
     const handler = parsed.command.run;
     if (parsed.error !== undefined || handler === undefined) throw new UsageError(parsed.error ?? "missing command");
-    const url = parsed.globals.string("url") || io.env.CALLRELAY_URL;
-    const token = parsed.globals.string("token") || io.env.CALLRELAY_TOKEN;
-    if (!url) throw new UsageError("no relay URL: pass --url or set CALLRELAY_URL");
+    const { globals } = parsed;
+    const url = globals.string("relay") || io.env.CALLRELAY_URL;
+    const token = globals.string("token") || io.env.CALLRELAY_TOKEN;
+    if (!url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
     if (!token) throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
+    const timeZone = checkTimeZone(globals.string("timezone") || io.env.CALLRELAY_TIMEZONE || DEFAULT_TIMEZONE);
     const api = createApi(io.fetch, relayBase(url), token);
-    const out = createOutput(parsed.globals.boolean("json"), io.stdout, io.stderr);
-    return (await handler({ args: parsed.args, flags: parsed.flags, api, out })) ?? 0;
+    const out = createOutput(globals.boolean("json"), io.stdout, io.stderr, timeZone);
+    /** @param {string} what */
+    const confirm = async (what) => {
+      if (globals.boolean("yes")) return;
+      if (!io.ask) throw new UsageError(`${what}: pass --yes to confirm (no terminal to ask)`);
+      if (!(await io.ask(`${what}. Continue? [y/N] `))) throw new Cancelled();
+    };
+    return (await handler({ args: parsed.args, flags: parsed.flags, api, out, confirm })) ?? 0;
   } catch (err) {
     const [code, lines] = failure(err, parsed.path);
     io.stderr.write(lines.map((line) => `${line}\n`).join(""));

@@ -47,15 +47,38 @@ export function truncate(text, max) {
   return `${out}…`;
 }
 
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const formats = new Map();
+
 /**
- * An instant (ISO 8601 text or epoch ms) as `2026-03-26 07:00:12Z`; `-` for none.
+ * An instant (ISO 8601 text or epoch ms) in `timeZone`, as `2026-03-26 15:00:12 +08:00` (`2026-03-26 07:00:12Z`
+ * in UTC); `-` for none.
  * @param {string | number | null | undefined} value
+ * @param {string} [timeZone]
  */
-export function shortTime(value) {
+export function shortTime(value, timeZone = "UTC") {
   if (value === null || value === undefined) return "-";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return cell(value);
-  return `${date.toISOString().slice(0, 19).replace("T", " ")}Z`;
+  if (timeZone === "UTC") return `${date.toISOString().slice(0, 19).replace("T", " ")}Z`;
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      timeZoneName: "longOffset",
+    });
+    formats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  const offset = part.timeZoneName === "GMT" ? "+00:00" : String(part.timeZoneName).replace("GMT", "");
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${offset}`;
 }
 
 /** @param {string} text @param {number} width */

@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// `npm run dev`: local secrets from the example on first run, local D1 migrations, then `wrangler dev`.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+// `npm run dev`: the Worker on http://127.0.0.1:8787 (or --port N) with local D1, R2 and Queues, its cron every
+// minute. Other arguments go to `wrangler dev`.
+import { requireNode } from "./node-check.mjs";
 
-const run = (args) => {
-  const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", shell: process.platform === "win32" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-};
+requireNode();
+const { applyLocalMigrations, ensureDevVars, startRelay } = await import("./dev/relay.mjs");
 
-process.env.WRANGLER_SEND_METRICS ??= "false";
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-if (!existsSync(".dev.vars")) {
-  copyFileSync(".dev.vars.example", ".dev.vars");
-  console.log("Created .dev.vars from .dev.vars.example (local ADMIN_TOKEN and PUSH_TOKEN).");
-}
-run(["d1", "migrations", "apply", "DB", "--local"]);
-run(["dev", ...process.argv.slice(2)]);
+const argv = process.argv.slice(2);
+const at = argv.indexOf("--port");
+const port = at === -1 ? 8787 : Number(argv[at + 1]);
+const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
+
+const { adminToken, pushToken } = ensureDevVars();
+const applied = applyLocalMigrations();
+const relay = await startRelay({ port, args: rest });
+console.log(`callrelay is running (local D1, R2 and Queues under .wrangler/; ${applied} new migration(s) applied)
+  relay:       ${relay.url}
+  push URL:    ${relay.url}/push/${pushToken || "<PUSH_TOKEN>"}   (PUSH_TOKEN in .dev.vars)
+  admin token: ${adminToken || "?"}   (ADMIN_TOKEN in .dev.vars)
+  CLI:         export CALLRELAY_URL=${relay.url} CALLRELAY_TOKEN=${adminToken}; npx callrelay --help
+  docs:        ${relay.url}/docs
+  cron:        the scheduled handler runs every minute (retries, sweeps), as deployed
+Ctrl-C stops it.`);
+process.on("SIGINT", relay.stop);
+process.on("SIGTERM", relay.stop);
+await relay.exited;

@@ -4,6 +4,7 @@ import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
 import { getDb } from "./db/client";
 import { pushRoute } from "./ingest/push-route";
+import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
@@ -24,4 +25,12 @@ app.get("/health", async (c) => {
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));
 app.onError(handleError);
-app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+app.notFound((c) => {
+  const { pathname } = new URL(c.req.url);
+  const allow = allowedMethods(app.routes, pathname);
+  if (allow.length > 0) {
+    const message = `${c.req.method} is not allowed on ${pathname}; use ${allow.join(", ")}`;
+    return c.json(errorBody("method_not_allowed", message), 405, { Allow: allow.join(", ") });
+  }
+  return c.json(errorBody("not_found", `No route for ${c.req.method} ${pathname}`), 404);
+});

@@ -1,50 +1,86 @@
 // @ts-check
-import { listPages, path } from "../http.mjs";
-import { cell, formatTable, shortTime } from "../table.mjs";
+import { path } from "../http.mjs";
+import { knownDestination, listCommand, statusOption } from "../list.mjs";
+import { cell, formatFields, formatTable, truncate } from "../table.mjs";
 
 /**
  * @typedef {{
- *   id: string, destinationId: string, destinationName: string | null, voiceId: string, status: string,
- *   attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null,
- *   createdAt: string,
+ *   id: string, destinationId: string, destinationName: string | null, sourceId: string, voiceId: string,
+ *   status: string, attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null,
+ *   lastError: string | null, deliveredAt: string | null, createdAt: string, updatedAt: string,
  * }} Delivery
  */
+/**
+ * @typedef {{
+ *   attemptedAt: string, statusCode: number | null, durationMs: number, outcome: string, error: string | null,
+ *   responseBody: string | null,
+ * }} Attempt
+ */
+
+const STATUSES = ["pending", "delivered", "retrying", "failed", "paused"];
 
 /** @type {import("../run.mjs").Command} */
 export const deliveries = {
   summary: "Deliveries: what was forwarded where, and retrying by hand",
   commands: {
-    list: {
+    list: listCommand({
       summary: "List deliveries, newest first",
+      route: "/deliveries",
+      noun: "deliveries",
+      timeField: "Created",
       options: {
-        status: {
-          type: "string",
-          value: "S",
-          description: "Only this status: pending, delivered, retrying, failed or paused",
-        },
+        status: statusOption(STATUSES),
         destination: { type: "string", value: "ID", description: "Only deliveries to this destination" },
-        limit: { type: "integer", value: "N", description: "How many, 1-200 (default 50)" },
       },
-      run: async ({ flags, api, out }) => {
-        const query = { status: flags.string("status"), destinationId: flags.string("destination") };
-        const page = await listPages(api, "/deliveries", { ...query, limit: flags.integer("limit") }, 1);
-        const rows = /** @type {Delivery[]} */ (page.data);
-        if (page.nextCursor !== null) out.note(`The newest ${rows.length} shown; more match (--limit up to 200).`);
-        out.show(page, () =>
-          formatTable(
-            ["CREATED", "ID", "DESTINATION", "VOICE ID", "STATUS", "ATTEMPTS", "LAST", "NEXT ATTEMPT", "LAST ERROR"],
-            rows.map((d) => [
-              shortTime(d.createdAt),
-              d.id,
-              d.destinationName ?? d.destinationId,
-              d.voiceId,
-              d.status,
-              d.attempts,
-              d.lastStatusCode,
-              shortTime(d.nextAttemptAt),
-              d.lastError,
-            ]),
-          ),
+      query: async ({ flags, api }) => ({
+        status: flags.string("status"),
+        destinationId: await knownDestination(api, flags.string("destination")),
+      }),
+      headers: ["CREATED", "ID", "DESTINATION", "VOICE ID", "STATUS", "ATTEMPTS", "LAST", "NEXT ATTEMPT", "LAST ERROR"],
+      row: (/** @type {Delivery} */ d, { out }) => [
+        out.time(d.createdAt),
+        d.id,
+        d.destinationName ?? d.destinationId,
+        d.voiceId,
+        d.status,
+        d.attempts,
+        d.lastStatusCode,
+        out.time(d.nextAttemptAt),
+        d.lastError,
+      ],
+    }),
+    show: {
+      summary: "Show one delivery with its attempts, oldest first",
+      args: ["id"],
+      run: async ({ args: [id], api, out }) => {
+        const d = /** @type {Delivery & {attemptLog: Attempt[]}} */ (await api.get(path`/deliveries/${id}`));
+        out.show(
+          d,
+          () =>
+            formatFields([
+              ["id", d.id],
+              ["destination", `${cell(d.destinationName)} (${d.destinationId})`],
+              ["call", `${d.voiceId} from ${d.sourceId}`],
+              ["status", d.status],
+              ["attempts", d.attempts],
+              ["next attempt", out.time(d.nextAttemptAt)],
+              ["delivered", out.time(d.deliveredAt)],
+              ["last error", d.lastError],
+              ["created", out.time(d.createdAt)],
+            ]) +
+            (d.attemptLog.length === 0
+              ? "\nNo attempts yet.\n"
+              : `\nAttempts\n${formatTable(
+                  ["AT", "OUTCOME", "STATUS", "MS", "ERROR", "ANSWER"],
+                  d.attemptLog.map((a) => [
+                    out.time(a.attemptedAt),
+                    a.outcome,
+                    a.statusCode,
+                    a.durationMs,
+                    a.error,
+                    a.responseBody === null ? null : truncate(cell(a.responseBody), 60),
+                  ]),
+                )}`),
         );
       },
     },

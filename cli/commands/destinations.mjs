@@ -1,13 +1,13 @@
 // @ts-check
 import { UsageError } from "../args.mjs";
 import { path } from "../http.mjs";
-import { cell, formatFields, formatTable, shortTime, truncate } from "../table.mjs";
+import { cell, formatFields, formatTable, truncate } from "../table.mjs";
 
 /**
  * @typedef {{
  *   id: string, name: string, type: string, config: Record<string, unknown>, filter: Record<string, unknown>,
  *   sourceIds: string[], options: Record<string, unknown>, enabled: boolean, disabledReason: string | null,
- *   createdAt: string, updatedAt: string, secret?: string,
+ *   template: string | null, createdAt: string, updatedAt: string, secret?: string,
  * }} Destination
  */
 /**
@@ -23,6 +23,55 @@ const target = (d) => d.config.url ?? d.config.chatId ?? "-";
 const state = (d) => (d.enabled ? "enabled" : `disabled${d.disabledReason ? `: ${d.disabledReason}` : ""}`);
 /** @param {Destination} d */
 const sourcesOf = (d) => (d.sourceIds.length === 0 ? "all" : d.sourceIds.join(","));
+
+const TYPES = ["webhook", "slack", "telegram", "feishu", "dingtalk", "wecom", "discord", "teams"];
+
+/** @type {Record<string, import("../args.mjs").OptionSpec>} */
+const settings = {
+  url: { type: "string", value: "U", description: "Where to send (config.url, the one setting of most types)" },
+  config: { type: "json", value: "JSON", description: "The type's settings, as JSON (the whole config)" },
+  filter: { type: "json", value: "JSON", description: "Which calls to forward (default: every call)" },
+  source: { type: "list", value: "ID", description: "Only calls from this source; repeat for more" },
+  locale: { type: "string", value: "en|zh", choices: ["en", "zh"], description: "Language of chat messages" },
+  "message-timezone": { type: "string", value: "TZ", description: "IANA time zone of times in its messages" },
+  "no-mask-callee": { type: "boolean", description: "Show callee numbers in full in chat messages" },
+};
+
+/**
+ * The request body fields the settings options give; absent ones left out.
+ * @param {import("../args.mjs").Flags} flags
+ */
+function settingsBody(flags) {
+  const url = flags.string("url");
+  if (url !== undefined && flags.string("config") !== undefined)
+    throw new UsageError("give --url or --config, not both");
+  const sourceIds = flags.list("source");
+  const options = {
+    locale: flags.string("locale"),
+    timezone: flags.string("message-timezone"),
+    maskCallee: flags.boolean("no-mask-callee") ? false : undefined,
+  };
+  return {
+    config: url === undefined ? flags.json("config") : { url },
+    filter: flags.json("filter"),
+    sourceIds: sourceIds.length > 0 ? sourceIds : undefined,
+    options: Object.values(options).some((v) => v !== undefined) ? options : undefined,
+  };
+}
+
+/** @param {Destination} d */
+const details = (d) =>
+  formatFields([
+    ["id", d.id],
+    ["name", d.name],
+    ["type", d.type],
+    ["state", state(d)],
+    ["config", JSON.stringify(d.config)],
+    ["filter", JSON.stringify(d.filter)],
+    ["sources", sourcesOf(d)],
+    ["options", JSON.stringify(d.options)],
+    ["template", d.template ?? "(default layout)"],
+  ]);
 
 /**
  * @param {boolean} enabled
@@ -50,40 +99,14 @@ export const destinations = {
         `'{"url":"https://…","secret":"…"}' for feishu, '{"botToken":"…","chatId":"…"}' for telegram).`,
       options: {
         name: { type: "string", value: "N", required: true, description: "A name for people" },
-        type: {
-          type: "string",
-          value: "T",
-          required: true,
-          description: "webhook, slack, telegram, feishu, dingtalk, wecom, discord or teams",
-        },
-        url: { type: "string", value: "U", description: "Where to send (config.url)" },
-        config: { type: "json", value: "JSON", description: "The type's settings, as JSON" },
-        filter: { type: "json", value: "JSON", description: "Which calls to forward (default: every call)" },
-        source: { type: "list", value: "ID", description: "Only calls from this source; repeat for more" },
-        locale: { type: "string", value: "en|zh", description: "Language of chat messages (default en)" },
-        timezone: { type: "string", value: "TZ", description: "IANA time zone of times in messages" },
-        "no-mask-callee": { type: "boolean", description: "Show callee numbers in full in chat messages" },
+        type: { type: "string", value: "T", required: true, choices: TYPES, description: TYPES.join(", ") },
+        ...settings,
       },
       run: async ({ flags, api, out }) => {
-        const url = flags.string("url");
-        if ((url === undefined) === (flags.string("config") === undefined)) {
-          throw new UsageError("give one of --url and --config");
-        }
-        const sourceIds = flags.list("source");
-        const options = {
-          locale: flags.string("locale"),
-          timezone: flags.string("timezone"),
-          maskCallee: flags.boolean("no-mask-callee") ? false : undefined,
-        };
+        const body = settingsBody(flags);
+        if (body.config === undefined) throw new UsageError("give --url or --config");
         const created = /** @type {Destination} */ (
-          await api.post("/destinations", {
-            name: flags.string("name"),
-            type: flags.string("type"),
-            config: url === undefined ? flags.json("config") : { url },
-            filter: flags.json("filter"),
-            sourceIds: sourceIds.length > 0 ? sourceIds : undefined,
-            options: Object.values(options).some((v) => v !== undefined) ? options : undefined,
-          })
+          await api.post("/destinations", { name: flags.string("name"), type: flags.string("type"), ...body })
         );
         out.show(created, () => {
           const { secret } = created;
@@ -112,10 +135,30 @@ export const destinations = {
               target(d),
               JSON.stringify(d.filter),
               sourcesOf(d),
-              shortTime(d.createdAt),
+              out.time(d.createdAt),
             ]),
           ),
         );
+      },
+    },
+    show: {
+      summary: "Show one destination's settings (URLs and secrets masked)",
+      args: ["id"],
+      run: async ({ args: [id], api, out }) => {
+        const d = /** @type {Destination} */ (await api.get(path`/destinations/${id}`));
+        out.show(d, () => details(d));
+      },
+    },
+    edit: {
+      summary: "Change a destination's name, settings, filter, sources or options",
+      description: "Only what is given changes; --url and --config are merged into the stored config.",
+      args: ["id"],
+      options: { name: { type: "string", value: "N", description: "A new name" }, ...settings },
+      run: async ({ args: [id], flags, api, out }) => {
+        const body = { name: flags.string("name"), ...settingsBody(flags) };
+        if (Object.values(body).every((v) => v === undefined)) throw new UsageError("nothing to change");
+        const updated = /** @type {Destination} */ (await api.patch(path`/destinations/${id}`, body));
+        out.show(updated, () => `Updated destination "${cell(updated.name)}" (${updated.id}).\n${details(updated)}`);
       },
     },
     test: {
@@ -138,5 +181,34 @@ export const destinations = {
     },
     disable: setEnabled(false),
     enable: setEnabled(true),
+    "rotate-secret": {
+      summary: "Give a webhook a new signing secret; prints it, once",
+      description: "For 24 hours deliveries carry both signatures, so the receiver can switch meanwhile.",
+      args: ["id"],
+      run: async ({ args: [id], api, out, confirm }) => {
+        await confirm(`Replace the signing secret of destination ${id}`);
+        const r = /** @type {{secret: string, previousSecretExpiresAt: string}} */ (
+          await api.post(path`/destinations/${id}/rotate-secret`)
+        );
+        out.show(
+          r,
+          () =>
+            `${formatFields([
+              ["secret", r.secret],
+              ["old one valid until", out.time(r.previousSecretExpiresAt)],
+            ])}Give it to the receiver: it is not shown again.\n`,
+        );
+      },
+    },
+    delete: {
+      summary: "Delete a destination; its deliveries stay on record, unsent ones marked failed",
+      args: ["id"],
+      run: async ({ args: [id], api, out, confirm }) => {
+        const d = /** @type {Destination} */ (await api.get(path`/destinations/${id}`));
+        await confirm(`Delete ${d.type} destination "${cell(d.name)}" (${d.id})`);
+        await api.delete(path`/destinations/${id}`);
+        out.show({ deleted: id }, () => `Deleted destination "${cell(d.name)}" (${d.id}).\n`);
+      },
+    },
   },
 };

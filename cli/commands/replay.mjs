@@ -1,5 +1,6 @@
 // @ts-check
 import { path } from "../http.mjs";
+import { knownDestination } from "../list.mjs";
 
 /** @typedef {{created: number, scanned: number, complete: boolean, nextCursor: string | null}} ReplayChunk */
 
@@ -13,11 +14,13 @@ export const replay = {
   args: ["destinationId"],
   options: {
     since: { type: "string", value: "T", required: true, description: "Received at or after (ISO 8601 or epoch ms)" },
-    until: { type: "string", value: "T", required: true, description: "Received before (ISO 8601 or epoch ms)" },
+    until: { type: "string", value: "T", description: "Received before (ISO 8601 or epoch ms; default: now)" },
     filter: { type: "json", value: "JSON", description: "Only calls also matching this filter expression" },
   },
   run: async ({ args: [id], flags, api, out }) => {
-    const window = { since: flags.string("since"), until: flags.string("until"), filter: flags.json("filter") };
+    await knownDestination(api, id);
+    const until = flags.string("until") ?? new Date().toISOString();
+    const window = { since: flags.string("since"), until, filter: flags.json("filter") };
     const total = { created: 0, scanned: 0, requests: 0 };
     /** @type {string | undefined} */
     let cursor;

@@ -1,6 +1,7 @@
 // @ts-check
 import { listPages, path } from "../http.mjs";
-import { cell, formatFields, formatTable, shortTime } from "../table.mjs";
+import { knownSource } from "../list.mjs";
+import { cell, formatFields, formatTable } from "../table.mjs";
 
 /** @typedef {{id: string, name: string, token: string, pushUrl: string, createdAt: string}} SourceToken */
 /**
@@ -49,8 +50,8 @@ export const sources = {
               s.builtIn ? `${s.name} (built-in)` : s.name,
               s.pushes,
               s.calls,
-              shortTime(s.lastPushAt),
-              shortTime(s.createdAt),
+              out.time(s.lastPushAt),
+              out.time(s.createdAt),
             ]),
           ),
         );
@@ -58,10 +59,23 @@ export const sources = {
     },
     rotate: {
       summary: "Replace a source's token at once; prints the new one, once",
+      description:
+        "The old push URL stops working at once: pushes to it are refused until the platform has the new one.",
       args: ["id"],
-      run: async ({ args: [id], api, out }) => {
+      run: async ({ args: [id], api, out, confirm }) => {
+        await confirm(`The push URL of source ${id} stops working now`);
         const rotated = /** @type {SourceToken} */ (await api.post(path`/sources/${id}/rotate-token`));
         out.show(rotated, () => tokenText(rotated, "New token for"));
+      },
+    },
+    delete: {
+      summary: "Delete a source: its push URL stops working; its calls and pushes stay on record",
+      args: ["id"],
+      run: async ({ args: [id], api, out, confirm }) => {
+        await knownSource(api, id);
+        await confirm(`Delete source ${id}: its push URL stops working now`);
+        await api.delete(path`/sources/${id}`);
+        out.show({ deleted: id }, () => `Deleted source ${id}.\n`);
       },
     },
   },

@@ -1,5 +1,6 @@
 // @ts-check
-import { formatFields, formatTable, shortTime } from "../table.mjs";
+import { knownSource } from "../list.mjs";
+import { formatFields, formatTable } from "../table.mjs";
 
 /** Intents shown. */
 const TOP_INTENTS = 10;
@@ -9,6 +10,8 @@ const TOP_INTENTS = 10;
  *   window: {since: string, until: string}, pushes: number, records: number, rejected: number, calls: number,
  *   connected: number, connectRate: number | null,
  *   byIntent: {intentCode: string | null, intent: string | null, count: number}[],
+ *   byCallDescription: {callDescription: number | null, label: string | null, count: number}[],
+ *   byTask: {taskId: number | null, count: number, connected: number}[],
  *   deliveries: {destinationId: string, name: string | null, status: string, count: number}[],
  * }} Stats
  */
@@ -32,25 +35,47 @@ function deliveryTable(counts) {
   );
 }
 
-/** @param {Stats} stats */
-function summary(stats) {
+/**
+ * @param {string} title
+ * @param {string[]} headers
+ * @param {unknown[][]} rows
+ */
+const section = (title, headers, rows) => (rows.length === 0 ? "" : `\n${title}\n${formatTable(headers, rows)}`);
+
+/** @param {number} part @param {number} whole */
+const percent = (part, whole) => (whole === 0 ? "-" : `${((part / whole) * 100).toFixed(1)}%`);
+
+/**
+ * @param {Stats} stats
+ * @param {(value: string) => string} time
+ */
+function summary(stats, time) {
   const rate = stats.connectRate === null ? "-" : `${(stats.connectRate * 100).toFixed(1)}%`;
   const intents = stats.byIntent.slice(0, TOP_INTENTS);
   return (
     formatFields([
-      ["window", `${shortTime(stats.window.since)} to ${shortTime(stats.window.until)}`],
+      ["window", `${time(stats.window.since)} to ${time(stats.window.until)}`],
       ["pushes", stats.pushes],
       ["records", stats.records],
       ["rejected", stats.rejected],
       ["calls", stats.calls],
       ["connected", `${stats.connected} (${rate})`],
     ]) +
-    (intents.length === 0
-      ? ""
-      : `\nTop intents\n${formatTable(
-          ["CODE", "INTENT", "CALLS"],
-          intents.map((i) => [i.intentCode, i.intent, i.count]),
-        )}`) +
+    section(
+      "Top intents",
+      ["CODE", "INTENT", "CALLS"],
+      intents.map((i) => [i.intentCode, i.intent, i.count]),
+    ) +
+    section(
+      "By call description",
+      ["CODE", "DESCRIPTION", "CALLS"],
+      stats.byCallDescription.map((d) => [d.callDescription, d.label, d.count]),
+    ) +
+    section(
+      "By task",
+      ["TASK", "CALLS", "CONNECTED", "RATE"],
+      stats.byTask.map((t) => [t.taskId, t.count, t.connected, percent(t.connected, t.count)]),
+    ) +
     (stats.deliveries.length === 0
       ? "\nNo deliveries.\n"
       : `\nDeliveries by status\n${deliveryTable(stats.deliveries)}`)
@@ -64,16 +89,11 @@ export const stats = {
     since: { type: "string", value: "T", description: "Window start (default: 24 h before --until)" },
     until: { type: "string", value: "T", description: "Window end (default: now)" },
     source: { type: "string", value: "ID", description: "Only this source" },
-    timezone: { type: "string", value: "TZ", description: "Time zone of dates and the series (default: the relay's)" },
   },
   run: async ({ flags, api, out }) => {
-    const query = {
-      since: flags.string("since"),
-      until: flags.string("until"),
-      sourceId: flags.string("source"),
-      timezone: flags.string("timezone"),
-    };
+    const sourceId = await knownSource(api, flags.string("source"));
+    const query = { since: flags.string("since"), until: flags.string("until"), sourceId, timezone: out.timeZone };
     const body = /** @type {Stats} */ (await api.get("/stats", query));
-    out.show(body, () => summary(body));
+    out.show(body, () => summary(body, out.time));
   },
 };

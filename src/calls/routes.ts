@@ -42,8 +42,8 @@ const listQuery = z
       .transform((text, ctx) => {
         try {
           return JSON.parse(text) as unknown;
-        } catch {
-          ctx.addIssue({ code: "custom", message: "expected a filter as JSON text" });
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: `is not JSON: ${(err as Error).message}` });
           return z.NEVER;
         }
       })

@@ -14,7 +14,7 @@ import { cursorParam } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam } from "../lib/query-params";
-import { untilAfterSince } from "../lib/time-window";
+import { assertWindow, untilAfterSince } from "../lib/time-window";
 import { fieldIssues, validationError, validationHook } from "../lib/validation";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { parseTemplate } from "../templates/template";
@@ -87,7 +87,9 @@ const testSendOutput = z
 const replayInput = z
   .object({
     since: instantParam.openapi({ description: "Calls received at or after this instant (ISO 8601 or epoch ms)" }),
-    until: instantParam.openapi({ description: "Calls received before this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam
+      .optional()
+      .openapi({ description: "Calls received before this instant (ISO 8601 or epoch ms); default: now" }),
     filter: filterSchema.optional().openapi({ type: "object", description: "Only calls that also match this filter" }),
     cursor: cursorParam(replayCursor),
   })
@@ -336,7 +338,11 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
     async (c) => {
       const { id } = c.req.valid("param");
       const destination = await findDestination(c.env, id);
-      const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, c.req.valid("json"), Date.now());
+      const now = Date.now();
+      const input = c.req.valid("json");
+      const window = { ...input, until: input.until ?? now };
+      assertWindow(window.since, window.until, input.until !== undefined);
+      const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, window, now);
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: id });
       return c.json(result, 200);
     },

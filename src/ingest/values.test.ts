@@ -96,8 +96,11 @@ describe("readVoiceId", () => {
   it("requires a usable id", () => {
     expect(readVoiceId(" 260326152224160100152 ")).toEqual({ ok: true, value: "260326152224160100152" });
     expect(readVoiceId(12345)).toEqual({ ok: true, value: "12345" });
-    expect(readVoiceId(undefined)).toEqual({ ok: false, error: "voiceId is missing" });
-    expect(readVoiceId("  ")).toEqual({ ok: false, error: "voiceId is empty" });
+    expect(readVoiceId(undefined)).toEqual({
+      ok: false,
+      error: "missing: every record needs its voiceId (the platform's call id)",
+    });
+    expect(readVoiceId("  ")).toEqual({ ok: false, error: "is empty" });
     expect(readVoiceId(2 ** 70).ok).toBe(false);
     expect(readVoiceId("x".repeat(129)).ok).toBe(false);
   });

@@ -80,11 +80,11 @@ export function readTime(v: unknown): Read<number | null> {
 
 /** The record's id: a non-empty string (trimmed, at most 128 chars) or a safe integer. */
 export function readVoiceId(v: unknown): Read<string> {
-  if (v === undefined || v === null) return fail("voiceId is missing");
+  if (v === undefined || v === null) return fail("missing: every record needs its voiceId (the platform's call id)");
   if (typeof v === "number" && Number.isSafeInteger(v)) return ok(String(v));
-  if (typeof v !== "string") return fail(`voiceId must be a string, got ${describe(v)}`);
+  if (typeof v !== "string") return fail(`must be a string, got ${describe(v)}`);
   const s = v.trim();
-  if (s === "") return fail("voiceId is empty");
-  if (s.length > 128) return fail("voiceId is longer than 128 characters");
+  if (s === "") return fail("is empty");
+  if (s.length > 128) return fail("is longer than 128 characters");
   return ok(s);
 }

@@ -8,6 +8,10 @@ export function handleError(err: Error, c: Context) {
     if (err.status >= 500) logServerError(err, c);
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
+  if (err instanceof HTTPException && err.status === 415) {
+    const message = "Send the body as JSON, with the header Content-Type: application/json";
+    return c.json(errorBody("unsupported_media_type", message), 415);
+  }
   if (err instanceof HTTPException && err.status < 500) {
     const code = err.status === 401 ? "unauthorized" : err.status === 413 ? "payload_too_large" : "bad_request";
     return c.json(errorBody(code, err.message || "Bad request"), err.status);

@@ -5,8 +5,10 @@ const statusByCode = {
   validation_failed: 400,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   internal_error: 500,
   storage_unavailable: 503,
 } as const;

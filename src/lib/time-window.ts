@@ -82,3 +82,12 @@ export function resolveWindow(
   }
   return { since, until };
 }
+
+/** Throws a 400 naming both ends when a window whose `until` may have defaulted to now is empty. */
+export function assertWindow(since: number, until: number, untilGiven: boolean): void {
+  if (since < until) return;
+  const end = untilGiven ? new Date(until).toISOString() : "now, when not given";
+  throw validationError([
+    { path: "until", message: `must be after since (${new Date(since).toISOString()}); until is ${end}` },
+  ]);
+}

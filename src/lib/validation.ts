@@ -1,6 +1,7 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
 import { AppError } from "./errors";
+import "./zod-messages";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {

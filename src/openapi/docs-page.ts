@@ -2,6 +2,7 @@ const methods = ["get", "post", "put", "patch", "delete"] as const;
 
 interface Media {
   schema?: unknown;
+  example?: unknown;
 }
 
 interface Parameter {
@@ -40,33 +41,100 @@ const prose = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1
 
 const anchor = (text: string) => text.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
-/** Pretty-printed JSON as HTML, each `$ref` to a schema a link to it. */
-function jsonHtml(value: unknown, indent = ""): string {
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    return `[\n${value.map((v) => inner + jsonHtml(v, inner)).join(",\n")}\n${indent}]`;
-  }
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return "{}";
-    const lines = entries.map(([key, v]) => {
-      const shown =
-        key === "$ref" && typeof v === "string" && v.startsWith(schemaRef)
-          ? `<a href="#schema-${anchor(v.slice(schemaRef.length))}">${escapeHtml(JSON.stringify(v))}</a>`
-          : jsonHtml(v, inner);
-      return `${inner}<span class="k">${escapeHtml(JSON.stringify(key))}</span>: ${shown}`;
-    });
-    return `{\n${lines.join(",\n")}\n${indent}}`;
-  }
-  return escapeHtml(JSON.stringify(value));
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  required?: string[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
+  description?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  pattern?: string;
+  default?: unknown;
+  example?: unknown;
+  discriminator?: { propertyName: string };
 }
 
-const schemaBlock = (schema: unknown) => (schema === undefined ? "" : `<pre>${jsonHtml(schema)}</pre>`);
+const refLink = (ref: string) => {
+  const name = ref.slice(schemaRef.length);
+  return `<a href="#schema-${anchor(name)}">${escapeHtml(name)}</a>`;
+};
+
+/** A schema's type in a few words: `string or null`, `array of Call`, `one of "a", "b"`. */
+function typeText(schema: Schema | undefined): string {
+  if (!schema) return "any";
+  if (schema.$ref) return refLink(schema.$ref);
+  if (schema.const !== undefined) return `<code>${escapeHtml(JSON.stringify(schema.const))}</code>`;
+  const union = schema.oneOf ?? schema.anyOf;
+  if (union) return union.map(typeText).join(" or ");
+  if (schema.allOf) return schema.allOf.map(typeText).join(" and ");
+  if (schema.enum)
+    return `one of ${schema.enum.map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(", ")}`;
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  return (
+    types
+      .map((t) =>
+        t === "array"
+          ? `array of ${typeText(schema.items)}`
+          : t === "object" && schema.properties
+            ? "object (below)"
+            : t,
+      )
+      .join(" or ") || "any"
+  );
+}
+
+/** Limits and formats worth a reader's eye. */
+function constraints(schema: Schema): string {
+  const parts = [
+    schema.format && `format ${schema.format}`,
+    schema.minimum !== undefined && `min ${schema.minimum}`,
+    schema.maximum !== undefined && `max ${schema.maximum}`,
+    schema.maxLength !== undefined && `at most ${schema.maxLength} characters`,
+    schema.pattern && `pattern <code>${escapeHtml(schema.pattern)}</code>`,
+    schema.default !== undefined && `default <code>${escapeHtml(JSON.stringify(schema.default))}</code>`,
+  ].filter(Boolean);
+  return parts.length > 0 ? ` <span class="c">(${parts.join("; ")})</span>` : "";
+}
+
+/** An object's fields as a table (nested objects as nested tables); other schemas as their type. */
+function schemaHtml(schema: Schema | undefined): string {
+  if (!schema) return "";
+  if (schema.allOf) return schema.allOf.map(schemaHtml).join("");
+  if (!schema.properties) {
+    const note = schema.description ? ` — ${prose(schema.description)}` : "";
+    return `<p class="type">${typeText(schema)}${note}</p>`;
+  }
+  const required = new Set(schema.required ?? []);
+  const rows = Object.entries(schema.properties).map(([name, field]) => {
+    const nested =
+      field.properties || field.items?.properties ? schemaHtml(field.properties ? field : field.items) : "";
+    return `<tr><td><code>${escapeHtml(name)}</code>${required.has(name) ? "" : ' <span class="opt">optional</span>'}</td><td>${typeText(field)}${constraints(field)}</td><td>${prose(field.description ?? "")}${nested}</td></tr>`;
+  });
+  return `${schema.description ? `<p>${prose(schema.description)}</p>` : ""}<table class="fields"><tr><th>Field</th><th>Type</th><th>Meaning</th></tr>${rows.join("")}</table>`;
+}
+
+const exampleBlock = (example: unknown) =>
+  example === undefined
+    ? ""
+    : `<details><summary>Example</summary><pre>${escapeHtml(JSON.stringify(example, null, 2))}</pre></details>`;
 
 function contentBlock(content: Record<string, Media> | undefined): string {
   return Object.entries(content ?? {})
-    .map(([type, media]) => `<p class="media">${escapeHtml(type)}</p>${schemaBlock(media.schema)}`)
+    .map(([type, media]) => {
+      const schema = media.schema as Schema | undefined;
+      const example = media.example ?? schema?.example;
+      return `<p class="media">${escapeHtml(type)}</p>${schemaHtml(schema)}${exampleBlock(example)}`;
+    })
     .join("");
 }
 
@@ -124,7 +192,10 @@ h4{margin:16px 0 4px;font-size:14px;color:#4a5263}
 .auth.public{border-color:#2f7d4f;color:#2f7d4f}
 .summary{font-weight:600}
 pre{background:#f0f2f5;border-radius:6px;padding:10px;overflow:auto;font-size:13px}
-.k{color:#7a3e9d}
+.c,.opt{color:#6a7283;font-size:12px}
+.fields .fields{margin-top:6px}
+details{margin:6px 0}
+summary{cursor:pointer;color:#2f5d9e}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;border-bottom:1px solid #e3e6eb;padding:4px 8px;vertical-align:top}
 .media{margin:4px 0;color:#4a5263;font-size:13px}
@@ -154,7 +225,7 @@ export function renderDocsPage(doc: DocsInput): string {
   }
   const schemas = Object.entries(doc.components?.schemas ?? {}).map(
     ([name, schema]) =>
-      `<section class="schema" id="schema-${anchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaBlock(schema)}</section>`,
+      `<section class="schema" id="schema-${anchor(name)}"><h3>${escapeHtml(name)}</h3>${schemaHtml(schema as Schema)}${exampleBlock((schema as Schema).example)}</section>`,
   );
   const title = `${escapeHtml(doc.info.title)} ${escapeHtml(doc.info.version)}`;
   return `<!doctype html>

@@ -1,8 +1,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import pkg from "../../package.json";
+import { describeDestinationTypes } from "./destination-configs";
 
 /** The OpenAPI 3.1 document of `app`'s routes, with `origin` as the server; admin routes require `adminToken`. */
 export function openApiDocument(app: Pick<OpenAPIHono, "getOpenAPI31Document">, origin: string) {
+  return describeDestinationTypes(generated(app, origin));
+}
+
+function generated(app: Pick<OpenAPIHono, "getOpenAPI31Document">, origin: string) {
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
@@ -18,4 +23,4 @@ export function openApiDocument(app: Pick<OpenAPIHono, "getOpenAPI31Document">, 
 }
 
 /** An OpenAPI 3.1 document as {@link openApiDocument} returns it. */
-export type OpenApiDocument = ReturnType<typeof openApiDocument>;
+export type OpenApiDocument = ReturnType<typeof generated>;

@@ -1,4 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { sampleRecord } from "../destinations/sample-call";
 import { pushBodySchema } from "../ingest/record-schema";
 import { errorResponse, jsonContent } from "../lib/openapi";
 
@@ -11,7 +12,9 @@ const pushResult = z
       .array(z.object({ index: z.number().int(), voiceId: z.string().nullable(), error: z.string() }))
       .openapi({ description: "Records that could not be read, with why; the others are stored" }),
   })
-  .openapi("PushResult");
+  .openapi("PushResult", {
+    example: { ok: true, pushId: "psh_g63u6topk3zds2kmngf7bsq4vi", accepted: 1, rejected: [] },
+  });
 
 const health = z.object({ ok: z.boolean(), version: z.string(), d1: z.boolean() }).openapi("Health");
 
@@ -36,7 +39,7 @@ export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): v
           "application/json": {
             schema: pushBodySchema.openapi("PushBody", {
               description: "Call status-report records, as the platform sends them (see the README's record table)",
-              example: { array: [{ voiceId: "260326152224160100152", callStatusNew: 1, intentCode: "302" }] },
+              example: { array: [sampleRecord] },
             }),
           },
         },

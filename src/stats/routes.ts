@@ -7,7 +7,7 @@ import { callRollups, deliveryRollups, deliveryStatuses, destinations, pushRollu
 import { callDescriptionLabels } from "../ingest/labels";
 import { getConfig } from "../lib/config";
 import { errorResponse, jsonContent } from "../lib/openapi";
-import { resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../lib/time-window";
+import { assertWindow, resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../lib/time-window";
 import { validationError, validationHook } from "../lib/validation";
 import { hourStart } from "./hours";
 import { coveringHours, toSeries } from "./series";
@@ -107,7 +107,7 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     const bounds = resolveWindow(q, timeZone);
     const until = bounds.until ?? Date.now();
     const since = bounds.since ?? until - DAY_MS;
-    if (since >= until) throw validationError([{ path: "until", message: "must be after since" }]);
+    assertWindow(since, until, bounds.until !== undefined);
     if (until - since > MAX_WINDOW_DAYS * DAY_MS) {
       throw validationError([{ path: "since", message: `the window is longer than ${MAX_WINDOW_DAYS} days` }]);
     }

@@ -45,24 +45,35 @@ describe("callrelay --help", () => {
     [["sources", "add"]],
     [["sources", "list"]],
     [["sources", "rotate"]],
+    [["sources", "delete"]],
     [["destinations"]],
     [["destinations", "add"]],
     [["destinations", "list"]],
     [["destinations", "test"]],
     [["destinations", "disable"]],
     [["destinations", "enable"]],
+    [["destinations", "show"]],
+    [["destinations", "edit"]],
+    [["destinations", "delete"]],
+    [["destinations", "rotate-secret"]],
     [["calls"]],
     [["calls", "list"]],
+    [["calls", "show"]],
     [["deliveries"]],
     [["deliveries", "list"]],
+    [["deliveries", "show"]],
     [["deliveries", "retry"]],
+    [["pushes"]],
+    [["pushes", "list"]],
+    [["pushes", "show"]],
+    [["pushes", "reprocess"]],
     [["replay"]],
     [["stats"]],
   ])("prints the help of %j without asking the API", async (path) => {
     const result = await cli([...path, "--help"], { env: {} });
     expect(result).toMatchObject({ code: 0, stderr: "", sent: [] });
     expect(result.stdout).toMatch(new RegExp(`^Usage: ${["callrelay", ...path].join(" ")}( |\\n)`));
-    expect(result.stdout).toContain("Global options:\n  --url URL");
+    expect(result.stdout).toContain("Global options:\n  --relay URL");
   });
 
   it("lists every command on the top level, also when run without arguments", async () => {
@@ -70,17 +81,18 @@ describe("callrelay --help", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("  sources add <name>");
     expect(stdout).toContain("  destinations add --name N --type T [options]");
-    expect(stdout).toContain("  replay <destinationId> --since T --until T [options]");
+    expect(stdout).toContain("  replay <destinationId> --since T [options]");
+    expect(stdout).toContain("  pushes reprocess <id>");
+    expect(stdout).toContain("  destinations edit <id> [options]");
     expect(stdout).toContain("  stats [options]");
     expect((await cli(["-h"], { env: {} })).stdout).toBe(stdout);
   });
 
-  it("names a global option that a command shadows", async () => {
+  it("gives the relay's URL and a destination's URL different flags", async () => {
     const { stdout } = await cli(["destinations", "add", "-h"], { env: {} });
     expect(stdout).toContain("  --url U ");
-    expect(stdout).toMatch(
-      /--url URL +The relay's base URL \(or set CALLRELAY_URL\); give it before "destinations add"/,
-    );
+    expect(stdout).toMatch(/--relay URL +The relay's base URL \(or set CALLRELAY_URL\)\n/);
+    expect(stdout).not.toContain("give it before");
   });
 });
 
@@ -134,7 +146,7 @@ describe("callrelay sources", () => {
 
   it("rotate prints a new token; the old one stops working", async () => {
     const source = await cliJson<SourceToken>(["sources", "add", `cli-${crypto.randomUUID()}`]);
-    const { code, stdout } = await cli(["sources", "rotate", source.id]);
+    const { code, stdout } = await cli(["sources", "rotate", source.id, "--yes"]);
     expect(code).toBe(0);
     expect(stdout).toContain(`New token for source "${source.name}" (${source.id}).`);
     const token = /^token: +(\S+)$/m.exec(stdout)?.[1];
@@ -142,7 +154,7 @@ describe("callrelay sources", () => {
     expect((await push({ array: [record()] }, { token: source.token })).status).toBe(401);
     await pushRecords([record()], token);
 
-    const again = await cliJson<SourceToken>(["sources", "rotate", source.id]);
+    const again = await cliJson<SourceToken>(["sources", "rotate", source.id, "--yes"]);
     expect(again).toMatchObject({ id: source.id, pushUrl: `${BASE}/push/${again.token}` });
     expect((await push({ array: [record()] }, { token })).status).toBe(401);
   });
@@ -171,7 +183,7 @@ describe("callrelay destinations", () => {
       other.id,
       "--locale",
       "zh",
-      "--timezone",
+      "--message-timezone",
       "UTC",
       "--no-mask-callee",
     ]);
@@ -315,7 +327,7 @@ describe("callrelay calls list", () => {
     expect(await voices("--connected")).toEqual([hit.voiceId]);
     expect(await voices("--intent-code", "302")).toEqual([hit.voiceId]);
     expect(await voices("--filter", '{"callDuration":{"$lt":10}}')).toEqual([miss.voiceId]);
-    expect(await voices("--source", "src_other")).toEqual([]);
+    expect(await voices("--source", "src_default")).toEqual([miss.voiceId, hit.voiceId]);
     expect(await voices("--since", new Date(Date.now() + 60_000).toISOString())).toEqual([]);
     expect(await voices("--until", String(Date.now() + 60_000))).toEqual([miss.voiceId, hit.voiceId]);
     expect(await voices("--limit", "1")).toEqual([miss.voiceId]);
@@ -327,7 +339,7 @@ describe("callrelay calls list", () => {
     const { code, stdout, stderr } = await cli(["calls", "list", "--task-id", String(taskId), "--limit", "2"]);
     expect(code).toBe(0);
     expect(tableRows(stdout)).toHaveLength(3);
-    expect(stderr).toBe("More calls match than the 2 shown: add --all, or narrow the query.\n");
+    expect(stderr).toBe("More calls match than the 2 shown: add --all, or narrow with --since/--until.\n");
   });
 
   it("--all follows nextCursor to the last page", async () => {
@@ -464,7 +476,7 @@ describe("callrelay replay", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("… 2000 calls read, 2000 deliveries created so far\n");
     expect(stdout).toBe("Replay complete: 2001 stored calls read, 2001 deliveries created.\n");
-    const bodies = sent.map((s) => JSON.parse(s.body ?? "{}"));
+    const bodies = sent.filter((s) => s.method === "POST").map((s) => JSON.parse(s.body ?? "{}"));
     expect(bodies).toEqual([
       { since: new Date(start).toISOString(), until: "2006-01-02" },
       { since: new Date(start).toISOString(), until: "2006-01-02", cursor: expect.any(String) },
@@ -505,7 +517,7 @@ describe("callrelay stats", () => {
 
     const { code, stdout } = await cli(["stats", "--source", source.id]);
     expect(code).toBe(0);
-    const [fields, intents, deliveries] = stdout.split("\n\n");
+    const [fields, intents, descriptions, tasks, deliveries] = stdout.split("\n\n");
     expect(fields).toMatch(
       /^window: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ to \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\npushes: +1\nrecords: +4\nrejected: +1\ncalls: +3\nconnected: +2 \(66\.7%\)$/,
     );
@@ -514,6 +526,16 @@ describe("callrelay stats", () => {
       ["CODE", "INTENT", "CALLS"],
       ["302", "Interested", "2"],
       ["-", "-", "1"],
+    ]);
+    expect(tableRows(descriptions ?? "")).toEqual([
+      ["By call description"],
+      ["CODE", "DESCRIPTION", "CALLS"],
+      ["1", "valid_call", "3"],
+    ]);
+    expect(tableRows(tasks ?? "")).toEqual([
+      ["By task"],
+      ["TASK", "CALLS", "CONNECTED", "RATE"],
+      [String(record().taskId), "3", "2", "66.7%"],
     ]);
     expect(tableRows(deliveries ?? "")).toEqual([
       ["Deliveries by status"],

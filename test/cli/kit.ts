@@ -4,8 +4,8 @@ import { ADMIN_TOKEN, BASE } from "../support/worker";
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
-/** The relay under test, as the CLI's environment names it. */
-export const relayEnv = { CALLRELAY_URL: BASE, CALLRELAY_TOKEN: ADMIN_TOKEN };
+/** The relay under test, as the CLI's environment names it; times in UTC. */
+export const relayEnv = { CALLRELAY_URL: BASE, CALLRELAY_TOKEN: ADMIN_TOKEN, CALLRELAY_TIMEZONE: "UTC" };
 
 /** Every request the CLI made. */
 export interface Sent {
@@ -21,7 +21,11 @@ export interface Sent {
  */
 export async function cli(
   argv: string[],
-  { env = relayEnv, fetch }: { env?: Record<string, string | undefined>; fetch?: Fetch } = {},
+  {
+    env = relayEnv,
+    fetch,
+    ask,
+  }: { env?: Record<string, string | undefined>; fetch?: Fetch; ask?: (question: string) => Promise<boolean> } = {},
 ) {
   let stdout = "";
   let stderr = "";
@@ -40,6 +44,7 @@ export async function cli(
     env,
     stdout: { write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
+    ask,
   });
   return { code, stdout, stderr, sent };
 }

@@ -132,7 +132,7 @@ describe("tolerant reading", () => {
         voiceId: (body.array[1] as { voiceId: string }).voiceId,
         error: expect.stringMatching(/^answerTime: .*"yesterday"/),
       },
-      { index: 2, voiceId: null, error: "voiceId: voiceId is missing" },
+      { index: 2, voiceId: null, error: "voiceId: missing: every record needs its voiceId (the platform's call id)" },
       { index: 3, voiceId: null, error: "record is not a JSON object" },
     ]);
     const stored = await rows(

@@ -124,3 +124,77 @@ describe("GET /docs", () => {
     expect(html).toContain('<a href="#schema-Error">');
   });
 });
+
+describe("the OpenAPI document for an operator", () => {
+  type Schema = Record<string, unknown> & { properties?: Record<string, { description?: string; enum?: unknown[] }> };
+
+  it("describes every field of the call record, with code values, labels and units", async () => {
+    const { components } = await getDocument();
+    const call = components.schemas.Call as Schema & { example: Record<string, unknown> };
+    const fields = Object.entries(call.properties ?? {});
+    expect(fields).toHaveLength(46);
+    for (const [name, field] of fields) expect(field.description, name).toMatch(/\w{3,}/);
+    const props = call.properties ?? {};
+    expect(props.callStatusNew?.description).toContain("1 = `connected`, 2 = `connected_abnormal`");
+    expect(props.callDescription?.description).toContain("8 = `no_answer`, 10 = `balance_announcement`");
+    expect(props.callDuration?.description).toContain("in seconds");
+    expect(props.answerTime?.description).toContain("epoch milliseconds");
+    expect(props.callStatusLabel?.enum).toEqual([
+      "connected",
+      "connected_abnormal",
+      "not_connected",
+      "not_connected_abnormal",
+      null,
+    ]);
+    expect(call.example).toMatchObject({ voiceId: "260326152224160100152", intentCode: "302", connected: true });
+  });
+
+  it("gives each destination type's config its own schema, as a union discriminated by type", async () => {
+    const { components, paths } = await getDocument();
+    const create = components.schemas.DestinationCreate as {
+      oneOf: { $ref: string }[];
+      discriminator: { propertyName: string; mapping: Record<string, string> };
+    };
+    const types = ["webhook", "slack", "telegram", "feishu", "dingtalk", "wecom", "discord", "teams"];
+    expect(create.discriminator.propertyName).toBe("type");
+    expect(Object.keys(create.discriminator.mapping)).toEqual(types);
+    expect(create.oneOf).toHaveLength(types.length);
+    const telegram = components.schemas.TelegramConfig as Schema & { required: string[] };
+    expect(Object.keys(telegram.properties ?? {})).toEqual(["botToken", "chatId", "messageThreadId"]);
+    expect(telegram.required).toEqual(["botToken", "chatId"]);
+    const webhook = components.schemas.WebhookConfig as Schema & { required: string[] };
+    expect(Object.keys(webhook.properties ?? {})).toEqual(["url", "secret", "headers"]);
+    expect(webhook.required).toEqual(["url"]);
+
+    const post = paths["/api/v1/destinations"]?.post as unknown as {
+      requestBody: { content: Record<string, { schema: unknown; example: Record<string, unknown> }> };
+      responses: Record<string, { content: Record<string, { example: Record<string, unknown> }> }>;
+    };
+    const body = post.requestBody.content["application/json"];
+    expect(body?.schema).toEqual({ $ref: "#/components/schemas/DestinationCreate" });
+    expect(body?.example).toMatchObject({ type: "webhook", filter: { connected: true } });
+    expect(post.responses["201"]?.content["application/json"]?.example).toMatchObject({
+      id: expect.stringMatching(/^dst_/),
+      secret: expect.stringMatching(/^whsec_/),
+    });
+  });
+
+  it("gives the push endpoint the sample push and its answer as examples", async () => {
+    const { paths, components } = await getDocument();
+    const push = paths["/push/{token}"]?.post as unknown as {
+      requestBody: { content: Record<string, { schema: { $ref: string } }> };
+    };
+    const ref = push.requestBody.content["application/json"]?.schema.$ref ?? "";
+    const schema = components.schemas[ref.split("/").at(-1) ?? ""] as { example: { array: Record<string, unknown>[] } };
+    expect(schema.example.array[0]).toMatchObject({ voiceId: "260326152224160100152", callStatusNew: 1 });
+    expect((components.schemas.PushResult as { example: unknown }).example).toMatchObject({ ok: true, accepted: 1 });
+  });
+
+  it("renders the call record's fields as a readable table on /docs", async () => {
+    const html = await (await exports.default.fetch(`${BASE}/docs`)).text();
+    expect(html).toContain("<tr><td><code>callDuration</code>");
+    expect(html).toContain("Talk time, in seconds.");
+    expect(html).toContain('id="schema-TelegramConfig"');
+    expect(html).toContain("<details><summary>Example</summary>");
+  });
+});

@@ -18,7 +18,8 @@ describe("the API document and docs page", () => {
 
   it.each(["/openapi.json", "/docs"])("%s answers only GET", async (path) => {
     const res = await exports.default.fetch(`${BASE}${path}`, { method: "POST" });
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(await res.json()).toMatchObject({ error: { code: "method_not_allowed" } });
   });
 });
