@@ -64,6 +64,8 @@ describe("POST /push/:token with the platform's sample body", () => {
       raw: expect.any(String),
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
+      call_at: 1774509747000,
+      callee_key: "7000000023168222222222",
     });
     expect(JSON.parse(call?.raw as string)).toEqual(JSON.parse(sampleText).array[0]);
 
