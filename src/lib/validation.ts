@@ -13,7 +13,7 @@ export interface FieldIssue {
 export function fieldIssues(error: z.core.$ZodError, prefix: PropertyKey[] = []): FieldIssue[] {
   return error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: "unknown parameter" }))
+      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: "unknown field" }))
       : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
   );
 }

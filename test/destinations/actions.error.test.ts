@@ -24,7 +24,7 @@ describe("POST /destinations/{id}/replay validation", () => {
     [{ ...window, filter: { intentCod: "302" } }, "filter.intentCod"],
     [{ ...window, filter: { callDuration: { $gte: "10" } } }, "filter.callDuration.$gte"],
     [{ ...window, cursor: "not-a-cursor" }, "cursor"],
-    [{ ...window, limit: 10 }, ""],
+    [{ ...window, limit: 10 }, "limit"],
   ])("rejects %j with a 400 naming %j", async (body, path) => {
     const dest = await createDestination({ type: "webhook", config: { url: "https://example.com/hook" } });
     const res = await admin(`/destinations/${dest.id}/replay`, { body });

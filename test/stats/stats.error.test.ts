@@ -11,7 +11,7 @@ describe("GET /stats validation", () => {
     ["timeField=receivedAt", "timeField", /call's own time/],
     ["interval=week", "interval", /./],
     [`since=0&until=${32 * DAY}&interval=hour`, "interval", /31 days/],
-    ["sourceID=src_default", "sourceID", /unknown parameter/],
+    ["sourceID=src_default", "sourceID", /unknown field/],
     ["since=2026-03-27&until=2026-03-26", "until", /after since/],
     ["since=1000&until=1000", "until", /after since/],
     [`since=${Date.now() + DAY}`, "until", /after since/],
