@@ -302,7 +302,7 @@ describe("callrelay calls list", () => {
 
     const { code, stdout, stderr, sent } = await cli(["calls", "list", "--task-id", String(taskId)]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(new URL(sent[0]?.url ?? "").search).toBe(`?taskId=${taskId}`);
+    expect(new URL(sent[0]?.url ?? "").search).toBe(`?taskId=${taskId}&timezone=UTC`);
     expect(tableRows(stdout)).toEqual([
       ["RECEIVED", "VOICE ID", "CALLEE", "CONNECTED", "SECS", "INTENT", "TASK", "STATUS", "SOURCE"],
       [shortTimeCell, miss.voiceId, miss.callee, "no", "0", "-", String(taskId), "not_connected", "src_default"],
