@@ -7,6 +7,7 @@ import { inJsonArray } from "../db/json-ids";
 import { deliveries, destinations, sources } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { pendingFields } from "../delivery/plan";
+import { defaultEvents, eventsInput } from "../events/types";
 import { filterSchema } from "../filters/schema";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
@@ -49,6 +50,12 @@ const destinationInput = z.object({
         "for any field of the call record; null: the default layout. See the README's templates section.",
       example: "*{{intent}}* ({{intentCode}}) from {{callee}}, {{callDuration}}",
     }),
+  events: eventsInput.optional().openapi({
+    description:
+      'Event types this destination receives (default `["call.reported"]`); `filter` applies to `call.reported` only. ' +
+      "See the README's Events section for each type's `data`.",
+    example: ["call.reported", "records.rejected", "pushes.silent", "digest.daily"],
+  }),
   enabled: z.boolean().optional(),
 });
 
@@ -64,6 +71,7 @@ const destinationOutput = z
     sourceIds: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     template: z.string().nullable(),
+    events: z.array(z.string()),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
     createdAt: z.string(),
@@ -185,6 +193,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           sourceIds: input.sourceIds ?? [],
           options: resolveOptions(input.options ?? {}, type.chat),
           template,
+          events: input.events ?? defaultEvents,
           enabled: input.enabled ?? true,
           createdAt: now,
           updatedAt: now,
@@ -254,6 +263,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           sourceIds: patch.sourceIds,
           options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
           template,
+          events: patch.events,
           enabled: patch.enabled,
           disabledReason: patch.enabled === true ? null : undefined,
           updatedAt: now,
