@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -81,6 +82,36 @@ function digestCard({ title, rows, legend }: DigestSummary) {
   };
 }
 
+const headerColour = { critical: "red", warning: "orange", info: "blue" } as const;
+
+/** An event as a card: coloured header by severity, one row per fact, each list as a div, the note below. */
+function eventCard(summary: EventSummary) {
+  return {
+    config: { wide_screen_mode: true },
+    header: { template: headerColour[summary.severity], title: plain(summary.title) },
+    elements: [
+      ...summary.facts.map(({ label, value }) => ({
+        tag: "column_set",
+        flex_mode: "none",
+        columns: [
+          { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
+          {
+            tag: "column",
+            width: "weighted",
+            weight: 3,
+            elements: [{ tag: "div", text: plain(sized(value, valueBytes)) }],
+          },
+        ],
+      })),
+      ...summary.sections.flatMap(({ heading, items }) => [
+        { tag: "markdown", content: `**${heading}**` },
+        { tag: "div", text: plain(sized(bullets(items), valueBytes * 4)) },
+      ]),
+      { tag: "note", elements: [plain(sized(summary.note, legendBytes))] },
+    ],
+  };
+}
+
 /** A card holding only a template's text, as plain text. */
 const templateCard = (text: string) => ({
   config: { wide_screen_mode: true },
@@ -135,6 +166,7 @@ export const feishu: DestinationType<FeishuConfig> = {
   rateLimits: paceRules(feishuLimits.rates),
   digestMax: 19,
   renderDigest: ({ config, calls, options, now }) => post(config, now, digestCard(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options, now }) => post(config, now, eventCard(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "Feishu",

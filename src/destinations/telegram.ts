@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary, severityMark } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -44,6 +45,7 @@ const rowStyle: RowStyle = {
   strong: (text) => `<b>${text}</b>`,
 };
 const legendMax = 150;
+const sectionMax = 1000;
 
 const templateFormat: TextFormat = {
   escape: escapeHtml,
@@ -66,6 +68,26 @@ function message(summary: CallSummary): string {
 function digest({ title, rows, legend }: DigestSummary): string {
   const lines = rows.map((row) => `• ${digestRow(row, rowStyle).join(" · ")}`);
   return [`<b>${escapeHtml(title)}</b>`, "", ...lines, "", `<i>${shown(legend, legendMax)}</i>`].join("\n");
+}
+
+/** An event as HTML text: the marked title in bold, a line per fact, each list with bullets, the note in italics. */
+function eventText(summary: EventSummary): string {
+  const facts = summary.facts.map(
+    ({ label, value }) => `<b>${escapeHtml(label)}</b>${summary.colon}${html(value, valueMax)}`,
+  );
+  const sections = summary.sections.flatMap(({ heading, items }) => [
+    "",
+    `<b>${escapeHtml(heading)}</b>`,
+    html(bullets(items), sectionMax),
+  ]);
+  return [
+    `<b>${severityMark[summary.severity]} ${escapeHtml(summary.title)}</b>`,
+    "",
+    ...facts,
+    ...sections,
+    "",
+    `<i>${shown(summary.note, legendMax)}</i>`,
+  ].join("\n");
 }
 
 function classify(response: ReceiverResponse): Verdict {
@@ -161,5 +183,6 @@ export const telegram: DestinationType<TelegramConfig> = {
   rateLimits: paceRules(telegramLimits.rates),
   digestMax: 13,
   renderDigest: ({ config, calls, options }) => sendMessage(config, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => sendMessage(config, eventText(eventSummary(event, options))),
   classify,
 };
