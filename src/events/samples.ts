@@ -51,7 +51,6 @@ export function sampleEventData(type: OperationEventType, now: number): EventDat
         sourceId: "src_default",
         pushId: "psh_sample",
         count: 37,
-        pushes: 3,
         reasons: ["voiceId: expected a string or a number", "callTime: expected epoch milliseconds"],
       };
     case "pushes.silent":

@@ -33,7 +33,7 @@ export const eventSettingsInput = {
     .string({ error: "must be a string such as 09:00-21:00" })
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM-HH:MM, such as 09:00-21:00")
     .refine((text) => {
-      const { from, to } = parseActiveHours(text);
+      const [from, to] = text.split("-");
       return from !== to;
     }, "must not start and end at the same time; leave it out to watch all day")
     .optional()

@@ -47,7 +47,6 @@ const en = {
   source: "Source",
   push: "Latest push",
   records: "Records rejected",
-  pushes: "Pushes",
   reasons: "Reasons",
   sources: "Sources",
   lastPush: "Last push",
@@ -85,7 +84,6 @@ const zh: Words = {
   source: "来源",
   push: "最近推送",
   records: "被拒记录",
-  pushes: "推送数",
   reasons: "原因",
   sources: "来源",
   lastPush: "最后推送",
@@ -254,7 +252,6 @@ function body(event: OperationEvent, w: Words, tz: string): Pick<EventSummary, "
         facts: [
           { label: w.source, value: text(d.sourceId, "") },
           { label: w.records, value: number(d.count) },
-          { label: w.pushes, value: number(d.pushes) },
           { label: w.push, value: text(d.pushId, "") },
         ],
         sections: [{ heading: w.reasons, items: d.reasons.map((r) => item(oneLine(r) ?? w.none)) }],

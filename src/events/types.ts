@@ -34,7 +34,6 @@ export const eventData = {
     sourceId: z.string(),
     pushId: z.string().describe("The latest push with rejected records"),
     count: count.describe("Records rejected since the last such event"),
-    pushes: count.describe("Pushes they came in"),
     reasons: z.array(z.string()).max(5).describe("The first distinct reasons"),
   }),
   "pushes.silent": z.object({

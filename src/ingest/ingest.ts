@@ -31,6 +31,8 @@ export interface PushResult {
   pushId: string;
   accepted: number;
   rejected: RejectedRecord[];
+  /** The calls stored. */
+  calls: NormalizedCall[];
   /** Deliveries created by this push, to enqueue once the batch has committed. */
   deliveryIds: string[];
 }
@@ -114,6 +116,7 @@ export async function ingestPush(d1: D1Database, input: PushInput): Promise<Push
     pushId: input.pushId,
     accepted: parsed.calls.length,
     rejected: parsed.rejected,
+    calls: parsed.calls,
     deliveryIds: created.flat().map((r) => r.id),
   };
 }
