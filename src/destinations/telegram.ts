@@ -23,8 +23,9 @@ import {
 import { paceRules, telegramLimits } from "./limits";
 import { clip, escapeHtml, type Measure } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+import { destinationUrlSchema } from "./url-rules";
 
-const apiBase = "https://api.telegram.org";
+const defaultApiBase = "https://api.telegram.org";
 const titleMax = 1000;
 const valueMax = roomPerValue(telegramLimits.text, titleMax + 10, 40);
 
@@ -128,7 +129,8 @@ function classify(response: ReceiverResponse): Verdict {
 }
 
 function sendMessage(config: TelegramConfig, text: string) {
-  return jsonRequest(`${apiBase}/bot${config.botToken}/sendMessage`, {
+  const base = (config.apiBase ?? defaultApiBase).replace(/\/+$/, "");
+  return jsonRequest(`${base}/bot${config.botToken}/sendMessage`, {
     chat_id: config.chatId,
     message_thread_id: config.messageThreadId,
     text,
@@ -145,13 +147,15 @@ export type TelegramConfig = {
   chatId: string;
   /** A topic of a forum supergroup to post in. */
   messageThreadId?: number;
+  /** A self-hosted Bot API server (default `https://api.telegram.org`); plain http to loopback with `ALLOW_HTTP_DESTINATIONS`. */
+  apiBase?: string;
 };
 
 /** HTML messages through a Telegram bot's `sendMessage`. */
 export const telegram: DestinationType<TelegramConfig> = {
   type: "telegram",
   chat: true,
-  configSchema: () =>
+  configSchema: (ctx) =>
     z.strictObject({
       botToken: z
         .string({ error: "must be a string" })
@@ -172,6 +176,9 @@ export const telegram: DestinationType<TelegramConfig> = {
             ),
         ),
       messageThreadId: z.int({ error: "must be a topic id (a whole number)" }).positive().optional(),
+      apiBase: destinationUrlSchema(ctx, (url) =>
+        url.search || url.hash ? "must be the Bot API server's base URL, without a query" : undefined,
+      ).optional(),
     }),
   secretFields: ["botToken"],
   render: ({ config, call, options, template }) =>
