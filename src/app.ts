@@ -8,11 +8,13 @@ import { pushRoute } from "./ingest/push-route";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
 import { openApiRoutes } from "./openapi/routes";
+import { recordingRoute } from "./recordings/route";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page. */
 export const app = new OpenAPIHono<AppEnv>();
 
 app.route("/push", pushRoute);
+app.route("/recordings", recordingRoute);
 app.get("/health", async (c) => {
   const d1 = await getDb(c.env.DB)
     .run(sql`SELECT 1`)
