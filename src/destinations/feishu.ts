@@ -49,24 +49,24 @@ const rowStyle: RowStyle = {
 
 const templateFormat: TextFormat = { measure: jsonBytes, unit: "bytes", limit: feishuLimits.body - envelopeBytes };
 
+/** A label and its plain-text value side by side. */
+const factRow = (label: string, value: string) => ({
+  tag: "column_set",
+  flex_mode: "none",
+  columns: [
+    { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
+    { tag: "column", width: "weighted", weight: 3, elements: [{ tag: "div", text: plain(value) }] },
+  ],
+});
+
 /** A call as an interactive card: the intent as header, one row per fact, user text only in plain text. */
 function card(summary: CallSummary) {
   return {
     config: { wide_screen_mode: true },
     header: { template: "blue", title: plain(sized(summary.title, titleBytes)) },
-    elements: summary.facts.map(({ label, value }) => ({
-      tag: "column_set",
-      flex_mode: "none",
-      columns: [
-        { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
-        {
-          tag: "column",
-          width: "weighted",
-          weight: 3,
-          elements: [{ tag: "div", text: plain(value === null ? missingValue : sized(value, valueBytes)) }],
-        },
-      ],
-    })),
+    elements: summary.facts.map(({ label, value }) =>
+      factRow(label, value === null ? missingValue : sized(value, valueBytes)),
+    ),
   };
 }
 
@@ -90,19 +90,7 @@ function eventCard(summary: EventSummary) {
     config: { wide_screen_mode: true },
     header: { template: headerColour[summary.severity], title: plain(summary.title) },
     elements: [
-      ...summary.facts.map(({ label, value }) => ({
-        tag: "column_set",
-        flex_mode: "none",
-        columns: [
-          { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
-          {
-            tag: "column",
-            width: "weighted",
-            weight: 3,
-            elements: [{ tag: "div", text: plain(sized(value, valueBytes)) }],
-          },
-        ],
-      })),
+      ...summary.facts.map(({ label, value }) => factRow(label, sized(value, valueBytes))),
       ...summary.sections.flatMap(({ heading, items }) => [
         { tag: "markdown", content: `**${heading}**` },
         { tag: "div", text: plain(sized(bullets(items), valueBytes * 4)) },

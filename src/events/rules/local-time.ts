@@ -1,22 +1,4 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { wallClock } from "../../lib/format-time";
 
 /** Wall-clock time of an instant in `timeZone`. */
 export interface LocalTime {
@@ -31,9 +13,7 @@ export interface LocalTime {
 /** The wall-clock date and minute of `epochMs` in `timeZone`. */
 export function localTime(epochMs: number, timeZone: string): LocalTime {
   const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(epochMs)) {
-    if (part.type !== "literal") p[part.type] = Number(part.value);
-  }
+  for (const [type, value] of Object.entries(wallClock(epochMs, timeZone).parts)) p[type] = Number(value);
   const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
   const pad = (n: number | undefined) => String(n).padStart(2, "0");
   return {
