@@ -9,12 +9,14 @@ import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
 import { openApiRoutes } from "./openapi/routes";
+import { recordingRoute } from "./recordings/route";
 import { storageRow, storageView } from "./stats/storage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page. */
 export const app = new OpenAPIHono<AppEnv>();
 
 app.route("/push", pushRoute);
+app.route("/recordings", recordingRoute);
 app.get("/health", async (c) => {
   const stored = await storageRow(getDb(c.env.DB))
     .then((rows) => ({ d1: true, row: rows[0] }))

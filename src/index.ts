@@ -2,6 +2,7 @@ import { app } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage } from "./delivery/enqueue";
 import { sweepDeliveries } from "./delivery/sweeper";
+import { produceScheduledEvents } from "./events/producers";
 import type { QueuedPush } from "./ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
 import { sweepRetention } from "./retention/sweep";
@@ -21,5 +22,6 @@ export default {
     ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
+    ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

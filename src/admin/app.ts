@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
+import { explainRoutes } from "../calls/explain-route";
 import { callRoutes } from "../calls/routes";
 import { deliveryRoutes } from "../delivery/routes";
 import { destinationRoutes } from "../destinations/routes";
@@ -18,5 +19,6 @@ adminApp.route("/destinations", destinationRoutes);
 adminApp.route("/deliveries", deliveryRoutes);
 adminApp.route("/sources", sourceRoutes);
 adminApp.route("/calls", callRoutes);
+adminApp.route("/calls", explainRoutes);
 adminApp.route("/pushes", pushRoutes);
 adminApp.route("/stats", statsRoutes);

@@ -206,6 +206,8 @@ export const destinations = sqliteTable("destinations", {
   sourceIds: text("source_ids", { mode: "json" }).$type<string[]>().notNull(),
   options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   template: text("template"),
+  /** Event types this destination receives; its `filter` applies to `call.reported` only. */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull().default(sql`'["call.reported"]'`),
   enabled: integer("enabled", { mode: "boolean" }).notNull(),
   disabledReason: text("disabled_reason"),
   previousSecret: text("previous_secret"),
@@ -223,6 +225,8 @@ export const deliveries = sqliteTable(
     destinationId: text("destination_id").notNull(),
     sourceId: text("source_id").notNull(),
     voiceId: text("voice_id").notNull(),
+    /** Set for an event delivery (source `""`, voiceId the event id); null for a call delivery. */
+    eventId: text("event_id"),
     status: text("status", { enum: deliveryStatuses }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at"),
@@ -255,6 +259,50 @@ export const deliveryAttempts = sqliteTable(
     responseBody: text("response_body"),
   },
   (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
+);
+
+/** Events about the operation (alerts, digests), each delivered to the destinations subscribed to its type. */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    /** The source the event is about, when it is about one (destinations that select sources filter on it). */
+    sourceId: text("source_id"),
+    /** The destination the event is about (a failing one is not alerted about itself), or the only one it goes to. */
+    destinationId: text("destination_id"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("events_created_idx").on(t.createdAt)],
+);
+
+/** One row per scheduled or once-only event produced: inserting the key claims it, so overlapping runs produce it once. */
+export const eventClaims = sqliteTable(
+  "event_claims",
+  {
+    key: text("key").primaryKey(),
+    eventId: text("event_id").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [index("event_claims_claimed_idx").on(t.claimedAt)],
+);
+
+/** Debounce state of a repeated event (one per key): when it was last produced and what came since. */
+export const eventGates = sqliteTable(
+  "event_gates",
+  {
+    key: text("key").primaryKey(),
+    type: text("type").notNull(),
+    windowMs: integer("window_ms").notNull(),
+    sentAt: integer("sent_at").notNull(),
+    /** Occurrences since `sentAt`, not yet in an event. */
+    pending: integer("pending").notNull(),
+    /** The latest occurrence's data, carried by the next event with the count. */
+    lastData: text("last_data", { mode: "json" }).$type<Record<string, unknown>>(),
+    version: integer("version").notNull(),
+  },
+  (t) => [index("event_gates_due_idx").on(t.pending, t.sentAt)],
 );
 
 /** A record of a push that could not be stored, with why. */

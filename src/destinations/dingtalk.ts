@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type EventSummary, eventSummary, severityMark } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -67,6 +68,22 @@ function digest({ title, rows, legend }: DigestSummary) {
   return { title, text: [`### ${title}`, ...lines, "", `> ${markdown(legend, legendBytes)}`].join("\n") };
 }
 
+/** An event as DingTalk markdown: the marked title as heading, a list item per fact, each list, the note quoted. */
+function eventMessage(summary: EventSummary) {
+  const title = `${severityMark[summary.severity]} ${summary.title}`;
+  const facts = summary.facts.map(({ label, value }) => `- **${label}**${summary.colon}${markdown(value, valueBytes)}`);
+  const sections = summary.sections.flatMap(({ heading, items }) => [
+    "",
+    `**${heading}**`,
+    "",
+    ...items.map((item) => `- ${markdown(item, valueBytes)}`),
+  ]);
+  return {
+    title,
+    text: [`### ${title}`, ...facts, ...sections, "", `> ${markdown(summary.note, legendBytes)}`].join("\n"),
+  };
+}
+
 /** Posts a markdown message that mentions nobody, signed when the robot has a secret. */
 async function post(config: DingtalkConfig, now: number, content: { title: string; text: string }) {
   const url = new URL(config.url);
@@ -122,6 +139,7 @@ export const dingtalk: DestinationType<DingtalkConfig> = {
   rateLimits: paceRules(dingtalkLimits.rates),
   digestMax: 20,
   renderDigest: ({ config, calls, options, now }) => post(config, now, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options, now }) => post(config, now, eventMessage(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "DingTalk",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallFact,
@@ -78,6 +79,25 @@ function digestEmbed({ title, rows, legend }: DigestSummary) {
   };
 }
 
+const embedColour = { critical: 0xd93025, warning: 0xf29900, info: 0x1a73e8 } as const;
+
+/** An event as an embed coloured by severity: the title, a field per fact, a field per list, the note as footer. */
+function eventEmbed(summary: EventSummary) {
+  return {
+    title: summary.title,
+    color: embedColour[summary.severity],
+    fields: [
+      ...summary.facts.map(({ label, value }) => ({ name: label, value: markdown(value, valueMax), inline: true })),
+      ...summary.sections.map(({ heading, items }) => ({
+        name: heading,
+        value: markdown(bullets(items), discordLimits.fieldValue),
+        inline: false,
+      })),
+    ],
+    footer: { text: clip(summary.note, legendMax) },
+  };
+}
+
 function classify(response: ReceiverResponse): Verdict {
   const { status } = response;
   const reason = describeAnswer(response);
@@ -126,5 +146,6 @@ export const discord: DestinationType<DiscordConfig> = {
   rateLimits: paceRules(discordLimits.rates),
   digestMax: 19,
   renderDigest: ({ config, calls, options }) => post(config.url, digestEmbed(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => post(config.url, eventEmbed(eventSummary(event, options))),
   classify,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -48,24 +49,24 @@ const rowStyle: RowStyle = {
 
 const templateFormat: TextFormat = { measure: jsonBytes, unit: "bytes", limit: feishuLimits.body - envelopeBytes };
 
+/** A label and its plain-text value side by side. */
+const factRow = (label: string, value: string) => ({
+  tag: "column_set",
+  flex_mode: "none",
+  columns: [
+    { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
+    { tag: "column", width: "weighted", weight: 3, elements: [{ tag: "div", text: plain(value) }] },
+  ],
+});
+
 /** A call as an interactive card: the intent as header, one row per fact, user text only in plain text. */
 function card(summary: CallSummary) {
   return {
     config: { wide_screen_mode: true },
     header: { template: "blue", title: plain(sized(summary.title, titleBytes)) },
-    elements: summary.facts.map(({ label, value }) => ({
-      tag: "column_set",
-      flex_mode: "none",
-      columns: [
-        { tag: "column", width: "weighted", weight: 1, elements: [{ tag: "markdown", content: `**${label}**` }] },
-        {
-          tag: "column",
-          width: "weighted",
-          weight: 3,
-          elements: [{ tag: "div", text: plain(value === null ? missingValue : sized(value, valueBytes)) }],
-        },
-      ],
-    })),
+    elements: summary.facts.map(({ label, value }) =>
+      factRow(label, value === null ? missingValue : sized(value, valueBytes)),
+    ),
   };
 }
 
@@ -77,6 +78,24 @@ function digestCard({ title, rows, legend }: DigestSummary) {
     elements: [
       ...rows.map((row) => ({ tag: "div", text: plain(digestRow(row, rowStyle).join(" · ")) })),
       { tag: "note", elements: [plain(sized(legend, legendBytes))] },
+    ],
+  };
+}
+
+const headerColour = { critical: "red", warning: "orange", info: "blue" } as const;
+
+/** An event as a card: coloured header by severity, one row per fact, each list as a div, the note below. */
+function eventCard(summary: EventSummary) {
+  return {
+    config: { wide_screen_mode: true },
+    header: { template: headerColour[summary.severity], title: plain(summary.title) },
+    elements: [
+      ...summary.facts.map(({ label, value }) => factRow(label, sized(value, valueBytes))),
+      ...summary.sections.flatMap(({ heading, items }) => [
+        { tag: "markdown", content: `**${heading}**` },
+        { tag: "div", text: plain(sized(bullets(items), valueBytes * 4)) },
+      ]),
+      { tag: "note", elements: [plain(sized(summary.note, legendBytes))] },
     ],
   };
 }
@@ -135,6 +154,7 @@ export const feishu: DestinationType<FeishuConfig> = {
   rateLimits: paceRules(feishuLimits.rates),
   digestMax: 19,
   renderDigest: ({ config, calls, options, now }) => post(config, now, digestCard(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options, now }) => post(config, now, eventCard(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "Feishu",

@@ -7,6 +7,7 @@ import { inJsonArray } from "../db/json-ids";
 import { deliveries, destinations, sources } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { pendingFields } from "../delivery/plan";
+import { defaultEvents, eventsInput, eventTypes } from "../events/types";
 import { filterSchema } from "../filters/schema";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
@@ -49,6 +50,12 @@ const destinationInput = z.object({
         "for any field of the call record; null: the default layout. See the README's templates section.",
       example: "*{{intent}}* ({{intentCode}}) from {{callee}}, {{callDuration}}",
     }),
+  events: eventsInput.optional().openapi({
+    description:
+      'Event types this destination receives (default `["call.reported"]`); `filter` applies to `call.reported` only. ' +
+      "See the README's Events section for each type's `data`.",
+    example: ["call.reported", "records.rejected", "pushes.silent", "digest.daily"],
+  }),
   enabled: z.boolean().optional(),
 });
 
@@ -64,6 +71,7 @@ const destinationOutput = z
     sourceIds: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     template: z.string().nullable(),
+    events: z.array(z.string()),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
     createdAt: z.string(),
@@ -83,6 +91,16 @@ const testSendOutput = z
     error: z.string().nullable(),
   })
   .openapi("TestSendResult");
+
+const testSendInput = z
+  .object({
+    event: z
+      .enum(eventTypes)
+      .default("call.reported")
+      .openapi({ description: "The event type to send a realistic sample of", example: "records.rejected" }),
+  })
+  .strict()
+  .openapi("TestSendInput");
 
 const replayInput = z
   .object({
@@ -187,6 +205,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           sourceIds: input.sourceIds ?? [],
           options: resolveOptions(input.options ?? {}, type.chat),
           template,
+          events: input.events ?? defaultEvents,
           enabled: input.enabled ?? true,
           createdAt: now,
           updatedAt: now,
@@ -256,6 +275,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
           sourceIds: patch.sourceIds,
           options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
           template,
+          events: patch.events,
           enabled: patch.enabled,
           disabledReason: patch.enabled === true ? null : undefined,
           updatedAt: now,
@@ -304,15 +324,31 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       path: "/{id}/test",
       summary: "Send a test event",
       description:
-        "Sends the sample call once, rendered and signed as a delivery would be, and reports how the answer reads " +
+        'Takes an optional JSON body `{"event": "<type>"}` and sends a realistic sample of that event (default ' +
+        "`call.reported`: the sample call) once, rendered and signed as a " +
+        "delivery would be, and reports how the answer reads " +
         "(`verdict`: `delivered`, `retry` or `failed`, the last one disabling the destination in a real delivery). " +
         "Nothing is stored and the destination is not changed, whatever the answer; a disabled destination can be tested too.",
+      // The body is optional, so it is read by the handler: a declared body makes an empty one a 400.
       request: { params: idParam },
-      responses: { 200: jsonContent(testSendOutput, "What the receiver answered"), 404: errorResponse },
+      responses: {
+        200: jsonContent(testSendOutput, "What the receiver answered"),
+        400: errorResponse,
+        404: errorResponse,
+      },
     }),
     async (c) => {
       const destination = await findDestination(c.env, c.req.valid("param").id);
-      return c.json(await testSend(destination, getConfig(c.env).deliveryTimeoutMs), 200);
+      const text = await c.req.text();
+      let body: unknown = {};
+      try {
+        body = text.trim() ? JSON.parse(text) : {};
+      } catch {
+        throw validationError([{ path: "", message: "Body must be JSON" }]);
+      }
+      const input = testSendInput.safeParse(body);
+      if (!input.success) throw validationError(fieldIssues(input.error));
+      return c.json(await testSend(destination, getConfig(c.env).deliveryTimeoutMs, input.data.event), 200);
     },
   )
   .openapi(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary, severityMark } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallFact,
@@ -92,6 +93,32 @@ function digest({ title, rows, legend }: DigestSummary) {
   };
 }
 
+/** An event as Block Kit: a marked header, its facts as fields, each list as a section, the note as context. */
+function eventMessage(summary: EventSummary) {
+  const title = `${severityMark[summary.severity]} ${summary.title}`;
+  return {
+    text: title,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: title } },
+      {
+        type: "section",
+        fields: summary.facts.map(({ label, value }) => ({
+          type: "mrkdwn",
+          text: `*${label}*\n${mrkdwn(value, slackLimits.fieldText - 100)}`,
+        })),
+      },
+      ...summary.sections.map(({ heading, items }) => ({
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: mrkdwn(`${heading}\n${bullets(items)}`, slackLimits.sectionText),
+        },
+      })),
+      { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn(summary.note, slackLimits.sectionText) }] },
+    ],
+  };
+}
+
 function classify(response: ReceiverResponse): Verdict {
   const error = response.body.trim();
   const meaning = response.status >= 400 ? permanentErrors.get(error) : undefined;
@@ -129,5 +156,6 @@ export const slack: DestinationType<SlackConfig> = {
   rateLimits: paceRules(slackLimits.rates),
   digestMax: 25,
   renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => jsonRequest(config.url, eventMessage(eventSummary(event, options))),
   classify,
 };

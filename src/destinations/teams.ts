@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -78,6 +79,24 @@ function digest({ title, rows, legend }: DigestSummary) {
   ]);
 }
 
+const titleColour = { critical: "Attention", warning: "Warning", info: "Accent" } as const;
+
+/** An event: the title coloured by severity, facts as a FactSet, a TextBlock per list, the note subtle. */
+function eventCard(summary: EventSummary) {
+  return card([
+    textBlock(summary.title, { weight: "Bolder", size: "Medium", color: titleColour[summary.severity] }),
+    {
+      type: "FactSet",
+      facts: summary.facts.map(({ label, value }) => ({ title: label, value: markdown(value, valueBytes) })),
+    },
+    ...summary.sections.flatMap(({ heading, items }) => [
+      textBlock(heading, { weight: "Bolder", spacing: "Medium" }),
+      textBlock(markdown(bullets(items, "-"), valueBytes * 4), { spacing: "Small" }),
+    ]),
+    textBlock(markdown(summary.note, legendBytes), { isSubtle: true, size: "Small" }),
+  ]);
+}
+
 function classify(response: ReceiverResponse): Verdict {
   const { status } = response;
   if (status === 404)
@@ -121,5 +140,6 @@ export const teams: DestinationType<TeamsConfig> = {
   rateLimits: paceRules(teamsLimits.rates),
   digestMax: 25,
   renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => jsonRequest(config.url, eventCard(eventSummary(event, options))),
   classify,
 };

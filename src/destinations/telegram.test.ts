@@ -62,7 +62,8 @@ describe("telegram config", () => {
     }
     expect(issues({ ...config, messageThreadId: 0 })).toHaveLength(1);
     expect(issues({ ...config, messageThreadId: 1.5 })).toHaveLength(1);
-    expect(issues({ ...config, apiBase: "http://localhost" })).toHaveLength(1);
+    expect(issues({ ...config, apiBase: "ftp://localhost" })).toHaveLength(1);
+    expect(issues({ ...config, apiUrl: "https://localhost" })).toHaveLength(1);
   });
 
   it("hides the token in API reads and masks the callee by default", () => {
@@ -294,5 +295,25 @@ describe("telegram template", () => {
     expect(telegram.checkTemplate(templateParts(`${"x".repeat(4060)}{{intent}}{{callee}}`))).toMatch(
       /^is too long for this destination: its text takes 4060 characters/,
     );
+  });
+});
+
+describe("telegram apiBase", () => {
+  it("sends to a self-hosted Bot API server when set, to api.telegram.org otherwise", async () => {
+    const { request } = await render(telegram, { ...config, apiBase: "http://127.0.0.1:8081/" });
+    expect(request.url).toBe(`http://127.0.0.1:8081/bot${config.botToken}/sendMessage`);
+    expect((await render(telegram, config)).request.url).toBe(
+      `https://api.telegram.org/bot${config.botToken}/sendMessage`,
+    );
+  });
+
+  it("takes https anywhere, and http only to loopback where the deployment allows it", () => {
+    const parse = (allowHttp: boolean, apiBase: string) =>
+      telegram.configSchema({ allowHttp }).safeParse({ ...config, apiBase }).success;
+    expect(parse(false, "https://tg.example.com/api")).toBe(true);
+    expect(parse(true, "http://localhost:8081")).toBe(true);
+    expect(parse(false, "http://localhost:8081")).toBe(false);
+    expect(parse(true, "http://tg.example.com")).toBe(false);
+    expect(parse(true, "https://tg.example.com/?token=x")).toBe(false);
   });
 });

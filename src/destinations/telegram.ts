@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary, severityMark } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -22,8 +23,9 @@ import {
 import { paceRules, telegramLimits } from "./limits";
 import { clip, escapeHtml, type Measure } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+import { destinationUrlSchema } from "./url-rules";
 
-const apiBase = "https://api.telegram.org";
+const defaultApiBase = "https://api.telegram.org";
 const titleMax = 1000;
 const valueMax = roomPerValue(telegramLimits.text, titleMax + 10, 40);
 
@@ -44,6 +46,7 @@ const rowStyle: RowStyle = {
   strong: (text) => `<b>${text}</b>`,
 };
 const legendMax = 150;
+const sectionMax = 1000;
 
 const templateFormat: TextFormat = {
   escape: escapeHtml,
@@ -66,6 +69,26 @@ function message(summary: CallSummary): string {
 function digest({ title, rows, legend }: DigestSummary): string {
   const lines = rows.map((row) => `• ${digestRow(row, rowStyle).join(" · ")}`);
   return [`<b>${escapeHtml(title)}</b>`, "", ...lines, "", `<i>${shown(legend, legendMax)}</i>`].join("\n");
+}
+
+/** An event as HTML text: the marked title in bold, a line per fact, each list with bullets, the note in italics. */
+function eventText(summary: EventSummary): string {
+  const facts = summary.facts.map(
+    ({ label, value }) => `<b>${escapeHtml(label)}</b>${summary.colon}${html(value, valueMax)}`,
+  );
+  const sections = summary.sections.flatMap(({ heading, items }) => [
+    "",
+    `<b>${escapeHtml(heading)}</b>`,
+    html(bullets(items), sectionMax),
+  ]);
+  return [
+    `<b>${severityMark[summary.severity]} ${escapeHtml(summary.title)}</b>`,
+    "",
+    ...facts,
+    ...sections,
+    "",
+    `<i>${shown(summary.note, legendMax)}</i>`,
+  ].join("\n");
 }
 
 function classify(response: ReceiverResponse): Verdict {
@@ -106,7 +129,8 @@ function classify(response: ReceiverResponse): Verdict {
 }
 
 function sendMessage(config: TelegramConfig, text: string) {
-  return jsonRequest(`${apiBase}/bot${config.botToken}/sendMessage`, {
+  const base = (config.apiBase ?? defaultApiBase).replace(/\/+$/, "");
+  return jsonRequest(`${base}/bot${config.botToken}/sendMessage`, {
     chat_id: config.chatId,
     message_thread_id: config.messageThreadId,
     text,
@@ -123,13 +147,15 @@ export type TelegramConfig = {
   chatId: string;
   /** A topic of a forum supergroup to post in. */
   messageThreadId?: number;
+  /** A self-hosted Bot API server (default `https://api.telegram.org`); plain http to loopback with `ALLOW_HTTP_DESTINATIONS`. */
+  apiBase?: string;
 };
 
 /** HTML messages through a Telegram bot's `sendMessage`. */
 export const telegram: DestinationType<TelegramConfig> = {
   type: "telegram",
   chat: true,
-  configSchema: () =>
+  configSchema: (ctx) =>
     z.strictObject({
       botToken: z
         .string({ error: "must be a string" })
@@ -150,6 +176,9 @@ export const telegram: DestinationType<TelegramConfig> = {
             ),
         ),
       messageThreadId: z.int({ error: "must be a topic id (a whole number)" }).positive().optional(),
+      apiBase: destinationUrlSchema(ctx, (url) =>
+        url.search || url.hash ? "must be the Bot API server's base URL, without a query" : undefined,
+      ).optional(),
     }),
   secretFields: ["botToken"],
   render: ({ config, call, options, template }) =>
@@ -161,5 +190,6 @@ export const telegram: DestinationType<TelegramConfig> = {
   rateLimits: paceRules(telegramLimits.rates),
   digestMax: 13,
   renderDigest: ({ config, calls, options }) => sendMessage(config, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => sendMessage(config, eventText(eventSummary(event, options))),
   classify,
 };

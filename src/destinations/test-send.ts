@@ -1,5 +1,8 @@
 import type { destinations } from "../db/schema";
 import { send, verdictOf } from "../delivery/send";
+import { sampleEvent } from "../events/samples";
+import { sendEventDelivery } from "../events/send-event";
+import type { EventType } from "../events/types";
 import { newId } from "../lib/crypto";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { storedTemplate } from "../templates/template";
@@ -10,11 +13,9 @@ import { sampleCall } from "./sample-call";
 
 const RESPONSE_CHARS = 1024;
 
-/**
- * Sends the sample call to a destination once, as a delivery would (same rendering, signing and timeout),
- * and reports how the answer reads. Nothing is stored and the destination is left as it is, whatever the answer.
- */
-export async function testSend(destination: typeof destinations.$inferSelect, timeoutMs: number, now = Date.now()) {
+type DestinationRow = typeof destinations.$inferSelect;
+
+async function sendSampleCall(destination: DestinationRow, timeoutMs: number, now: number) {
   const type = getDestinationType(destination.type);
   const request = await type.render({
     config: destination.config,
@@ -26,7 +27,24 @@ export async function testSend(destination: typeof destinations.$inferSelect, ti
     template: storedTemplate(destination.template),
   });
   const result = await send(request, timeoutMs);
-  const verdict = verdictOf(result, type.classify);
+  return { result, verdict: verdictOf(result, type.classify) };
+}
+
+/**
+ * Sends a sample of `event` (the sample call for `call.reported`) to a destination once, as a delivery would (same
+ * rendering, signing and timeout), and reports how the answer reads. Nothing is stored and the destination is left as
+ * it is, whatever the answer.
+ */
+export async function testSend(
+  destination: DestinationRow,
+  timeoutMs: number,
+  event: EventType = "call.reported",
+  now = Date.now(),
+) {
+  const { result, verdict } =
+    event === "call.reported"
+      ? await sendSampleCall(destination, timeoutMs, now)
+      : await sendEventDelivery(destination, sampleEvent(event, now), newId("test"), timeoutMs, now);
   return {
     ok: verdict.outcome === "delivered",
     statusCode: "response" in result ? result.response.status : null,

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { OperationEvent } from "../events/types";
 import type { NormalizedCall } from "../ingest/fields";
 import type { TemplatePart } from "../templates/template";
 
@@ -38,6 +39,17 @@ export interface DigestInput<C> {
   calls: NormalizedCall[];
   options: DestinationOptions;
   now: number;
+}
+
+/** Everything an adapter needs to build the request for one event delivery (any type but `call.reported`). */
+export interface EventRenderInput<C> {
+  config: C;
+  event: OperationEvent;
+  options: DestinationOptions;
+  /** Stable across retries: the delivery id. */
+  deliveryId: string;
+  now: number;
+  extraSecrets: string[];
 }
 
 /** At most `count` messages in any `windowMs`. */
@@ -84,6 +96,8 @@ export interface DestinationType<C extends Record<string, unknown> = Record<stri
   /** Renders several calls as one message (at most `digestMax`), so a burst stays under the rate. */
   renderDigest?(input: DigestInput<C>): Promise<OutboundRequest> | OutboundRequest;
   digestMax?: number;
+  /** Renders an event about the operation (alert or digest), in the platform's idiom and within its limits. */
+  renderEvent(input: EventRenderInput<C>): Promise<OutboundRequest> | OutboundRequest;
   /** Reads the receiver's answer. A `failed` verdict is permanent: the destination gets disabled. */
   classify(response: ReceiverResponse): Verdict;
 }

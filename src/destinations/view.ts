@@ -30,6 +30,7 @@ export function destinationView(row: DestinationRow) {
     sourceIds: row.sourceIds,
     options: row.options,
     template: row.template,
+    events: row.events,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     createdAt: iso(row.createdAt),

@@ -5,7 +5,7 @@ import { fillTemplate, type TemplatePart, writeJson } from "../templates/templat
 import { classifyHttpAnswer, userAgent } from "./http-answer";
 import { sampleCall } from "./sample-call";
 import { hmacSha256Base64, toBase64 } from "./signing";
-import type { DestinationType } from "./types";
+import type { DestinationType, OutboundRequest } from "./types";
 import { destinationUrlSchema } from "./url-rules";
 
 const secretPrefix = "whsec_";
@@ -86,6 +86,30 @@ async function signature(secret: string, content: Uint8Array): Promise<string> {
   return `v1,${await hmacSha256Base64(raw, content)}`;
 }
 
+/** `body` POSTed with Standard Webhooks headers, signed with the secret (and any still accepted during a rotation). */
+async function signedRequest(
+  config: WebhookConfig,
+  attempt: { deliveryId: string; now: number; extraSecrets: string[] },
+  body: string,
+): Promise<OutboundRequest> {
+  const timestamp = Math.floor(attempt.now / 1000);
+  const content = encoder.encode(`${attempt.deliveryId}.${timestamp}.${body}`);
+  const secrets = [...new Set([config.secret, ...attempt.extraSecrets])];
+  const signatures = await Promise.all(secrets.map((secret) => signature(secret, content)));
+  return {
+    url: config.url,
+    headers: {
+      ...config.headers,
+      "content-type": "application/json",
+      "user-agent": userAgent,
+      "webhook-id": attempt.deliveryId,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signatures.join(" "),
+    },
+    body,
+  };
+}
+
 /** Why a JSON-body template gives no JSON: filled with the sample call, or with a call that lacks every field. */
 function templateProblem(parts: readonly TemplatePart[]): string | undefined {
   const sample = sampleCall("src_sample", 0);
@@ -124,29 +148,20 @@ export const webhook: DestinationType<WebhookConfig> = {
       headers: headersSchema.optional(),
     }),
   secretFields: ["secret", "url", "headers"],
-  async render({ config, call, options, deliveryId, now, extraSecrets, template }) {
-    const timestamp = Math.floor(now / 1000);
+  render({ config, call, options, deliveryId, now, extraSecrets, template }) {
     const body = template
       ? fillTemplate(template, call, (field, value, inString) =>
           writeJson(field, field === "callee" && options.maskCallee ? maskPhone(call.callee) : value, inString),
         )
       : JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: call });
-    const content = encoder.encode(`${deliveryId}.${timestamp}.${body}`);
-    const secrets = [...new Set([config.secret, ...extraSecrets])];
-    const signatures = await Promise.all(secrets.map((secret) => signature(secret, content)));
-    return {
-      url: config.url,
-      headers: {
-        ...config.headers,
-        "content-type": "application/json",
-        "user-agent": userAgent,
-        "webhook-id": deliveryId,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": signatures.join(" "),
-      },
-      body,
-    };
+    return signedRequest(config, { deliveryId, now, extraSecrets }, body);
   },
+  renderEvent: ({ config, event, deliveryId, now, extraSecrets }) =>
+    signedRequest(
+      config,
+      { deliveryId, now, extraSecrets },
+      JSON.stringify({ type: event.type, timestamp: new Date(event.createdAt).toISOString(), data: event.data }),
+    ),
   checkTemplate: templateProblem,
   classify: (response) => classifyHttpAnswer(response),
 };

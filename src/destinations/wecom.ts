@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bullets, type EventSummary, eventSummary } from "../events/summary";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
@@ -20,6 +21,7 @@ import type { DestinationType } from "./types";
 const titleBytes = 560;
 const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10, 50);
 const legendBytes = 200;
+const sectionBytes = 1200;
 
 /**
  * Result codes retrying cannot fix. WeCom answers them with HTTP 200.
@@ -51,6 +53,25 @@ function content(summary: CallSummary): string {
 function digest({ title, rows, legend }: DigestSummary): string {
   const lines = rows.map((row) => digestRow(row, rowStyle).join(" · "));
   return [`### ${title}`, ...lines, `<font color="comment">${markdown(legend, legendBytes)}</font>`].join("\n");
+}
+
+const fontColour = { critical: "warning", warning: "warning", info: "info" } as const;
+
+/** An event as WeCom markdown: the title coloured by severity, a quoted line per fact, each list, the note in grey. */
+function eventContent(summary: EventSummary): string {
+  const facts = summary.facts.map(
+    ({ label, value }) => `>${label}${summary.colon}<font color="comment">${markdown(value, valueBytes)}</font>`,
+  );
+  const sections = summary.sections.flatMap(({ heading, items }) => [
+    `**${heading}**`,
+    markdown(bullets(items, "-"), sectionBytes),
+  ]);
+  return [
+    `### <font color="${fontColour[summary.severity]}">${summary.title}</font>`,
+    ...facts,
+    ...sections,
+    `<font color="comment">${markdown(summary.note, legendBytes)}</font>`,
+  ].join("\n");
 }
 
 const post = (config: WecomConfig, content: string) =>
@@ -87,6 +108,7 @@ export const wecom: DestinationType<WecomConfig> = {
   rateLimits: paceRules(wecomLimits.rates),
   digestMax: 6,
   renderDigest: ({ config, calls, options }) => post(config, digest(digestSummary(calls, options))),
+  renderEvent: ({ config, event, options }) => post(config, eventContent(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {
       platform: "WeCom",

@@ -40,6 +40,8 @@ export interface PushResult {
   pushId: string;
   accepted: number;
   rejected: RejectedRecord[];
+  /** The calls stored. */
+  calls: NormalizedCall[];
   /** Deliveries created by this push, to enqueue once the batch has committed. */
   deliveryIds: string[];
   /** True when D1 was unavailable: the body is archived and will be ingested once D1 answers. */
@@ -135,7 +137,12 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
     archived ? Promise.resolve() : putArchive(env.ARCHIVE, key, input.body, archivedPush(input)),
     storeInD1(env.DB, input, parsed, key),
   ]);
-  const result = { pushId: input.pushId, accepted: parsed.calls.length, rejected: parsed.rejected };
+  const result = {
+    pushId: input.pushId,
+    accepted: parsed.calls.length,
+    rejected: parsed.rejected,
+    calls: parsed.calls,
+  };
   if (stored.status === "fulfilled") {
     if (archive.status === "rejected") await forgetArchive(env.DB, input.pushId, archive.reason);
     return { ...result, deliveryIds: stored.value, queued: false };

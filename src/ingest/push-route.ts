@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
 import { enqueueLater } from "../delivery/enqueue";
+import { eventsAfterPush } from "../events/producers";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
@@ -35,6 +36,7 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
 
   const result = await ingestPush(c.env, input);
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
+  c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
   const { pushId, accepted, rejected } = result;
   return c.json(
     result.queued ? { ok: true, queued: true, pushId, accepted, rejected } : { ok: true, pushId, accepted, rejected },

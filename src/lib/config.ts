@@ -19,6 +19,11 @@ const configSchema = z.object({
   ALLOW_HTTP_DESTINATIONS: flag,
   PUSH_TOKEN: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),
+  PLATFORM_API_KEY: z.string().optional(),
+  PLATFORM_API_SECRET: z.string().optional(),
+  PLATFORM_API_BASE: z.url().catch("https://api.laaffic.com"),
+  RECORDING_LINK_DAYS: positiveInt(7),
+  PUBLIC_URL: z.url().optional().catch(undefined),
 });
 
 /** Runtime settings read from the Worker's vars and secrets, with defaults. */
@@ -33,6 +38,11 @@ export type Config = {
   allowHttpDestinations: boolean;
   pushToken: string | undefined;
   adminToken: string | undefined;
+  /** The voice platform's API, for fresh recording URLs; `undefined` without credentials (then no recording links). */
+  platformApi: { key: string; secret: string; base: string } | undefined;
+  recordingLinkDays: number;
+  /** Where this Worker is reached, for links in messages (`https://relay.example.com`). */
+  publicUrl: string | undefined;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -53,6 +63,12 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
     allowHttpDestinations: v.ALLOW_HTTP_DESTINATIONS,
     pushToken: v.PUSH_TOKEN || undefined,
     adminToken: v.ADMIN_TOKEN || undefined,
+    platformApi:
+      v.PLATFORM_API_KEY && v.PLATFORM_API_SECRET
+        ? { key: v.PLATFORM_API_KEY, secret: v.PLATFORM_API_SECRET, base: v.PLATFORM_API_BASE.replace(/\/+$/, "") }
+        : undefined,
+    recordingLinkDays: v.RECORDING_LINK_DAYS,
+    publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ""),
   };
   cache.set(env, config);
   return config;

@@ -4,12 +4,15 @@ const statusByCode = {
   bad_request: 400,
   validation_failed: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
+  bad_gateway: 502,
   storage_unavailable: 503,
 } as const;
 

@@ -39,11 +39,16 @@ export function isValidTimeZone(timeZone: string): boolean {
  * An unknown time zone falls back to UTC, so a message still goes out.
  */
 export function formatInstant(epochMs: number, timeZone: string): string {
+  const { zone, parts } = wallClock(epochMs, timeZone);
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} (${zone})`;
+}
+
+/** The wall-clock parts (two-digit strings; 24-hour) of an instant in `timeZone`, or in UTC when it is unknown. */
+export function wallClock(epochMs: number, timeZone: string) {
   const known = formatterFor(timeZone);
-  const zone = known ? timeZone : "UTC";
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const part of (known ?? utcFormatter).formatToParts(epochMs)) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} (${zone})`;
+  return { zone: known ? timeZone : "UTC", parts };
 }
 
 const durationUnits = {

@@ -18,8 +18,25 @@ const pushResult = z
 
 const health = z.object({ ok: z.boolean(), version: z.string(), d1: z.boolean() }).openapi("Health");
 
-/** Documents the routes served outside the OpenAPI route builder: the push endpoint and the health check. */
+/** Documents the routes served outside the OpenAPI route builder: the push endpoint, recordings and the health check. */
 export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): void {
+  registry.registerPath({
+    method: "get",
+    path: "/recordings/{token}",
+    summary: "Open a call's recording",
+    description:
+      "The link chat messages carry for calls with a recording (when the platform API credentials are set): the " +
+      "HMAC-signed token names the call and expires after `RECORDING_LINK_DAYS`. Redirects to a fresh URL from the platform.",
+    security: [],
+    request: { params: z.object({ token: z.string().openapi({ param: { name: "token", in: "path" } }) }) },
+    responses: {
+      302: { description: "To the recording's fresh URL at the platform" },
+      403: errorResponse,
+      404: errorResponse,
+      410: errorResponse,
+      502: errorResponse,
+    },
+  });
   registry.registerPath({
     method: "post",
     path: "/push/{token}",

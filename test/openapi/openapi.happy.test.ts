@@ -21,7 +21,13 @@ interface Document {
 }
 
 const methods = ["get", "post", "put", "patch", "delete"];
-const publicOperations = ["GET /health", "POST /push/{token}", "GET /openapi.json", "GET /docs"];
+const publicOperations = [
+  "GET /health",
+  "POST /push/{token}",
+  "GET /recordings/{token}",
+  "GET /openapi.json",
+  "GET /docs",
+];
 
 async function getDocument() {
   const res = await exports.default.fetch(`${BASE}/openapi.json`);

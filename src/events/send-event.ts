@@ -1,0 +1,49 @@
+import type { destinations, events } from "../db/schema";
+import { type SendResult, send, verdictOf } from "../delivery/send";
+import { resolveOptions } from "../destinations/options";
+import { getDestinationType } from "../destinations/registry";
+import { overlapSecrets } from "../destinations/rotate-secret";
+import type { OutboundRequest, Verdict } from "../destinations/types";
+import { eventData, isOperationEventType, type OperationEvent } from "./types";
+
+type DestinationRow = typeof destinations.$inferSelect;
+
+/** A stored event as adapters take it; `undefined` when its type or data is not (or no longer) known. */
+export function eventFromRow(row: typeof events.$inferSelect): OperationEvent | undefined {
+  if (!isOperationEventType(row.type)) return undefined;
+  const data = eventData[row.type].safeParse(row.data);
+  return data.success
+    ? ({ type: row.type, id: row.id, createdAt: row.createdAt, data: data.data } as OperationEvent)
+    : undefined;
+}
+
+/** The request one event delivery sends: the destination's type renders it with its options (and signs it). */
+export function renderEventDelivery(
+  destination: DestinationRow,
+  event: OperationEvent,
+  deliveryId: string,
+  now: number,
+): Promise<OutboundRequest> | OutboundRequest {
+  const type = getDestinationType(destination.type);
+  return type.renderEvent({
+    config: destination.config,
+    event,
+    options: resolveOptions(destination.options, type.chat),
+    deliveryId,
+    now,
+    extraSecrets: overlapSecrets(destination, now),
+  });
+}
+
+/** One attempt of an event delivery: rendered, sent once with the timeout, and its answer read by the type. */
+export async function sendEventDelivery(
+  destination: DestinationRow,
+  event: OperationEvent,
+  deliveryId: string,
+  timeoutMs: number,
+  now: number,
+): Promise<{ result: SendResult; verdict: Verdict }> {
+  const request = await renderEventDelivery(destination, event, deliveryId, now);
+  const result = await send(request, timeoutMs);
+  return { result, verdict: verdictOf(result, getDestinationType(destination.type).classify) };
+}

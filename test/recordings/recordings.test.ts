@@ -1,0 +1,96 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createHash } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { getConfig } from "../../src/lib/config";
+import { recordingLink } from "../../src/recordings/link";
+import { signRecordingToken } from "../../src/recordings/token";
+import { installReceiver } from "../support/receiver";
+import { BASE, push, record } from "../support/worker";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const platform = {
+  ...env,
+  PLATFORM_API_KEY: "key-123",
+  PLATFORM_API_SECRET: "secret-456",
+  PLATFORM_API_BASE: "https://platform.test/",
+  PUBLIC_URL: "https://relay.test",
+  RECORDING_LINK_DAYS: "7",
+} as Env;
+
+async function open(url: string, bindings: Env = platform) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(url, { redirect: "manual" }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+async function storedCall() {
+  const call = record({ recordingFileId: "rec-file-1.wav" });
+  expect((await push({ array: [call] })).status).toBe(200);
+  return call;
+}
+
+describe("recording links", () => {
+  it("asks the platform with the documented headers and redirects to its fresh URL", async () => {
+    const call = await storedCall();
+    const link = await recordingLink(getConfig(platform), { ...call, sourceId: "src_default" }, Date.now());
+    expect(link).toMatch(/^https:\/\/relay\.test\/recordings\/[\w-]+\.[\w-]+$/);
+    const receiver = installReceiver();
+    receiver.answer(() => Response.json({ url: "https://cdn.platform.test/rec-file-1.wav?sig=x", expireTime: 600 }));
+    const res = await open(link ?? "");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("https://cdn.platform.test/rec-file-1.wav?sig=x");
+    const [asked] = receiver.received;
+    expect(asked?.url).toBe(
+      "https://platform.test/voice/getRecordingFileUrl?recordingFileId=rec-file-1.wav&sourceType=group",
+    );
+    const timestamp = asked?.headers.timestamp ?? "";
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
+    expect(asked?.headers["api-key"]).toBe("key-123");
+    expect(asked?.headers.sign).toBe(createHash("md5").update(`key-123secret-456${timestamp}`).digest("hex"));
+  });
+
+  it("answers a clear 502 when the platform fails or answers without a URL", async () => {
+    const call = await storedCall();
+    const link = (await recordingLink(getConfig(platform), { ...call, sourceId: "src_default" }, Date.now())) ?? "";
+    const receiver = installReceiver();
+    for (const answer of [new Response("down", { status: 500 }), Response.json({ code: 1, msg: "no such file" })]) {
+      receiver.answer(() => answer);
+      const res = await open(link);
+      expect(res.status).toBe(502);
+      const body = await res.json<{ error: { code: string; message: string } }>();
+      expect(body.error.code).toBe("bad_gateway");
+      expect(body.error.message).toContain("platform");
+    }
+  });
+
+  it("refuses a tampered or expired token, and links nothing without credentials", async () => {
+    const call = await storedCall();
+    const link = (await recordingLink(getConfig(platform), { ...call, sourceId: "src_default" }, Date.now())) ?? "";
+    const receiver = installReceiver();
+    const [payload, sig] = (link.split("/").pop() ?? "").split(".");
+    const forged = await signRecordingToken(
+      { sourceId: "src_default", voiceId: call.voiceId, expiresAt: 4e9 },
+      "wrong",
+    );
+    for (const token of [`${payload}.${sig?.slice(1)}x`, `${payload}x.${sig}`, forged, "nope"]) {
+      expect((await open(`${BASE}/recordings/${token}`)).status).toBe(403);
+    }
+    const old = await recordingLink(
+      getConfig(platform),
+      { ...call, sourceId: "src_default" },
+      Date.now() - 8 * 86_400_000,
+    );
+    expect((await open(old ?? "")).status).toBe(410);
+    expect(receiver.received).toEqual([]);
+
+    expect(await recordingLink(getConfig(env), { ...call, sourceId: "src_default" }, Date.now())).toBeUndefined();
+    expect(
+      await recordingLink(getConfig(platform), { ...call, sourceId: "src_default", recordingFileId: null }, Date.now()),
+    ).toBeUndefined();
+    expect((await open(link, env)).status).toBe(404);
+  });
+});
