@@ -46,7 +46,7 @@ export async function retryNow(
     WHERE id IN (SELECT id FROM ${deliveries}
       WHERE destination_id = ${selection.destinationId}
         AND status IN (SELECT value FROM json_each(${JSON.stringify(selection.statuses)}))
-        AND NOT (status = 'retrying' AND next_attempt_at = lease_until AND lease_until > ${now})
+        AND NOT (status = 'retrying' AND coalesce(lease_until, 0) > ${now} AND next_attempt_at = lease_until)
         ${ids === undefined ? sql`` : sql`AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`}
         ${since === undefined ? sql`` : sql`AND created_at >= ${since}`}
         ${until === undefined ? sql`` : sql`AND created_at < ${until}`}
