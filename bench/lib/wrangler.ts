@@ -65,6 +65,10 @@ export interface WorkerSpec {
   vars: Record<string, string>;
   /** A GET path answering 200 once the Worker and its D1 are up. */
   readyPath: string;
+  /** wrangler's `--log-level` (default `warn`; `log` keeps the Worker's console.log lines in the log file). */
+  logLevel?: "warn" | "log";
+  /** Serve `/__scheduled` so the bench can fire the Worker's cron. */
+  testScheduled?: boolean;
 }
 
 /** A Worker running under `wrangler dev --local`. */
@@ -160,7 +164,8 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     envFile,
     "--show-interactive-dev-session=false",
     "--log-level",
-    "warn",
+    spec.logLevel ?? "warn",
+    ...(spec.testScheduled ? ["--test-scheduled"] : []),
   ];
   const log = createWriteStream(logFile, { flags: "a" });
   log.write(`$ wrangler ${args.join(" ")}\n`);
