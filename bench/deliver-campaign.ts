@@ -193,7 +193,7 @@ export async function runCampaign(options: {
     let crons = 0;
     const cron = setInterval(() => {
       crons += 1;
-      fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
+      fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined);
     }, 60_000);
     const recovered = await waitFor(all(crash), Math.max(timeoutMs, 300_000));
     clearInterval(cron);

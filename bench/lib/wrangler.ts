@@ -67,7 +67,7 @@ export interface WorkerSpec {
   readyPath: string;
   /** wrangler's `--log-level` (default `warn`; `log` keeps the Worker's console.log lines in the log file). */
   logLevel?: "warn" | "log";
-  /** Serve `/__scheduled` so the bench can fire the Worker's cron. */
+  /** Serve `/cdn-cgi/handler/scheduled` so the bench can fire the Worker's cron. */
   testScheduled?: boolean;
 }
 
