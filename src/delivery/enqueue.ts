@@ -29,6 +29,21 @@ export async function enqueueDeliveries(
   }
 }
 
+/** Enqueues first attempts (no attempt yet) on the fast lane and the others on the slow lane. */
+export async function enqueueByLane(
+  queues: { DELIVERY_QUEUE: Queue<DeliveryMessage>; SLOW_LANE_QUEUE: Queue<DeliveryMessage> },
+  deliveries: readonly { id: string; attempts: number }[],
+): Promise<void> {
+  await enqueueDeliveries(
+    queues.DELIVERY_QUEUE,
+    deliveries.filter((d) => d.attempts === 0).map((d) => d.id),
+  );
+  await enqueueDeliveries(
+    queues.SLOW_LANE_QUEUE,
+    deliveries.filter((d) => d.attempts > 0).map((d) => d.id),
+  );
+}
+
 /**
  * Enqueues deliveries once the response is sent (`waitUntil`). A failure is only logged: the sweeper
  * re-enqueues whatever stays due. `context` names what created them in that log line.

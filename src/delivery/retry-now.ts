@@ -4,7 +4,7 @@ import { getDb } from "../db/client";
 import { deliveries } from "../db/schema";
 import { encodeCursor } from "../lib/cursor";
 import { QUEUED_GRACE_MS } from "./consumer";
-import { type DeliveryMessage, enqueueDeliveries } from "./enqueue";
+import { type DeliveryMessage, enqueueByLane } from "./enqueue";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */
 export const RETRY_CHUNK = 500;
@@ -53,14 +53,7 @@ export async function retryNow(
         ${cursor === undefined ? sql`` : sql`AND (created_at, id) > (${cursor.createdAt}, ${cursor.id})`}
       ORDER BY created_at, id LIMIT ${RETRY_CHUNK})
     RETURNING id, attempts, created_at`);
-  await enqueueDeliveries(
-    env.DELIVERY_QUEUE,
-    rows.filter((r) => r.attempts === 0).map((r) => r.id),
-  );
-  await enqueueDeliveries(
-    env.SLOW_LANE_QUEUE,
-    rows.filter((r) => r.attempts > 0).map((r) => r.id),
-  );
+  await enqueueByLane(env, rows);
   const last = rows.reduce<(typeof rows)[number] | undefined>(
     (max, r) => (!max || r.created_at > max.created_at || (r.created_at === max.created_at && r.id > max.id) ? r : max),
     undefined,

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { deliveries } from "../db/schema";
-import { type DeliveryMessage, enqueueDeliveries } from "./enqueue";
+import { type DeliveryMessage, enqueueByLane } from "./enqueue";
 
 /** Deliveries re-enqueued per statement. */
 export const SWEEP_CHUNK = 1_000;
@@ -34,14 +34,7 @@ async function requeue(env: SweepEnv, now: number, dueBy: number, maxChunks: num
           ${destinationId === undefined ? sql`` : sql`AND destination_id = ${destinationId}`}
         ORDER BY next_attempt_at LIMIT ${SWEEP_CHUNK})
       RETURNING id, attempts`);
-    await enqueueDeliveries(
-      env.DELIVERY_QUEUE,
-      rows.filter((r) => r.attempts === 0).map((r) => r.id),
-    );
-    await enqueueDeliveries(
-      env.SLOW_LANE_QUEUE,
-      rows.filter((r) => r.attempts > 0).map((r) => r.id),
-    );
+    await enqueueByLane(env, rows);
     total += rows.length;
     if (rows.length < SWEEP_CHUNK) break;
   }
