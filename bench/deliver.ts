@@ -291,13 +291,7 @@ async function main() {
     r.scenario.oneByOne ? "n/a" : ratio(r.deliveriesPerSecond, r.floorPerSecond),
     ratio(r.p50Ms, r.floorP50Ms),
   ]);
-  const output = [
-    `## bench:deliver — ${new Date(started).toISOString()}`,
-    "",
-    `Machine: ${machine}`,
-    `callrelay: ${tree.label}`,
-    `Queue (wrangler.toml): ${await queueSettings(tree.root)}; local Queues in miniflare, no network hop to the receiver.`,
-    "",
+  const forwarding = [
     "### Webhook forwarding under wrangler dev --local (times in ms from the start of the burst; latency per call)",
     "",
     markdownTable(
@@ -327,6 +321,15 @@ async function main() {
     "callrelay ÷ floor. The one-at-a-time row waits for each call before the next push: no queue batch fills up,",
     "so its latency shows the queue's max_batch_timeout.",
     "",
+  ];
+  const output = [
+    `## bench:deliver — ${new Date(started).toISOString()}`,
+    "",
+    `Machine: ${machine}`,
+    `callrelay: ${tree.label}`,
+    `Queue (wrangler.toml): ${await queueSettings(tree.root)}; local Queues in miniflare, no network hop to the receiver.`,
+    "",
+    ...(results.length === 0 ? [] : forwarding),
     ...campaign.lines,
     "",
     await diagnostics(worker),
