@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweepDeliveries } from "../../src/delivery/sweeper";
 import worker from "../../src/index";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, attemptsOf, createDestination, push, record, rows, waitForStatus } from "../support/worker";
@@ -200,5 +201,27 @@ describe("retry now", () => {
     await admin(`/destinations/${dest.id}`, { method: "PATCH", body: { enabled: false } });
     const disabled = await admin(`/destinations/${dest.id}/retry`, { body: { status: ["paused"] } });
     expect(disabled.status).toBe(409);
+  });
+});
+
+describe("the sweeper", () => {
+  it("re-enqueues more than one chunk of due, unleased deliveries in one run, leasing each", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const now = Date.now();
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+       INSERT INTO deliveries (id, destination_id, source_id, voice_id, status, attempts, next_attempt_at, lease_until, created_at, updated_at)
+       SELECT 'dlv_sw_${tag}_' || i, 'dst_gone_${tag}', 'src_default', 'v_${tag}_' || i, 'pending', 0, ?, ?, ?, ? FROM n`,
+    )
+      .bind(now - 120_000, now - 60_000, now, now)
+      .run();
+    const swept = await sweepDeliveries(env, now);
+    expect(swept).toBeGreaterThanOrEqual(1200);
+    const [left] = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM deliveries WHERE destination_id = ? AND (lease_until IS NULL OR lease_until < ?)",
+      `dst_gone_${tag}`,
+      now,
+    );
+    expect(left?.n).toBe(0);
   });
 });
