@@ -21,6 +21,7 @@ export default defineConfig(async () => {
                   PUSH_TOKEN: "test-push-token",
                   ALLOW_HTTP_DESTINATIONS: "1",
                   DELIVERY_TIMEOUT_MS: "500",
+                  FAST_LANE_TIMEOUT_MS: "250",
                   MAX_PUSH_BYTES: "2097152",
                 },
                 // An empty database for tests of migrations on data written by an older schema.

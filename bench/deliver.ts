@@ -2,12 +2,14 @@
 // `npm run bench:deliver`: push-to-receipt latency and throughput of webhook forwarding under `wrangler dev
 // --local`, with a receiver in this process, against a floor of the same payloads POSTed straight to it.
 // Options: --records 200, --concurrency 8 (pushes in flight), --timeout 90 (seconds to wait for every
-// delivery), --keep (keep the temp directory), --ref <commit> (bench that commit instead of the working tree).
+// delivery), --keep (keep the temp directory), --ref <commit> (bench that commit instead of the working tree),
+// --campaign-only / --skip-campaign (only / without the campaign bursts of bench/deliver-campaign.ts).
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Webhook } from "standardwebhooks";
+import { runCampaign } from "./deliver-campaign.ts";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { postPush, runLoad } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
@@ -29,6 +31,8 @@ const { values: flags } = parseArgs({
     timeout: { type: "string", default: "90" },
     keep: { type: "boolean" },
     ref: { type: "string" },
+    "campaign-only": { type: "boolean" },
+    "skip-campaign": { type: "boolean" },
   },
 });
 const RECORDS = Number(flags.records);
@@ -215,16 +219,16 @@ async function main() {
   const receiver = await startReceiver();
   onCleanup(() => receiver.close());
   log(`Receiver on ${receiver.url}; starting callrelay under wrangler dev --local (build, migrations, start)…`);
-  const worker = await startDevWorker(
-    {
-      name: "callrelay",
-      root: tree.root,
-      config: "wrangler.toml",
-      vars: { PUSH_TOKEN, ADMIN_TOKEN, ALLOW_HTTP_DESTINATIONS: "1" },
-      readyPath: "/health",
-    },
-    workDir,
-  );
+  const spec = {
+    name: "callrelay",
+    root: tree.root,
+    config: "wrangler.toml",
+    vars: { PUSH_TOKEN, ADMIN_TOKEN, ALLOW_HTTP_DESTINATIONS: "1" },
+    readyPath: "/health",
+    logLevel: "log",
+    devArgs: ["--test-scheduled"],
+  } as const;
+  let worker = await startDevWorker(spec, workDir);
   const destination = await createDestination(worker, `${receiver.url}/hook`);
   const webhook = new Webhook(destination.secret);
   log(`  callrelay ${worker.url}, destination ${destination.id} → ${receiver.url}/hook (logs in ${workDir})`);
@@ -234,19 +238,40 @@ async function main() {
   await runScenario({ name: "warm-up", records: 10, batch: 1, concurrency: 2 }, worker, receiver, webhook, () =>
     next({ connected: true }),
   );
-  const scenarios: Scenario[] = [
-    {
-      name: `${RECORDS} pushes of 1 record, ${CONCURRENCY} in flight`,
-      records: RECORDS,
-      batch: 1,
-      concurrency: CONCURRENCY,
-    },
-    { name: `1 push of ${RECORDS} records`, records: RECORDS, batch: RECORDS, concurrency: 1 },
-    { name: "10 pushes of 1 record, one at a time", records: 10, batch: 1, concurrency: 1, oneByOne: true },
-  ];
+  const scenarios: Scenario[] = flags["campaign-only"]
+    ? []
+    : [
+        {
+          name: `${RECORDS} pushes of 1 record, ${CONCURRENCY} in flight`,
+          records: RECORDS,
+          batch: 1,
+          concurrency: CONCURRENCY,
+        },
+        { name: `1 push of ${RECORDS} records`, records: RECORDS, batch: RECORDS, concurrency: 1 },
+        { name: "10 pushes of 1 record, one at a time", records: 10, batch: 1, concurrency: 1, oneByOne: true },
+      ];
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     results.push(await runScenario(scenario, worker, receiver, webhook, () => next({ connected: true })));
+  }
+
+  let campaign: { lines: string[]; ok: boolean } = { lines: [], ok: true };
+  if (!flags["skip-campaign"]) {
+    const res = await fetch(`${worker.url}/api/v1/destinations/${destination.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    if (res.status !== 204) throw new Error(`deleting the first destination answered HTTP ${res.status}`);
+    const options = {
+      worker,
+      restart: () => startDevWorker(spec, workDir),
+      pushToken: PUSH_TOKEN,
+      adminToken: ADMIN_TOKEN,
+      next: () => next({ connected: true }),
+      timeoutMs: TIMEOUT_MS,
+    };
+    campaign = await runCampaign(options);
+    worker = options.worker;
   }
 
   const rows = results.map((r) => [
@@ -266,13 +291,7 @@ async function main() {
     r.scenario.oneByOne ? "n/a" : ratio(r.deliveriesPerSecond, r.floorPerSecond),
     ratio(r.p50Ms, r.floorP50Ms),
   ]);
-  const output = [
-    `## bench:deliver — ${new Date(started).toISOString()}`,
-    "",
-    `Machine: ${machine}`,
-    `callrelay: ${tree.label}`,
-    `Queue (wrangler.toml): ${await queueSettings(tree.root)}; local Queues in miniflare, no network hop to the receiver.`,
-    "",
+  const forwarding = [
     "### Webhook forwarding under wrangler dev --local (times in ms from the start of the burst; latency per call)",
     "",
     markdownTable(
@@ -302,8 +321,20 @@ async function main() {
     "callrelay ÷ floor. The one-at-a-time row waits for each call before the next push: no queue batch fills up,",
     "so its latency shows the queue's max_batch_timeout.",
     "",
+  ];
+  const output = [
+    `## bench:deliver — ${new Date(started).toISOString()}`,
+    "",
+    `Machine: ${machine}`,
+    `callrelay: ${tree.label}`,
+    `Queue (wrangler.toml): ${await queueSettings(tree.root)}; local Queues in miniflare, no network hop to the receiver.`,
+    "",
+    ...(results.length === 0 ? [] : forwarding),
+    ...campaign.lines,
+    "",
     await diagnostics(worker),
   ];
+  if (!campaign.ok) process.exitCode = 1;
   const pushErrors = results.flatMap((r) => r.pushErrors);
   if (pushErrors.length > 0) output.push("", `Push errors: ${pushErrors.join(" | ")}`);
   if (results.some((r) => r.received < r.scenario.records)) {

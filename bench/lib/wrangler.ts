@@ -67,6 +67,8 @@ export interface WorkerSpec {
   readyPath: string;
   /** More `wrangler dev` flags, e.g. `--test-scheduled`. */
   devArgs?: readonly string[];
+  /** wrangler's `--log-level` (default `warn`; `log` keeps the Worker's console.log lines in the log file). */
+  logLevel?: "warn" | "log";
 }
 
 /** A Worker running under `wrangler dev --local`. */
@@ -162,7 +164,7 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     envFile,
     "--show-interactive-dev-session=false",
     "--log-level",
-    "warn",
+    spec.logLevel ?? "warn",
     ...(spec.devArgs ?? []),
   ];
   const log = createWriteStream(logFile, { flags: "a" });

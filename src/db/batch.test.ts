@@ -9,6 +9,7 @@ import {
   MAX_BOUND_PARAMS,
   MAX_JSON_PARAM_CHARS,
   runBatch,
+  updateJsonRows,
 } from "./batch";
 import { getDb } from "./client";
 import { sources } from "./schema";
@@ -55,5 +56,25 @@ describe("chunkJsonRows", () => {
 
   it("defaults to a limit whose worst-case UTF-8 size stays under D1's 1 MB value limit", () => {
     expect(MAX_JSON_PARAM_CHARS * 3).toBeLessThan(1_000_000);
+  });
+});
+
+describe("updateJsonRows", () => {
+  it("sets each row's own values where its match holds, in one statement with one parameter", async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ ...row(i), id: `src_upd_${i}`, name: `upd ${i}` }));
+    await runBatch(env.DB, insertJsonRows(sources, rows, { doNothing: true }));
+    const statements = updateJsonRows(
+      sources,
+      rows.map((r, i) => ({
+        match: { id: r.id, createdAt: i % 2 === 0 ? i : -1 },
+        set: { name: `new ${i}`, tokenHash: null },
+      })),
+    );
+    expect(statements).toHaveLength(1);
+    await runBatch(env.DB, statements);
+    const { results } = await env.DB.prepare(
+      "SELECT name FROM sources WHERE id LIKE 'src_upd_%' ORDER BY created_at",
+    ).all<{ name: string }>();
+    expect(results.map((r) => r.name)).toEqual(rows.map((_, i) => (i % 2 === 0 ? `new ${i}` : `upd ${i}`)));
   });
 });

@@ -113,3 +113,31 @@ export function insertJsonRows<T extends SQLiteTable>(
       sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT ${values} FROM json_each(${json}) WHERE true${conflict}${tail}`,
   );
 }
+
+/**
+ * Builds `UPDATE … FROM json_each(?)` statements: each row sets its own values (`set`) on the row whose
+ * columns equal its `match`, any number of rows in one statement with one bound parameter. Keys are the
+ * table's TypeScript field names; every row must have the same keys.
+ */
+export function updateJsonRows<T extends SQLiteTable>(
+  table: T,
+  rows: readonly { match: Partial<T["$inferSelect"]>; set: Partial<T["$inferSelect"]> }[],
+): SQL[] {
+  const first = rows[0];
+  if (!first) return [];
+  const columns = getTableColumns(table);
+  const column = (field: string) => {
+    const c = columns[field];
+    if (!c) throw new Error(`unknown field ${field} of ${getTableName(table)}`);
+    return c.name;
+  };
+  const tableName = getTableName(table);
+  const sets = Object.keys(first.set).map((f) => sql.raw(`"${column(f)}" = json_extract(j.value, '$.s.${f}')`));
+  const matches = Object.keys(first.match).map((f) =>
+    sql.raw(`"${tableName}"."${column(f)}" = json_extract(j.value, '$.m.${f}')`),
+  );
+  return chunkJsonRows(rows.map((r) => ({ m: r.match, s: r.set }))).map(
+    (json) =>
+      sql`UPDATE ${sql.identifier(tableName)} SET ${sql.join(sets, sql`, `)} FROM json_each(${json}) AS j WHERE ${sql.join(matches, sql` AND `)}`,
+  );
+}

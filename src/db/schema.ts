@@ -197,6 +197,9 @@ export const storageUsage = sqliteTable("storage_usage", {
   measuredAt: integer("measured_at").notNull(),
 });
 
+export const circuitStates = ["closed", "open", "half_open"] as const;
+export type CircuitState = (typeof circuitStates)[number];
+
 export const destinations = sqliteTable("destinations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -212,6 +215,15 @@ export const destinations = sqliteTable("destinations", {
   disabledReason: text("disabled_reason"),
   previousSecret: text("previous_secret"),
   previousSecretExpiresAt: integer("previous_secret_expires_at"),
+  /** The circuit breaker: `open` holds deliveries until `openUntil`; `half_open` has one probe out until then. */
+  circuit: text("circuit", { enum: circuitStates }).notNull().default("closed"),
+  /** Consecutive failed or timed-out attempts. */
+  failStreak: integer("fail_streak").notNull().default(0),
+  /** Times the circuit opened since it was last closed: each doubles the cool-down. */
+  circuitTrips: integer("circuit_trips").notNull().default(0),
+  openUntil: integer("open_until"),
+  /** Did not answer within the fast lane's budget: its deliveries go through the slow lane. */
+  slow: integer("slow", { mode: "boolean" }).notNull().default(false),
   ...timestamps,
 });
 

@@ -1,27 +1,218 @@
-import { attemptDelivery } from "./deliver";
-import type { DeliveryMessage } from "./enqueue";
+import { runBatch } from "../db/batch";
+import { getDb } from "../db/client";
+import type { DeliveryStatus } from "../db/schema";
+import { resolveOptions } from "../destinations/options";
+import { getDestinationType } from "../destinations/registry";
+import { overlapSecrets } from "../destinations/rotate-secret";
+import type { DestinationType, OutboundRequest } from "../destinations/types";
+import { getConfig } from "../lib/config";
+import { storedTemplate } from "../templates/template";
+import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
+import { afterAttempt, type Circuit } from "./breaker";
+import { type Claimed, claimBatch, type Lane } from "./claim";
+import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "./enqueue";
+import { runPool } from "./pool";
+import { type AttemptOutcome, type DestinationOutcome, recordStatements, type Unclaimed } from "./record";
+import { send, verdictOf } from "./send";
+import { releaseHeld } from "./sweeper";
 
-/** Delay before the queue redelivers a message whose processing failed (e.g. D1 unavailable). */
+/** Requests in flight per invocation: Workers allow 6 open connections at once. */
+export const SEND_POOL_SIZE = 6;
+/** How long after its due time a queued delivery may take before the sweeper sends it again. */
+export const QUEUED_GRACE_MS = 60_000;
+/** Delay before the queue redelivers a batch whose processing failed (e.g. D1 unavailable). */
 const ERROR_RETRY_SECONDS = 30;
+const STORED_RESPONSE_CHARS = 1024;
 
-/** The queue handler: one attempt per message; failures to even process go back to the queue (then the DLQ). */
+/** One outbound message: one delivery, or a chat digest of several to one destination. */
+interface Job {
+  destination: Claimed["destination"];
+  type: DestinationType;
+  members: Claimed[];
+}
+
+/** Splits claimed deliveries into messages: chat digests of up to `digestMax`, one message each otherwise. */
+function jobsOf(claimed: readonly Claimed[]): Job[] {
+  const byDestination = new Map<string, Claimed[]>();
+  for (const c of claimed) byDestination.set(c.destination.id, [...(byDestination.get(c.destination.id) ?? []), c]);
+  return [...byDestination.values()].flatMap((members) => {
+    const destination = (members[0] as Claimed).destination;
+    const type = getDestinationType(destination.type);
+    const size = type.renderDigest ? (type.digestMax ?? 1) : 1;
+    const jobs: Job[] = [];
+    for (let i = 0; i < members.length; i += size)
+      jobs.push({ destination, type, members: members.slice(i, i + size) });
+    return jobs;
+  });
+}
+
+function render(job: Job, now: number): Promise<OutboundRequest> | OutboundRequest {
+  const { type, destination, members } = job;
+  const options = resolveOptions(destination.options, type.chat);
+  if (members.length > 1 && type.renderDigest) {
+    return type.renderDigest({ config: destination.config, calls: members.map((m) => m.call), options, now });
+  }
+  const lead = members[0] as Claimed;
+  return type.render({
+    config: destination.config,
+    call: lead.call,
+    options,
+    deliveryId: lead.id,
+    now,
+    extraSecrets: overlapSecrets(destination, now),
+    template: storedTemplate(destination.template),
+  });
+}
+
+/**
+ * The queue handler, for both lanes. A batch claims its due deliveries in D1 (two round trips), sends them
+ * through a pool of {@link SEND_POOL_SIZE} (no destination taking every slot; a chat destination's as digests,
+ * each taking one send slot under its platform's rate), records every outcome in one D1 batch, then queues
+ * what is due again. In the fast lane a destination that does not answer within `FAST_LANE_TIMEOUT_MS`
+ * is marked slow and its deliveries move to the slow lane, so it never holds up the others. A circuit
+ * that opens mid-batch holds the destination's remaining deliveries without spending an attempt.
+ */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      try {
-        const action = await attemptDelivery(env, message.body.deliveryId, Date.now(), message.attempts - 1);
-        if (action.ack) message.ack();
-        else message.retry({ delaySeconds: action.delaySeconds });
-      } catch (err) {
-        console.error(
-          JSON.stringify({
-            msg: "delivery processing failed",
-            deliveryId: message.body.deliveryId,
-            error: String(err),
-          }),
-        );
-        message.retry({ delaySeconds: ERROR_RETRY_SECONDS });
+  const lane: Lane = batch.queue === SLOW_LANE_QUEUE ? "slow" : "fast";
+  const ids = [...new Set(batch.messages.map((m) => m.body.deliveryId))];
+  try {
+    await deliverBatch(env, ids, lane);
+    batch.ackAll();
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: String(err) }));
+    batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
+  }
+}
+
+async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
+  const db = getDb(env.DB);
+  const { deliveryTimeoutMs, fastLaneTimeoutMs } = getConfig(env);
+  const timeoutMs = lane === "fast" ? fastLaneTimeoutMs : deliveryTimeoutMs;
+  const now = Date.now();
+  const leaseEnd = now + deliveryTimeoutMs + 60_000;
+  const claim = await claimBatch(db, env.DB, ids, lane, now, leaseEnd, QUEUED_GRACE_MS);
+
+  const outcomes: AttemptOutcome[] = [];
+  const unclaimed: Unclaimed[] = [];
+  const slowLane: Enqueued[] = claim.redirected.map((deliveryId) => ({ deliveryId }));
+  const circuits = new Map(claim.circuits);
+  const destinationOutcomes = new Map<string, DestinationOutcome>();
+  const outcomeOf = (id: string) => {
+    let found = destinationOutcomes.get(id);
+    if (!found) {
+      const before = circuits.get(id) as Circuit;
+      found = { id, circuitBefore: before, circuitAfter: before };
+      destinationOutcomes.set(id, found);
+    }
+    return found;
+  };
+  const giveBack = (job: Job, nextAttemptAt: number, queueDelaySeconds?: number) => {
+    for (const m of job.members) {
+      const queued = queueDelaySeconds !== undefined;
+      unclaimed.push({
+        id: m.id,
+        attempts: m.attempts,
+        nextAttemptAt,
+        leaseUntil: queued ? nextAttemptAt + QUEUED_GRACE_MS : null,
+      });
+      if (queued) slowLane.push({ deliveryId: m.id, delaySeconds: queueDelaySeconds });
+    }
+  };
+
+  const jobs = jobsOf(claim.claimed);
+  const destinationsInBatch = new Set(jobs.map((j) => j.destination.id)).size;
+  await runPool(
+    jobs,
+    {
+      concurrency: SEND_POOL_SIZE,
+      perKey: Math.max(2, Math.ceil(SEND_POOL_SIZE / Math.max(1, destinationsInBatch))),
+      key: (job) => job.destination.id,
+    },
+    async (job) => {
+      const dest = outcomeOf(job.destination.id);
+      const started = Date.now();
+      if (dest.circuitAfter.state === "open") return giveBack(job, dest.circuitAfter.openUntil ?? started);
+      if (lane === "fast" && dest.slow) return giveBack(job, started, 0);
+      if (job.type.rateLimits) {
+        const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
+        if (wait > 0) return giveBack(job, started + wait, Math.ceil(wait / 1000));
       }
+      const request = await render(job, started);
+      const result = await send(request, timeoutMs);
+      const attemptedAt = Date.now();
+      const statusCode = "response" in result ? result.response.status : null;
+      const attempt = {
+        attemptedAt,
+        statusCode,
+        durationMs: result.durationMs,
+        responseBody: "response" in result ? result.response.body.slice(0, STORED_RESPONSE_CHARS) : null,
+      };
+      if (lane === "fast" && "error" in result && result.timedOut) {
+        dest.slow = true;
+        const error = `no answer within ${timeoutMs} ms: retried in the slow lane`;
+        for (const m of job.members) {
+          outcomes.push({
+            id: m.id,
+            attempts: m.attempts,
+            attempt: { ...attempt, outcome: "retry", error },
+            status: "retrying",
+            nextAttemptAt: attemptedAt,
+            leaseUntil: attemptedAt + QUEUED_GRACE_MS,
+            lastError: error,
+          });
+          slowLane.push({ deliveryId: m.id });
+        }
+        return;
+      }
+      if (lane === "slow" && result.durationMs < fastLaneTimeoutMs && job.destination.slow) dest.slow = false;
+      const verdict = verdictOf(result, job.type.classify);
+      if (verdict.outcome === "failed")
+        dest.disabledReason = `${verdict.reason} (delivery ${(job.members[0] as Claimed).id})`;
+      else dest.circuitAfter = afterAttempt(dest.circuitAfter, verdict.outcome === "delivered", attemptedAt);
+      const reason = verdict.outcome === "delivered" ? null : verdict.reason;
+      const jitter = Math.random();
+      for (const m of job.members) {
+        const delay =
+          verdict.outcome === "retry" ? retryDelaySeconds(m.attempts, verdict.retryAfterSeconds, () => jitter) : null;
+        const status: DeliveryStatus =
+          verdict.outcome === "delivered" ? "delivered" : delay !== null ? "retrying" : "failed";
+        const nextAttemptAt = delay === null ? null : attemptedAt + delay * 1000;
+        const queued = delay !== null && delay <= MAX_QUEUE_DELAY_SECONDS;
+        if (queued) slowLane.push({ deliveryId: m.id, delaySeconds: delay });
+        outcomes.push({
+          id: m.id,
+          attempts: m.attempts,
+          attempt: { ...attempt, outcome: status === "retrying" ? "retry" : status, error: reason },
+          status,
+          nextAttemptAt,
+          leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,
+          lastError:
+            verdict.outcome === "retry" && status === "failed"
+              ? `gave up after ${m.attempts} attempts: ${reason}`
+              : reason,
+        });
+      }
+    },
+  );
+
+  const destinationChanges = [...destinationOutcomes.values()];
+  const statements = recordStatements(db, outcomes, unclaimed, destinationChanges, Date.now());
+  await runBatch(env.DB, statements);
+  await enqueueDeliveries(env.SLOW_LANE_QUEUE, slowLane);
+  const closed = destinationChanges.filter(
+    (d) => d.circuitBefore.state !== "closed" && d.circuitAfter.state === "closed",
+  );
+  for (const d of closed) await releaseHeld(env, d.id, d.circuitBefore.openUntil ?? Date.now());
+  console.log(
+    JSON.stringify({
+      msg: "delivery batch",
+      lane,
+      messages: ids.length,
+      claimed: claim.claimed.length,
+      sent: outcomes.length,
+      held: claim.held.length + unclaimed.length,
+      slowLane: slowLane.length,
+      d1Statements: claim.statements + statements.length,
     }),
   );
 }

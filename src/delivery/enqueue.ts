@@ -3,14 +3,45 @@ export interface DeliveryMessage {
   deliveryId: string;
 }
 
+/** The queue of retries and of destinations that answer slowly, so first attempts never wait behind them. */
+export const SLOW_LANE_QUEUE = "callrelay-deliveries-slow";
+
 /** Queues accept at most this many messages per `sendBatch`. */
 const SEND_BATCH_MAX = 100;
 
+/** A delivery to enqueue, visible after `delaySeconds` (0: at once). */
+export interface Enqueued {
+  deliveryId: string;
+  delaySeconds?: number;
+}
+
 /** Enqueues deliveries in batches of {@link SEND_BATCH_MAX}. The sweeper re-enqueues any that never arrive. */
-export async function enqueueDeliveries(queue: Queue<DeliveryMessage>, deliveryIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < deliveryIds.length; i += SEND_BATCH_MAX) {
-    await queue.sendBatch(deliveryIds.slice(i, i + SEND_BATCH_MAX).map((deliveryId) => ({ body: { deliveryId } })));
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryMessage>,
+  deliveries: readonly (string | Enqueued)[],
+): Promise<void> {
+  const messages = deliveries.map((d) => {
+    const { deliveryId, delaySeconds = 0 } = typeof d === "string" ? { deliveryId: d } : d;
+    return delaySeconds > 0 ? { body: { deliveryId }, delaySeconds } : { body: { deliveryId } };
+  });
+  for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
+    await queue.sendBatch(messages.slice(i, i + SEND_BATCH_MAX));
   }
+}
+
+/** Enqueues first attempts (no attempt yet) on the fast lane and the others on the slow lane. */
+export async function enqueueByLane(
+  queues: { DELIVERY_QUEUE: Queue<DeliveryMessage>; SLOW_LANE_QUEUE: Queue<DeliveryMessage> },
+  deliveries: readonly { id: string; attempts: number }[],
+): Promise<void> {
+  await enqueueDeliveries(
+    queues.DELIVERY_QUEUE,
+    deliveries.filter((d) => d.attempts === 0).map((d) => d.id),
+  );
+  await enqueueDeliveries(
+    queues.SLOW_LANE_QUEUE,
+    deliveries.filter((d) => d.attempts > 0).map((d) => d.id),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
 import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
@@ -9,8 +9,7 @@ import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam, limitParam } from "../lib/query-params";
 import { untilAfterSince } from "../lib/time-window";
 import { validationHook } from "../lib/validation";
-import { enqueueLater } from "./enqueue";
-import { pendingFields } from "./plan";
+import { type RetryableStatus, retryableStatuses, retryNow } from "./retry-now";
 import { deliveryOutput, deliveryWithAttempts } from "./schema";
 import { attemptView, deliveryView } from "./view";
 
@@ -120,10 +119,11 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     createRoute({
       method: "post",
       path: "/{id}/retry",
-      summary: "Retry a failed or paused delivery",
+      summary: "Retry a delivery now",
       description:
-        "Sends it again from the start of the retry schedule (`attempts` back to 0; earlier attempts stay in its log). " +
-        "409 for a delivery in any other status, or whose destination is deleted or disabled, or whose call is no longer stored.",
+        "Sends it now. A failed or paused delivery starts its retry schedule again (`attempts` back to 0; earlier " +
+        "attempts stay in its log); a retrying one keeps its attempts. 409 for a delivery in any other status or being " +
+        "attempted right now, or whose destination is deleted or disabled, or whose call is no longer stored.",
       request: { params: idParam },
       responses: { 200: jsonContent(deliveryOutput, "Queued again"), 404: errorResponse, 409: errorResponse },
     }),
@@ -131,8 +131,11 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       const { id } = c.req.valid("param");
       const db = getDb(c.env.DB);
       const { delivery, destination, callId } = await findDelivery(db, id);
-      if (delivery.status !== "failed" && delivery.status !== "paused") {
-        throw new AppError("conflict", `Only a failed or paused delivery can be retried; ${id} is ${delivery.status}`);
+      if (!(retryableStatuses as readonly string[]).includes(delivery.status)) {
+        throw new AppError(
+          "conflict",
+          `Only a failed, paused or retrying delivery can be retried; ${id} is ${delivery.status}`,
+        );
       }
       if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
       if (!destination.enabled) {
@@ -142,15 +145,16 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
         );
       }
       if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
-      const now = Date.now();
-      const updated = await db
-        .update(deliveries)
-        .set({ ...pendingFields(now), attempts: 0, updatedAt: now })
-        .where(and(eq(deliveries.id, id), inArray(deliveries.status, ["failed", "paused"])))
-        .returning()
-        .get();
-      if (!updated) throw new AppError("conflict", `${id} changed meanwhile; read it again`);
-      enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, [id], { deliveryId: id });
+      const retried = await retryNow(
+        c.env,
+        { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus], ids: [id] },
+        Date.now(),
+      );
+      if (retried.ids.length === 0) {
+        throw new AppError("conflict", `${id} is being attempted right now or changed meanwhile; read it again`);
+      }
+      const updated = await db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+      if (!updated) throw new AppError("not_found", `No delivery ${id}`);
       return c.json(deliveryView(updated, destination.name), 200);
     },
   );

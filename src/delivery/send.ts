@@ -4,7 +4,10 @@ import type { OutboundRequest, ReceiverResponse, Verdict } from "../destinations
 const MAX_BODY_CHARS = 64 * 1024;
 
 /** One HTTP attempt: the receiver's answer, or why there was none. */
-export type SendResult = { durationMs: number } & ({ response: ReceiverResponse } | { error: string });
+export type SendResult = { durationMs: number } & (
+  | { response: ReceiverResponse }
+  | { error: string; timedOut: boolean }
+);
 
 /** POSTs a rendered request once: no redirects followed, aborted after `timeoutMs`. */
 export async function send(request: OutboundRequest, timeoutMs: number): Promise<SendResult> {
@@ -21,11 +24,9 @@ export async function send(request: OutboundRequest, timeoutMs: number): Promise
     return { durationMs: Date.now() - started, response: { status: res.status, headers: res.headers, body } };
   } catch (err) {
     const name = (err as Error).name;
-    const error =
-      name === "TimeoutError" || name === "AbortError"
-        ? `timed out after ${timeoutMs} ms`
-        : `network error: ${(err as Error).message}`;
-    return { durationMs: Date.now() - started, error };
+    const timedOut = name === "TimeoutError" || name === "AbortError";
+    const error = timedOut ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error).message}`;
+    return { durationMs: Date.now() - started, error, timedOut };
   }
 }
 

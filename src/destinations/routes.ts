@@ -4,9 +4,10 @@ import type { AppEnv } from "../app-env";
 import { runBatch } from "../db/batch";
 import { getDb } from "../db/client";
 import { inJsonArray } from "../db/json-ids";
-import { deliveries, destinations, sources } from "../db/schema";
+import { circuitStates, deliveries, destinations, sources } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { pendingFields } from "../delivery/plan";
+import { RETRY_CHUNK, retryableStatuses, retryCursor, retryNow } from "../delivery/retry-now";
 import { defaultEvents, eventsInput, eventTypes } from "../events/types";
 import { filterSchema } from "../filters/schema";
 import { getConfig } from "../lib/config";
@@ -74,6 +75,15 @@ const destinationOutput = z
     events: z.array(z.string()),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
+    circuit: z.enum(circuitStates).openapi({
+      description:
+        "The circuit breaker: `open` after 5 failed or timed-out attempts in a row (deliveries held, no attempt " +
+        "spent, until `openUntil`), `half_open` while one probe delivery is out, `closed` otherwise",
+    }),
+    openUntil: z.string().nullable().openapi({
+      description:
+        "`open`: when the cool-down ends (30 s, doubling up to 10 min); `half_open`: when the probe's lease ends",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -122,6 +132,26 @@ const replayOutput = z
     nextCursor: z.string().nullable().openapi({ description: "`cursor` for the next request; null when complete" }),
   })
   .openapi("ReplayResult");
+
+const retryInput = z
+  .object({
+    status: z
+      .array(z.enum(retryableStatuses))
+      .min(1)
+      .openapi({ example: ["failed", "paused", "retrying"] }),
+    since: instantParam.optional().openapi({ description: "Created at or after this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam.optional().openapi({ description: "Created before this instant (ISO 8601 or epoch ms)" }),
+    cursor: cursorParam(retryCursor),
+  })
+  .strict()
+  .refine(...untilAfterSince);
+
+const retryOutput = z
+  .object({
+    retried: z.number().int().openapi({ description: "Deliveries sent again by this request" }),
+    nextCursor: z.string().nullable().openapi({ description: "`cursor` for the next request; null when done" }),
+  })
+  .openapi("RetryResult");
 
 const rotateOutput = z.object({
   secret: z.string().openapi({ example: "whsec_..." }),
@@ -381,6 +411,45 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       const { pendingIds, ...result } = await replayCalls(c.env.DB, destination, window, now);
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: id });
       return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/retry",
+      summary: "Retry a destination's deliveries now",
+      description:
+        "Sends again now every delivery of the destination in one of `status` (created in `[since, until)` when " +
+        `given), oldest first, at most ${RETRY_CHUNK} per request: while \`nextCursor\` is not null, post the same body ` +
+        "again with `cursor` set to it. Failed and paused deliveries start their retry schedule again (`attempts` back " +
+        "to 0); retrying ones keep their attempts. 409 while the destination is disabled.",
+      request: {
+        params: idParam,
+        body: { content: { "application/json": { schema: retryInput } }, required: true },
+      },
+      responses: {
+        200: jsonContent(retryOutput, "What this chunk retried"),
+        400: errorResponse,
+        404: errorResponse,
+        409: errorResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const destination = await findDestination(c.env, id);
+      if (!destination.enabled) {
+        throw new AppError(
+          "conflict",
+          `Destination ${id} is disabled: enable it first (PATCH /api/v1/destinations/${id} {"enabled": true}), which also resumes its paused deliveries`,
+        );
+      }
+      const input = c.req.valid("json");
+      const { ids, nextCursor } = await retryNow(
+        c.env,
+        { destinationId: id, statuses: input.status, since: input.since, until: input.until, cursor: input.cursor },
+        Date.now(),
+      );
+      return c.json({ retried: ids.length, nextCursor }, 200);
     },
   )
   .openapi(

@@ -33,6 +33,8 @@ export function destinationView(row: DestinationRow) {
     events: row.events,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
+    circuit: row.circuit,
+    openUntil: row.circuit === "closed" || row.openUntil === null ? null : iso(row.openUntil),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

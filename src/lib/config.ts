@@ -11,6 +11,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().cat
 const configSchema = z.object({
   MAX_PUSH_BYTES: positiveInt(10 * 1024 * 1024),
   DELIVERY_TIMEOUT_MS: positiveInt(15_000),
+  FAST_LANE_TIMEOUT_MS: positiveInt(2_000),
   RAW_RETENTION_DAYS: positiveInt(30),
   CALL_RETENTION_DAYS: positiveInt(365),
   STATS_RETENTION_DAYS: positiveInt(730),
@@ -30,6 +31,8 @@ const configSchema = z.object({
 export type Config = {
   maxPushBytes: number;
   deliveryTimeoutMs: number;
+  /** How long a first attempt waits in the fast lane before its destination is moved to the slow lane. */
+  fastLaneTimeoutMs: number;
   rawRetentionDays: number;
   callRetentionDays: number;
   statsRetentionDays: number;
@@ -55,6 +58,7 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
   const config: Config = {
     maxPushBytes: v.MAX_PUSH_BYTES,
     deliveryTimeoutMs: v.DELIVERY_TIMEOUT_MS,
+    fastLaneTimeoutMs: Math.min(v.FAST_LANE_TIMEOUT_MS, v.DELIVERY_TIMEOUT_MS),
     rawRetentionDays: v.RAW_RETENTION_DAYS,
     callRetentionDays: v.CALL_RETENTION_DAYS,
     statsRetentionDays: v.STATS_RETENTION_DAYS,

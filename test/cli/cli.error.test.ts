@@ -68,7 +68,7 @@ describe("errors from the API", () => {
     const delivered = await waitForStatus(dest.id, r.voiceId, "delivered");
     expect(await cli(["deliveries", "retry", delivered.id])).toMatchObject({
       code: 1,
-      stderr: `error: Only a failed or paused delivery can be retried; ${delivered.id} is delivered\n`,
+      stderr: `error: Only a failed, paused or retrying delivery can be retried; ${delivered.id} is delivered\n`,
     });
   });
 

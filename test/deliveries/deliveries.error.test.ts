@@ -57,11 +57,11 @@ describe("POST /deliveries/{id}/retry conflicts", () => {
     expect(await res.json()).toEqual({ error: { code: "conflict", message: expect.stringContaining(message) } });
   }
 
-  it("refuses a delivery that is not failed or paused", async () => {
+  it("refuses a delivery that is not failed, paused or retrying", async () => {
     const { delivery } = await delivered();
     await retryConflict(delivery.id, "is delivered");
-    await env.DB.prepare("UPDATE deliveries SET status = 'retrying' WHERE id = ?").bind(delivery.id).run();
-    await retryConflict(delivery.id, "is retrying");
+    await env.DB.prepare("UPDATE deliveries SET status = 'pending' WHERE id = ?").bind(delivery.id).run();
+    await retryConflict(delivery.id, "is pending");
   });
 
   it("refuses a delivery whose destination was deleted", async () => {

@@ -45,10 +45,16 @@ async function runCron(scheduledTime: number) {
   await waitOnExecutionContext(ctx);
 }
 
-async function consume(deliveryId: string) {
-  const batch = createMessageBatch("callrelay-deliveries", [
-    { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { deliveryId } },
-  ]);
+async function consume(...deliveryIds: string[]) {
+  const batch = createMessageBatch(
+    "callrelay-deliveries",
+    deliveryIds.map((deliveryId) => ({
+      id: crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: 1,
+      body: { deliveryId },
+    })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -74,41 +80,39 @@ describe("retries", () => {
     receiver.answer(() => new Response("slow down", { status: 429, headers: { "retry-after": "120" } }));
     const { deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
     const before = Date.now();
-    const retried: (QueueRetryOptions | undefined)[] = [];
-    const message = {
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { deliveryId },
-      ack: () => undefined,
-      retry: (options?: QueueRetryOptions) => retried.push(options),
-    };
-    const batch = {
-      queue: "callrelay-deliveries",
-      messages: [message],
-      ackAll: () => undefined,
-      retryAll: () => undefined,
-    };
-    await worker.queue(batch as unknown as MessageBatch<{ deliveryId: string }>, env);
-    expect(retried).toEqual([{ delaySeconds: 120 }]);
-    const [delivery] = await rows<{ status: string; next_attempt_at: number }>(
-      "SELECT status, next_attempt_at FROM deliveries WHERE id = ?",
+    expect((await consume(deliveryId)).ackAll).toBe(true);
+    const [delivery] = await rows<{ status: string; next_attempt_at: number; lease_until: number }>(
+      "SELECT status, next_attempt_at, lease_until FROM deliveries WHERE id = ?",
       deliveryId,
     );
     expect(delivery?.status).toBe("retrying");
     expect(delivery?.next_attempt_at).toBeGreaterThanOrEqual(before + 120_000);
     expect(delivery?.next_attempt_at).toBeLessThan(Date.now() + 121_000);
+    expect(delivery?.lease_until).toBe((delivery?.next_attempt_at as number) + 60_000);
   });
 
-  it("records a timeout as a failed attempt and retries", async () => {
+  it("moves a receiver that does not answer in the fast lane's budget to the slow lane, which waits the full timeout", async () => {
     const receiver = installReceiver();
     receiver.answer(() => "hang");
-    const { deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
-    const result = await consume(deliveryId);
-    expect(result.retryMessages).toHaveLength(1);
-    expect(await attemptsOf(deliveryId)).toMatchObject([
-      { status_code: null, outcome: "retry", error: `timed out after ${env.DELIVERY_TIMEOUT_MS} ms` },
-    ]);
+    const { dest, deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
+    await consume(deliveryId);
+    const [first] = await attemptsOf(deliveryId);
+    expect(first).toMatchObject({
+      status_code: null,
+      outcome: "retry",
+      error: `no answer within ${env.FAST_LANE_TIMEOUT_MS} ms: retried in the slow lane`,
+    });
+    expect(await rows("SELECT slow FROM destinations WHERE id = ?", dest.id)).toEqual([{ slow: 1 }]);
+    const started = Date.now();
+    for (;;) {
+      const attempts = await attemptsOf(deliveryId);
+      if (attempts.length >= 2) {
+        expect(attempts[1]).toMatchObject({ outcome: "retry", error: `timed out after ${env.DELIVERY_TIMEOUT_MS} ms` });
+        break;
+      }
+      if (Date.now() - started > 10_000) throw new Error("no slow-lane attempt");
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it("gives up after the last scheduled retry without disabling the destination", async () => {
@@ -116,8 +120,7 @@ describe("retries", () => {
     receiver.answer(() => new Response("down", { status: 502 }));
     const { dest, deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
     await env.DB.prepare("UPDATE deliveries SET attempts = 8 WHERE id = ?").bind(deliveryId).run();
-    const result = await consume(deliveryId);
-    expect(result.explicitAcks).toHaveLength(1);
+    expect((await consume(deliveryId)).ackAll).toBe(true);
     const [delivery] = await rows<{ status: string; last_error: string }>(
       "SELECT * FROM deliveries WHERE id = ?",
       deliveryId,
@@ -159,15 +162,13 @@ describe("digests", () => {
       ).bind(now, now + 3_600_000, lead.voiceId, dest.id),
     ]);
 
-    await consume(leadDelivery?.id as string);
+    const [otherDelivery] = await deliveriesOf(dest.id, other.voiceId);
+    await consume(leadDelivery?.id as string, otherDelivery?.id as string);
     expect(receiver.received).toHaveLength(1);
     expect(await deliveriesOf(dest.id, lead.voiceId)).toMatchObject([{ status: "failed" }]);
     const [waiting] = await deliveriesOf(dest.id, other.voiceId);
-    expect(waiting).toMatchObject({ status: "retrying", attempts: 1, lease_until: null });
+    expect(waiting).toMatchObject({ status: "retrying", attempts: 1 });
     expect(waiting?.next_attempt_at).not.toBeNull();
-
-    await new Promise((r) => setTimeout(r, 1300));
-    await runCron(Date.now());
     await waitForStatus(dest.id, other.voiceId, "delivered");
   });
 });

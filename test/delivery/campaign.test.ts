@@ -1,0 +1,227 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweepDeliveries } from "../../src/delivery/sweeper";
+import worker from "../../src/index";
+import { hookUrl, installReceiver } from "../support/receiver";
+import { admin, attemptsOf, createDestination, push, record, rows, waitForStatus } from "../support/worker";
+
+afterEach(() => vi.unstubAllGlobals());
+
+/** Deliveries that exist in D1 but were never enqueued: the test drives the queue handler itself. */
+async function parked(body: Record<string, unknown>, count: number) {
+  const dest = await createDestination({ ...body, enabled: false });
+  const records = Array.from({ length: count }, () => record());
+  await push({ array: records });
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id),
+    env.DB.prepare(
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ? WHERE destination_id = ?",
+    ).bind(now, now + 3_600_000, dest.id),
+  ]);
+  const ids = await rows<{ id: string; voice_id: string }>(
+    "SELECT id, voice_id FROM deliveries WHERE destination_id = ? ORDER BY created_at, id",
+    dest.id,
+  );
+  return { dest, ids: ids.map((r) => r.id), voiceIds: ids.map((r) => r.voice_id) };
+}
+
+async function consume(deliveryIds: string[], queue = "callrelay-deliveries") {
+  const batch = createMessageBatch(
+    queue,
+    deliveryIds.map((deliveryId) => ({
+      id: crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: 1,
+      body: { deliveryId },
+    })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+const delivery = async (id: string) =>
+  (
+    await rows<{ status: string; attempts: number; next_attempt_at: number | null }>(
+      "SELECT status, attempts, next_attempt_at FROM deliveries WHERE id = ?",
+      id,
+    )
+  )[0];
+
+describe("a batch", () => {
+  it("records healthy outcomes without waiting for a hanging receiver, and sends a duplicated message once", async () => {
+    const receiver = installReceiver();
+    const [healthyUrl, failingUrl, hangingUrl] = [hookUrl("ok"), hookUrl("fail"), hookUrl("hang")];
+    receiver.answer((request) =>
+      request.url === hangingUrl ? "hang" : new Response("", { status: request.url === failingUrl ? 500 : 200 }),
+    );
+    const healthy = await parked({ type: "webhook", config: { url: healthyUrl } }, 3);
+    const failing = await parked({ type: "webhook", config: { url: failingUrl } }, 1);
+    const hanging = await parked({ type: "webhook", config: { url: hangingUrl } }, 1);
+
+    const result = await consume([...healthy.ids, healthy.ids[0] as string, ...failing.ids, ...hanging.ids]);
+    expect(result.ackAll).toBe(true);
+
+    expect(receiver.to(healthyUrl)).toHaveLength(3);
+    for (const id of healthy.ids) expect(await delivery(id)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(await delivery(failing.ids[0] as string)).toMatchObject({ status: "retrying", attempts: 1 });
+    // The hanging receiver got the fast lane's budget, not the delivery timeout, and moved to the slow lane.
+    expect(await attemptsOf(hanging.ids[0] as string)).toMatchObject([
+      { outcome: "retry", error: `no answer within ${env.FAST_LANE_TIMEOUT_MS} ms: retried in the slow lane` },
+    ]);
+    expect(Number(env.FAST_LANE_TIMEOUT_MS)).toBeLessThan(Number(env.DELIVERY_TIMEOUT_MS));
+  });
+
+  it("sends a slow destination's deliveries to the slow lane without an attempt", async () => {
+    const receiver = installReceiver();
+    const url = hookUrl();
+    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 2);
+    await env.DB.prepare("UPDATE destinations SET slow = 1 WHERE id = ?").bind(dest.id).run();
+    await consume(ids);
+    expect(receiver.to(url)).toHaveLength(0);
+    for (const id of ids) expect((await delivery(id))?.attempts).toBe(0);
+    for (const id of ids) expect(await attemptsOf(id)).toEqual([]);
+  });
+});
+
+describe("the circuit breaker", () => {
+  it("opens after 5 failures, holds without spending attempts, probes, closes and releases the held ones", async () => {
+    const receiver = installReceiver();
+    const url = hookUrl();
+    receiver.answer(() => new Response("down", { status: 503 }));
+    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 8);
+    const [f1, f2, f3, f4, f5, ...rest] = ids as [string, string, string, string, string, ...string[]];
+
+    for (const id of [f1, f2, f3, f4]) await consume([id]);
+    expect((await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string }>()).circuit).toBe("closed");
+    const before = Date.now();
+    await consume([f5]);
+    const open = await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string; openUntil: string }>();
+    expect(open.circuit).toBe("open");
+    expect(Date.parse(open.openUntil)).toBeGreaterThanOrEqual(before + 30_000 - 1000);
+    expect(Date.parse(open.openUntil)).toBeLessThanOrEqual(Date.now() + 30_000);
+
+    const sent = receiver.to(url).length;
+    await consume(rest);
+    expect(receiver.to(url)).toHaveLength(sent);
+    for (const id of rest) {
+      expect(await delivery(id)).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: Date.parse(open.openUntil),
+      });
+    }
+
+    // The cool-down is over: one probe goes, succeeds, and the held deliveries follow through the queue.
+    receiver.answer(() => new Response("ok"));
+    await env.DB.prepare("UPDATE destinations SET open_until = ? WHERE id = ?")
+      .bind(Date.now() - 1, dest.id)
+      .run();
+    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id IN (?, ?, ?)")
+      .bind(Date.now() - 1, ...rest)
+      .run();
+    await consume(rest);
+    const voice = await rows<{ voice_id: string }>("SELECT voice_id FROM deliveries WHERE id = ?", rest[2]);
+    await waitForStatus(dest.id, voice[0]?.voice_id as string, "delivered");
+    for (const id of rest) expect(await delivery(id)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect((await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string }>()).circuit).toBe("closed");
+  });
+});
+
+describe("retry now", () => {
+  it("sends a retrying delivery at once, its attempts kept", async () => {
+    const receiver = installReceiver();
+    const url = hookUrl();
+    const { dest, ids, voiceIds } = await parked({ type: "webhook", config: { url } }, 1);
+    const id = ids[0] as string;
+    await env.DB.prepare(
+      "UPDATE deliveries SET status = 'retrying', attempts = 2, next_attempt_at = ?, lease_until = NULL WHERE id = ?",
+    )
+      .bind(Date.now() + 3_600_000, id)
+      .run();
+    const res = await admin(`/deliveries/${id}/retry`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "retrying", attempts: 2 });
+    const done = await waitForStatus(dest.id, voiceIds[0] as string, "delivered");
+    expect(done.attempts).toBe(3);
+    expect(receiver.to(url)).toHaveLength(1);
+  });
+
+  it("refuses a delivery being attempted right now", async () => {
+    installReceiver();
+    const { ids } = await parked({ type: "webhook", config: { url: hookUrl() } }, 1);
+    const leaseEnd = Date.now() + 60_000;
+    await env.DB.prepare(
+      "UPDATE deliveries SET status = 'retrying', attempts = 1, next_attempt_at = ?, lease_until = ? WHERE id = ?",
+    )
+      .bind(leaseEnd, leaseEnd, ids[0])
+      .run();
+    const res = await admin(`/deliveries/${ids[0]}/retry`, { method: "POST" });
+    expect(res.status).toBe(409);
+  });
+
+  it("retries a destination's failed and retrying deliveries in bulk, leaving the others", async () => {
+    const receiver = installReceiver();
+    const url = hookUrl();
+    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 4);
+    const [failed, retrying, paused, pending] = ids as [string, string, string, string];
+    const later = Date.now() + 3_600_000;
+    await env.DB.batch([
+      env.DB.prepare("UPDATE deliveries SET status = 'failed', attempts = 9, next_attempt_at = NULL WHERE id = ?").bind(
+        failed,
+      ),
+      env.DB.prepare(
+        "UPDATE deliveries SET status = 'retrying', attempts = 3, next_attempt_at = ?, lease_until = NULL WHERE id = ?",
+      ).bind(later, retrying),
+      env.DB.prepare("UPDATE deliveries SET status = 'paused', next_attempt_at = NULL WHERE id = ?").bind(paused),
+      env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?").bind(later, pending),
+    ]);
+    const res = await admin(`/destinations/${dest.id}/retry`, { body: { status: ["failed", "retrying"] } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ retried: 2, nextCursor: null });
+    const voices = await rows<{ id: string; voice_id: string }>(
+      "SELECT id, voice_id FROM deliveries WHERE id IN (?, ?)",
+      failed,
+      retrying,
+    );
+    for (const v of voices) await waitForStatus(dest.id, v.voice_id, "delivered");
+    expect(await delivery(failed)).toMatchObject({ attempts: 1 });
+    expect(await delivery(retrying)).toMatchObject({ attempts: 4 });
+    expect(await delivery(paused)).toMatchObject({ status: "paused" });
+    expect(receiver.to(url)).toHaveLength(2);
+  });
+
+  it("answers 400 for an unknown status and 409 while the destination is disabled", async () => {
+    installReceiver();
+    const dest = await createDestination({ type: "webhook", config: { url: hookUrl() } });
+    const bad = await admin(`/destinations/${dest.id}/retry`, { body: { status: ["delivered"] } });
+    expect(bad.status).toBe(400);
+    await admin(`/destinations/${dest.id}`, { method: "PATCH", body: { enabled: false } });
+    const disabled = await admin(`/destinations/${dest.id}/retry`, { body: { status: ["paused"] } });
+    expect(disabled.status).toBe(409);
+  });
+});
+
+describe("the sweeper", () => {
+  it("re-enqueues more than one chunk of due, unleased deliveries in one run, leasing each", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const now = Date.now();
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+       INSERT INTO deliveries (id, destination_id, source_id, voice_id, status, attempts, next_attempt_at, lease_until, created_at, updated_at)
+       SELECT 'dlv_sw_${tag}_' || i, 'dst_gone_${tag}', 'src_default', 'v_${tag}_' || i, 'pending', 0, ?, ?, ?, ? FROM n`,
+    )
+      .bind(now - 120_000, now - 60_000, now, now)
+      .run();
+    const swept = await sweepDeliveries(env, now);
+    expect(swept).toBeGreaterThanOrEqual(1200);
+    const [left] = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM deliveries WHERE destination_id = ? AND (lease_until IS NULL OR lease_until < ?)",
+      `dst_gone_${tag}`,
+      now,
+    );
+    expect(left?.n).toBe(0);
+  });
+});
