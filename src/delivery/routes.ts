@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { type Db, getDb } from "../db/client";
+import { calls, type DeliveryStatus, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
@@ -46,6 +46,65 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
   return found;
 }
 
+/** A page of the delivery log, newest first: `GET /deliveries` and the console's deliveries page. */
+export async function listDeliveries(
+  db: Db,
+  q: {
+    status?: DeliveryStatus;
+    destinationId?: string;
+    since?: number;
+    until?: number;
+    limit: number;
+    cursor?: { createdAt: number; id: string };
+  },
+) {
+  const rows = await db
+    .select({ delivery: deliveries, destinationName: destinations.name })
+    .from(deliveries)
+    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+    .where(
+      and(
+        q.status === undefined ? undefined : eq(deliveries.status, q.status),
+        q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
+        q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
+        q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
+        q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
+      ),
+    )
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1)?.delivery;
+  return {
+    data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+/** Puts a failed or paused delivery back at the start of its retry schedule; the caller queues it. */
+export async function retryDelivery(db: Db, id: string, now: number) {
+  const { delivery, destination, callId } = await findDelivery(db, id);
+  if (delivery.status !== "failed" && delivery.status !== "paused") {
+    throw new AppError("conflict", `Only a failed or paused delivery can be retried; ${id} is ${delivery.status}`);
+  }
+  if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
+  if (!destination.enabled) {
+    throw new AppError(
+      "conflict",
+      `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
+    );
+  }
+  if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
+  const updated = await db
+    .update(deliveries)
+    .set({ ...pendingFields(now), attempts: 0, updatedAt: now })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ["failed", "paused"])))
+    .returning()
+    .get();
+  if (!updated) throw new AppError("conflict", `${id} changed meanwhile; read it again`);
+  return { delivery: updated, destinationName: destination.name };
+}
+
 /** `/api/v1/deliveries`: the delivery log, and retrying a delivery by hand. */
 export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -61,31 +120,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       },
     }),
     async (c) => {
-      const q = c.req.valid("query");
-      const rows = await getDb(c.env.DB)
-        .select({ delivery: deliveries, destinationName: destinations.name })
-        .from(deliveries)
-        .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
-        .where(
-          and(
-            q.status === undefined ? undefined : eq(deliveries.status, q.status),
-            q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
-            q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
-            q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
-            q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
-          ),
-        )
-        .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1)?.delivery;
-      return c.json(
-        {
-          data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-        },
-        200,
-      );
+      return c.json(await listDeliveries(getDb(c.env.DB), c.req.valid("query")), 200);
     },
   )
   .openapi(
@@ -129,28 +164,8 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const db = getDb(c.env.DB);
-      const { delivery, destination, callId } = await findDelivery(db, id);
-      if (delivery.status !== "failed" && delivery.status !== "paused") {
-        throw new AppError("conflict", `Only a failed or paused delivery can be retried; ${id} is ${delivery.status}`);
-      }
-      if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
-      if (!destination.enabled) {
-        throw new AppError(
-          "conflict",
-          `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
-        );
-      }
-      if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
-      const now = Date.now();
-      const updated = await db
-        .update(deliveries)
-        .set({ ...pendingFields(now), attempts: 0, updatedAt: now })
-        .where(and(eq(deliveries.id, id), inArray(deliveries.status, ["failed", "paused"])))
-        .returning()
-        .get();
-      if (!updated) throw new AppError("conflict", `${id} changed meanwhile; read it again`);
+      const { delivery, destinationName } = await retryDelivery(getDb(c.env.DB), id, Date.now());
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, [id], { deliveryId: id });
-      return c.json(deliveryView(updated, destination.name), 200);
+      return c.json(deliveryView(delivery, destinationName), 200);
     },
   );

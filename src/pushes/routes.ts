@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { pushBodies, pushes } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { ingestPush } from "../ingest/ingest";
@@ -84,6 +84,30 @@ async function findPush(env: Env, id: string) {
   return { push, body };
 }
 
+/** A page of the push log, newest first: `GET /pushes` and the console's pushes page. */
+export async function listPushes(db: Db, q: z.output<typeof listQuery>) {
+  const rows = await db
+    .select(logColumns)
+    .from(pushes)
+    .where(
+      and(
+        q.sourceId === undefined ? undefined : eq(pushes.sourceId, q.sourceId),
+        q.status === undefined ? undefined : eq(pushes.status, q.status),
+        q.since === undefined ? undefined : gte(pushes.receivedAt, q.since),
+        q.until === undefined ? undefined : lt(pushes.receivedAt, q.until),
+        q.cursor && sql`(${pushes.receivedAt}, ${pushes.id}) < (${q.cursor.receivedAt}, ${q.cursor.id})`,
+      ),
+    )
+    .orderBy(desc(pushes.receivedAt), desc(pushes.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(pushView),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null,
+  };
+}
+
 /** `/api/v1/pushes`: the log of every push received, with its body while it is kept. */
 export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -102,30 +126,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       },
     }),
     async (c) => {
-      const q = c.req.valid("query");
-      const rows = await getDb(c.env.DB)
-        .select(logColumns)
-        .from(pushes)
-        .where(
-          and(
-            q.sourceId === undefined ? undefined : eq(pushes.sourceId, q.sourceId),
-            q.status === undefined ? undefined : eq(pushes.status, q.status),
-            q.since === undefined ? undefined : gte(pushes.receivedAt, q.since),
-            q.until === undefined ? undefined : lt(pushes.receivedAt, q.until),
-            q.cursor && sql`(${pushes.receivedAt}, ${pushes.id}) < (${q.cursor.receivedAt}, ${q.cursor.id})`,
-          ),
-        )
-        .orderBy(desc(pushes.receivedAt), desc(pushes.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      return c.json(
-        {
-          data: page.map(pushView),
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null,
-        },
-        200,
-      );
+      return c.json(await listPushes(getDb(c.env.DB), c.req.valid("query")), 200);
     },
   )
   .openapi(

@@ -87,6 +87,49 @@ async function activity(env: Env, ids: string[]) {
   };
 }
 
+/** A page of sources with their activity: `GET /sources` and the console's sources page. */
+export async function listSources(
+  env: Env,
+  { limit, cursor }: { limit: number; cursor?: { createdAt: number; id: string } },
+) {
+  const db = getDb(env.DB);
+  const builtIn =
+    cursor === undefined ? await db.select().from(sources).where(eq(sources.id, DEFAULT_SOURCE.id)).get() : undefined;
+  const showBuiltIn = cursor === undefined && (builtIn !== undefined || getConfig(env).pushToken !== undefined);
+  const take = showBuiltIn ? limit - 1 : limit;
+  const rows = await db
+    .select()
+    .from(sources)
+    .where(
+      and(
+        ne(sources.id, DEFAULT_SOURCE.id),
+        cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
+      ),
+    )
+    .orderBy(asc(sources.createdAt), asc(sources.id))
+    .limit(take + 1);
+  const shown = [
+    ...(showBuiltIn ? [{ ...DEFAULT_SOURCE, createdAt: builtIn?.createdAt ?? null }] : []),
+    ...rows.slice(0, take),
+  ];
+  const activityOf = await activity(
+    env,
+    shown.map((s) => s.id),
+  );
+  const last = rows[take - 1];
+  return {
+    data: shown.map((s) => ({
+      id: s.id,
+      name: s.name,
+      builtIn: s.id === DEFAULT_SOURCE.id,
+      createdAt: s.createdAt === null ? null : new Date(s.createdAt).toISOString(),
+      ...activityOf(s.id),
+    })),
+    nextCursor:
+      rows.length > take ? encodeCursor(last ? { createdAt: last.createdAt, id: last.id } : beforeStored) : null,
+  };
+}
+
 /** `/api/v1/sources`: who may push, each with its own push URL. */
 export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -137,48 +180,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const db = getDb(c.env.DB);
-      const builtIn =
-        cursor === undefined
-          ? await db.select().from(sources).where(eq(sources.id, DEFAULT_SOURCE.id)).get()
-          : undefined;
-      const showBuiltIn = cursor === undefined && (builtIn !== undefined || getConfig(c.env).pushToken !== undefined);
-      const take = showBuiltIn ? limit - 1 : limit;
-      const rows = await db
-        .select()
-        .from(sources)
-        .where(
-          and(
-            ne(sources.id, DEFAULT_SOURCE.id),
-            cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
-          ),
-        )
-        .orderBy(asc(sources.createdAt), asc(sources.id))
-        .limit(take + 1);
-      const shown = [
-        ...(showBuiltIn ? [{ ...DEFAULT_SOURCE, createdAt: builtIn?.createdAt ?? null }] : []),
-        ...rows.slice(0, take),
-      ];
-      const activityOf = await activity(
-        c.env,
-        shown.map((s) => s.id),
-      );
-      const last = rows[take - 1];
-      return c.json(
-        {
-          data: shown.map((s) => ({
-            id: s.id,
-            name: s.name,
-            builtIn: s.id === DEFAULT_SOURCE.id,
-            createdAt: s.createdAt === null ? null : new Date(s.createdAt).toISOString(),
-            ...activityOf(s.id),
-          })),
-          nextCursor:
-            rows.length > take ? encodeCursor(last ? { createdAt: last.createdAt, id: last.id } : beforeStored) : null,
-        },
-        200,
-      );
+      return c.json(await listSources(c.env, c.req.valid("query")), 200);
     },
   )
   .openapi(

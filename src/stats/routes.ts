@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, gte, lt, max, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { calls, deliveries, deliveryStatuses, destinations, pushes } from "../db/schema";
 import { errorResponse, jsonContent } from "../lib/openapi";
 import { instantParam } from "../lib/query-params";
@@ -58,6 +58,67 @@ function within(time: SQLiteColumn, source: SQLiteColumn, q: { since: number; un
   );
 }
 
+/** Counts over `[since, until)` (of one source, when given): `GET /stats` and the console's overview. */
+export async function computeStats(db: Db, window: { since: number; until: number; sourceId?: string }) {
+  const ofCalls = within(calls.receivedAt, calls.sourceId, window);
+  const [pushTotals, callTotals, byIntent, byCallDescription, byTask, byDestination] = await db.batch([
+    db
+      .select({ pushes: count(), records: total(pushes.records), rejected: total(pushes.rejectedCount) })
+      .from(pushes)
+      .where(within(pushes.receivedAt, pushes.sourceId, window)),
+    db
+      .select({ calls: count(), connected: total(calls.connected) })
+      .from(calls)
+      .where(ofCalls),
+    db
+      .select({ intentCode: calls.intentCode, intent: max(calls.intent), count: count() })
+      .from(calls)
+      .where(ofCalls)
+      .groupBy(calls.intentCode)
+      .orderBy(desc(count()), asc(calls.intentCode))
+      .limit(TOP),
+    db
+      .select({ callDescription: calls.callDescription, label: max(calls.callDescriptionLabel), count: count() })
+      .from(calls)
+      .where(ofCalls)
+      .groupBy(calls.callDescription)
+      .orderBy(desc(count()), asc(calls.callDescription))
+      .limit(TOP),
+    db
+      .select({ taskId: calls.taskId, count: count(), connected: total(calls.connected) })
+      .from(calls)
+      .where(ofCalls)
+      .groupBy(calls.taskId)
+      .orderBy(desc(count()), asc(calls.taskId))
+      .limit(TOP),
+    db
+      .select({
+        destinationId: deliveries.destinationId,
+        name: max(destinations.name),
+        status: deliveries.status,
+        count: count(),
+      })
+      .from(deliveries)
+      .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+      .where(within(deliveries.createdAt, deliveries.sourceId, window))
+      .groupBy(deliveries.destinationId, deliveries.status)
+      .orderBy(desc(count()), asc(deliveries.destinationId), asc(deliveries.status))
+      .limit(TOP),
+  ]);
+  const pushed = pushTotals[0] ?? { pushes: 0, records: 0, rejected: 0 };
+  const called = callTotals[0] ?? { calls: 0, connected: 0 };
+  return {
+    window: { since: new Date(window.since).toISOString(), until: new Date(window.until).toISOString() },
+    ...pushed,
+    ...called,
+    connectRate: called.calls === 0 ? null : called.connected / called.calls,
+    byIntent,
+    byCallDescription,
+    byTask,
+    deliveries: byDestination,
+  };
+}
+
 /** `/api/v1/stats`: counts over a time window. */
 export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
@@ -76,67 +137,6 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     if (until - since > MAX_WINDOW_DAYS * DAY_MS) {
       throw validationError([{ path: "since", message: `the window is longer than ${MAX_WINDOW_DAYS} days` }]);
     }
-    const window = { since, until, sourceId: q.sourceId };
-    const db = getDb(c.env.DB);
-    const ofCalls = within(calls.receivedAt, calls.sourceId, window);
-    const [pushTotals, callTotals, byIntent, byCallDescription, byTask, byDestination] = await db.batch([
-      db
-        .select({ pushes: count(), records: total(pushes.records), rejected: total(pushes.rejectedCount) })
-        .from(pushes)
-        .where(within(pushes.receivedAt, pushes.sourceId, window)),
-      db
-        .select({ calls: count(), connected: total(calls.connected) })
-        .from(calls)
-        .where(ofCalls),
-      db
-        .select({ intentCode: calls.intentCode, intent: max(calls.intent), count: count() })
-        .from(calls)
-        .where(ofCalls)
-        .groupBy(calls.intentCode)
-        .orderBy(desc(count()), asc(calls.intentCode))
-        .limit(TOP),
-      db
-        .select({ callDescription: calls.callDescription, label: max(calls.callDescriptionLabel), count: count() })
-        .from(calls)
-        .where(ofCalls)
-        .groupBy(calls.callDescription)
-        .orderBy(desc(count()), asc(calls.callDescription))
-        .limit(TOP),
-      db
-        .select({ taskId: calls.taskId, count: count(), connected: total(calls.connected) })
-        .from(calls)
-        .where(ofCalls)
-        .groupBy(calls.taskId)
-        .orderBy(desc(count()), asc(calls.taskId))
-        .limit(TOP),
-      db
-        .select({
-          destinationId: deliveries.destinationId,
-          name: max(destinations.name),
-          status: deliveries.status,
-          count: count(),
-        })
-        .from(deliveries)
-        .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
-        .where(within(deliveries.createdAt, deliveries.sourceId, window))
-        .groupBy(deliveries.destinationId, deliveries.status)
-        .orderBy(desc(count()), asc(deliveries.destinationId), asc(deliveries.status))
-        .limit(TOP),
-    ]);
-    const pushed = pushTotals[0] ?? { pushes: 0, records: 0, rejected: 0 };
-    const called = callTotals[0] ?? { calls: 0, connected: 0 };
-    return c.json(
-      {
-        window: { since: new Date(since).toISOString(), until: new Date(until).toISOString() },
-        ...pushed,
-        ...called,
-        connectRate: called.calls === 0 ? null : called.connected / called.calls,
-        byIntent,
-        byCallDescription,
-        byTask,
-        deliveries: byDestination,
-      },
-      200,
-    );
+    return c.json(await computeStats(getDb(c.env.DB), { since, until, sourceId: q.sourceId }), 200);
   },
 );
