@@ -15,6 +15,9 @@ const configSchema = z.object({
   ALLOW_HTTP_DESTINATIONS: flag,
   PUSH_TOKEN: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),
+  ACCESS_TEAM_DOMAIN: z.string().optional(),
+  ACCESS_AUD: z.string().optional(),
+  DEFAULT_TIMEZONE: z.string().optional(),
 });
 
 /** Runtime settings read from the Worker's vars and secrets, with defaults. */
@@ -26,6 +29,9 @@ export type Config = {
   allowHttpDestinations: boolean;
   pushToken: string | undefined;
   adminToken: string | undefined;
+  /** Cloudflare Access in front of the console: the team's origin and the application's audience tag. */
+  access: { teamDomain: string; aud: string } | undefined;
+  defaultTimeZone: string;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -43,7 +49,18 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
     allowHttpDestinations: v.ALLOW_HTTP_DESTINATIONS,
     pushToken: v.PUSH_TOKEN || undefined,
     adminToken: v.ADMIN_TOKEN || undefined,
+    access:
+      v.ACCESS_TEAM_DOMAIN && v.ACCESS_AUD
+        ? { teamDomain: teamOrigin(v.ACCESS_TEAM_DOMAIN), aud: v.ACCESS_AUD }
+        : undefined,
+    defaultTimeZone: v.DEFAULT_TIMEZONE || "Asia/Shanghai",
   };
   cache.set(env, config);
   return config;
+}
+
+/** `myteam.cloudflareaccess.com` or a URL of it, as an origin. */
+function teamOrigin(domain: string): string {
+  const trimmed = domain.trim().replace(/\/+$/, "");
+  return /^https?:\/\//.test(trimmed) ? new URL(trimmed).origin : `https://${trimmed}`;
 }

@@ -1,0 +1,234 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { listAudit } from "../../audit/list";
+import { recordAudit } from "../../audit/record";
+import { getDb } from "../../db/client";
+import { deliveryStatuses } from "../../db/schema";
+import { enqueueLater } from "../../delivery/enqueue";
+import { listDeliveries, retryDelivery } from "../../delivery/routes";
+import { cursorParam } from "../../lib/cursor";
+import { listPushes } from "../../pushes/routes";
+import { listSources } from "../../sources/routes";
+import { NextPage } from "../components/next-page";
+import { Time } from "../components/time";
+import type { ConsoleEnv } from "../env";
+
+const PAGE = 50;
+const keyCursor = cursorParam(z.object({ createdAt: z.number().int(), id: z.string() }));
+const pushCursor = cursorParam(z.object({ receivedAt: z.number().int(), id: z.string() }));
+
+/** `/deliveries`, `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
+export const listPages = new Hono<ConsoleEnv>()
+  .get("/deliveries", async (c) => {
+    const t = c.get("t");
+    const status = z
+      .enum(deliveryStatuses)
+      .optional()
+      .catch(undefined)
+      .parse(c.req.query("status") || undefined);
+    const destinationId = c.req.query("destinationId") || undefined;
+    const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
+    const page = await listDeliveries(getDb(c.env.DB), { status, destinationId, limit: PAGE, cursor });
+    return c.render(
+      <>
+        <form method="get" action="/deliveries" class="card search">
+          <label>
+            {t("status")}{" "}
+            <select name="status">
+              <option value="">{t("any")}</option>
+              {deliveryStatuses.map((s) => (
+                <option value={s} selected={s === status}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("destination")} <input name="destinationId" value={destinationId ?? ""} />
+          </label>
+          <button type="submit">{t("search")}</button>
+        </form>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("time")}</th>
+                <th scope="col">{t("destination")}</th>
+                <th scope="col">{t("voiceId")}</th>
+                <th scope="col">{t("status")}</th>
+                <th scope="col">{t("attempts")}</th>
+                <th scope="col">{t("error")}</th>
+                <th scope="col">{t("retry")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((d) => (
+                <tr>
+                  <td>
+                    <Time at={d.createdAt} />
+                  </td>
+                  <td>
+                    <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>
+                  </td>
+                  <td>
+                    <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>
+                      {d.voiceId}
+                    </a>
+                  </td>
+                  <td>{d.status}</td>
+                  <td>{d.attempts}</td>
+                  <td>{d.lastError ?? d.lastStatusCode ?? ""}</td>
+                  <td>
+                    {(d.status === "failed" || d.status === "paused") && (
+                      <form method="post" action={`/deliveries/${d.id}/retry`}>
+                        <button type="submit" aria-label={`${t("retry")} ${d.id}`}>
+                          {t("retry")}
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {page.data.length === 0 && <p>{t("noRows")}</p>}
+        <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
+      </>,
+      { title: t("deliveries") },
+    );
+  })
+  .post("/deliveries/:id/retry", async (c) => {
+    const id = c.req.param("id");
+    await retryDelivery(getDb(c.env.DB), id, Date.now());
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, [id], { deliveryId: id });
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "deliveries.retry", target: id });
+    return c.redirect("/deliveries", 303);
+  })
+  .get("/sources", async (c) => {
+    const t = c.get("t");
+    const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
+    const page = await listSources(c.env, { limit: PAGE, cursor });
+    const origin = new URL(c.req.url).origin;
+    return c.render(
+      <>
+        <p class="muted">
+          {t("pushUrl")}: <code>{origin}/push/&lt;token&gt;</code>
+        </p>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("name")}</th>
+                <th scope="col">{t("lastPush")}</th>
+                <th scope="col">{t("pushesCount")}</th>
+                <th scope="col">{t("callsCount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((s) => (
+                <tr>
+                  <td>{s.name}</td>
+                  <td>
+                    <Time at={s.lastPushAt} />
+                  </td>
+                  <td>{s.pushes}</td>
+                  <td>{s.calls}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p class="muted" data-phase1-todo="source create rotate delete">
+          {t("newSource")}, {t("rotateToken")}: <code>POST /api/v1/sources</code>
+        </p>
+        <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
+      </>,
+      { title: t("sources") },
+    );
+  })
+  .get("/pushes", async (c) => {
+    const t = c.get("t");
+    const cursor = pushCursor.catch(undefined).parse(c.req.query("cursor"));
+    const page = await listPushes(getDb(c.env.DB), { limit: PAGE, cursor });
+    return c.render(
+      <>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("received")}</th>
+                <th scope="col">{t("source")}</th>
+                <th scope="col">{t("status")}</th>
+                <th scope="col">{t("records")}</th>
+                <th scope="col">{t("rejected")}</th>
+                <th scope="col">{t("bytes")}</th>
+                <th scope="col">{t("error")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.map((p) => (
+                <tr>
+                  <td>
+                    <Time at={p.receivedAt} />
+                  </td>
+                  <td>{p.sourceId}</td>
+                  <td>{p.status}</td>
+                  <td>{p.records}</td>
+                  <td>{p.rejectedCount}</td>
+                  <td>{p.bytes}</td>
+                  <td>{p.error ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {page.data.length === 0 && <p>{t("noRows")}</p>}
+        <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
+      </>,
+      { title: t("pushes") },
+    );
+  })
+  .get("/audit", async (c) => {
+    const t = c.get("t");
+    const before = z.coerce
+      .number()
+      .int()
+      .optional()
+      .catch(undefined)
+      .parse(c.req.query("cursor") || undefined);
+    const page = await listAudit(getDb(c.env.DB), { limit: PAGE, before });
+    return c.render(
+      <>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("time")}</th>
+                <th scope="col">{t("actor")}</th>
+                <th scope="col">{t("action")}</th>
+                <th scope="col">{t("target")}</th>
+                <th scope="col">{t("outcome")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.entries.map((e) => (
+                <tr>
+                  <td>
+                    <Time at={e.at} />
+                  </td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td>{e.target ?? ""}</td>
+                  <td>{e.outcome}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {page.entries.length === 0 && <p>{t("noRows")}</p>}
+        <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
+      </>,
+      { title: t("audit") },
+    );
+  });
