@@ -22,6 +22,8 @@ export default defineConfig(async () => {
                   ALLOW_HTTP_DESTINATIONS: "1",
                   DELIVERY_TIMEOUT_MS: "500",
                   MAX_PUSH_BYTES: "2097152",
+                  ACCESS_TEAM_DOMAIN: "relay-test.cloudflareaccess.com",
+                  ACCESS_AUD: "test-access-aud",
                 },
               },
             }),
