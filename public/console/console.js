@@ -148,3 +148,6 @@ function setUp(box) {
 }
 
 document.querySelectorAll("[data-filter-builder]").forEach(setUp);
+
+// A replay continues chunk after chunk on its own; without script, the button does the same.
+for (const form of document.querySelectorAll("form[data-auto-submit]")) form.requestSubmit();

@@ -3,6 +3,8 @@ import { setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
+import { handleError } from "../lib/error-handler";
+import { AppError } from "../lib/errors";
 import { isValidTimeZone } from "../lib/format-time";
 import type { ConsoleEnv } from "./env";
 import { preferences } from "./i18n";
@@ -88,6 +90,17 @@ for (const path of consolePaths) {
     layout,
   );
 }
+
+consoleApp.onError((err, c) => {
+  if (!(err instanceof AppError) || err.status >= 500 || !c.get("t")) return handleError(err, c);
+  c.status(err.status);
+  return c.render(
+    <p class="field-error" role="alert">
+      {err.message}
+    </p>,
+    { title: c.get("t")("error") },
+  );
+});
 
 consoleApp.post("/settings", async (c) => {
   const form = await c.req.parseBody();

@@ -112,6 +112,7 @@ const en = {
   error: "Error",
   done: "Done.",
   phase2: "Coming with the next release",
+  confirm: "Confirm",
 } as const;
 
 type Key = keyof typeof en;
@@ -224,6 +225,7 @@ const zh: Record<Key, string> = {
   error: "错误",
   done: "完成。",
   phase2: "将在下一版本提供",
+  confirm: "确认",
 };
 
 export type Lang = "en" | "zh";

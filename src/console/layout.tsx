@@ -42,6 +42,7 @@ export const layout = jsxRenderer<ConsoleEnv>(({ children, title }, c) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t("title")}`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/console/console.css" />
         <script src="/console/console.js" defer />
       </head>

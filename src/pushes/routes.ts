@@ -71,7 +71,7 @@ function pushView<R extends { receivedAt: number }>(row: R): Omit<R, "receivedAt
 }
 
 /** A push with its body as received; `body` is null when none is stored (a body of 0 bytes is ""). */
-async function findPush(env: Env, id: string) {
+export async function findPush(env: Env, id: string) {
   const db = getDb(env.DB);
   const [found, chunks] = await db.batch([
     db.select().from(pushes).where(eq(pushes.id, id)),
@@ -106,6 +106,35 @@ export async function listPushes(db: Db, q: z.output<typeof listQuery>) {
     data: page.map(pushView),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null,
   };
+}
+
+/** Runs a stored push's body through ingest again as a new push; the caller queues `result.deliveryIds`. */
+export async function reprocessPush(env: Env, id: string, now: number) {
+  const { push: original, body } = await findPush(env, id);
+  if (body === null) {
+    throw new AppError(
+      "conflict",
+      original.status === "too_large"
+        ? `Push ${original.id} was too large to store; nothing to reprocess`
+        : `The body of push ${original.id} is no longer stored`,
+    );
+  }
+  const result = await ingestPush(env.DB, {
+    pushId: newId("psh"),
+    sourceId: original.sourceId,
+    ensureSource: original.sourceId === DEFAULT_SOURCE.id ? DEFAULT_SOURCE : undefined,
+    body,
+    bytes: original.bytes,
+    contentType: original.contentType,
+    receivedAt: now,
+    reprocessedFrom: original.id,
+  }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "bad_request") {
+      throw new AppError("conflict", `Push ${original.id} is still not readable: ${err.message}`);
+    }
+    throw err;
+  });
+  return { original, result };
 }
 
 /** `/api/v1/pushes`: the log of every push received, with its body while it is kept. */
@@ -158,30 +187,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       },
     }),
     async (c) => {
-      const { push: original, body } = await findPush(c.env, c.req.valid("param").id);
-      if (body === null) {
-        throw new AppError(
-          "conflict",
-          original.status === "too_large"
-            ? `Push ${original.id} was too large to store; nothing to reprocess`
-            : `The body of push ${original.id} is no longer stored`,
-        );
-      }
-      const result = await ingestPush(c.env.DB, {
-        pushId: newId("psh"),
-        sourceId: original.sourceId,
-        ensureSource: original.sourceId === DEFAULT_SOURCE.id ? DEFAULT_SOURCE : undefined,
-        body,
-        bytes: original.bytes,
-        contentType: original.contentType,
-        receivedAt: Date.now(),
-        reprocessedFrom: original.id,
-      }).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === "bad_request") {
-          throw new AppError("conflict", `Push ${original.id} is still not readable: ${err.message}`);
-        }
-        throw err;
-      });
+      const { original, result } = await reprocessPush(c.env, c.req.valid("param").id, Date.now());
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
       return c.json(
         { reprocessedFrom: original.id, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected },

@@ -130,6 +130,35 @@ export async function listSources(
   };
 }
 
+/** Creates a source; its token and push URL (on the origin of `requestUrl`) are answered only here. */
+export async function createSource(env: Env, name: string, requestUrl: string, now: number) {
+  const conflict = new AppError("conflict", `A source named "${name}" exists`);
+  if (name === DEFAULT_SOURCE.name) throw conflict;
+  const { token, tokenHash, pushUrl } = await newToken(requestUrl);
+  const row = await getDb(env.DB)
+    .insert(sources)
+    .values({ id: newId("src"), name, tokenHash, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  if (!row) throw conflict;
+  return { id: row.id, name, token, pushUrl, createdAt: new Date(now).toISOString() };
+}
+
+/** Replaces a source's token; the old one stops working at once. */
+export async function rotateSourceToken(env: Env, id: string, requestUrl: string) {
+  const source = await findSource(env, id, "rotated");
+  const { token, tokenHash, pushUrl } = await newToken(requestUrl);
+  await getDb(env.DB).update(sources).set({ tokenHash, updatedAt: Date.now() }).where(eq(sources.id, source.id));
+  return { id: source.id, name: source.name, token, pushUrl, createdAt: new Date(source.createdAt).toISOString() };
+}
+
+/** Deletes a source; its pushes and calls stay on record. */
+export async function deleteSource(env: Env, id: string) {
+  const source = await findSource(env, id, "deleted");
+  await getDb(env.DB).delete(sources).where(eq(sources.id, source.id));
+}
+
 /** `/api/v1/sources`: who may push, each with its own push URL. */
 export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -143,19 +172,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 201: jsonContent(tokenOutput, "Created"), 400: errorResponse, 409: errorResponse },
     }),
     async (c) => {
-      const { name } = c.req.valid("json");
-      const conflict = new AppError("conflict", `A source named "${name}" exists`);
-      if (name === DEFAULT_SOURCE.name) throw conflict;
-      const { token, tokenHash, pushUrl } = await newToken(c.req.url);
-      const now = Date.now();
-      const row = await getDb(c.env.DB)
-        .insert(sources)
-        .values({ id: newId("src"), name, tokenHash, createdAt: now, updatedAt: now })
-        .onConflictDoNothing()
-        .returning()
-        .get();
-      if (!row) throw conflict;
-      return c.json({ id: row.id, name, token, pushUrl, createdAt: new Date(now).toISOString() }, 201);
+      return c.json(await createSource(c.env, c.req.valid("json").name, c.req.url, Date.now()), 201);
     },
   )
   .openapi(
@@ -194,13 +211,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 200: jsonContent(tokenOutput, "The new token"), 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
-      const source = await findSource(c.env, c.req.valid("param").id, "rotated");
-      const { token, tokenHash, pushUrl } = await newToken(c.req.url);
-      await getDb(c.env.DB).update(sources).set({ tokenHash, updatedAt: Date.now() }).where(eq(sources.id, source.id));
-      return c.json(
-        { id: source.id, name: source.name, token, pushUrl, createdAt: new Date(source.createdAt).toISOString() },
-        200,
-      );
+      return c.json(await rotateSourceToken(c.env, c.req.valid("param").id, c.req.url), 200);
     },
   )
   .openapi(
@@ -213,8 +224,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 204: { description: "Deleted" }, 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
-      const source = await findSource(c.env, c.req.valid("param").id, "deleted");
-      await getDb(c.env.DB).delete(sources).where(eq(sources.id, source.id));
+      await deleteSource(c.env, c.req.valid("param").id);
       return c.body(null, 204);
     },
   );

@@ -23,6 +23,7 @@ describe("console pages", () => {
     async (path) => {
       const text = await html(path);
       expect(text).toContain('<link rel="stylesheet" href="/console/console.css"/>');
+      expect(text).toContain('<script src="/console/console.js" defer=""></script>');
       for (const [, id] of text.matchAll(/<(?:input|select|textarea)[^>]*\sid="([^"]+)"/g)) {
         expect(text, `label for #${id} on ${path}`).toContain(`for="${id}"`);
       }

@@ -1,10 +1,13 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
+import { z } from "zod";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import { destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
 import { destinationTypes } from "../../destinations/registry";
+import { replayCalls, replayCursor } from "../../destinations/replay";
+import { rotateSecret } from "../../destinations/rotate-secret";
 import {
   createDestination,
   deleteDestination,
@@ -17,6 +20,7 @@ import { destinationView } from "../../destinations/view";
 import { previewFilter } from "../../filters/preview";
 import { filterSchema } from "../../filters/schema";
 import { getConfig } from "../../lib/config";
+import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
@@ -27,6 +31,15 @@ type Issue = { path: string; message: string };
 type T = ConsoleEnv["Variables"]["t"];
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** One chunk of a replay: the window as dates, and where the previous chunk stopped with its running totals. */
+const replayForm = z.object({
+  since: z.iso.date(),
+  until: z.iso.date(),
+  cursor: z.preprocess((v) => (v === "" ? undefined : v), cursorParam(replayCursor)),
+  created: z.coerce.number().int().min(0).default(0),
+  scanned: z.coerce.number().int().min(0).default(0),
+});
 
 function parseJson(text: unknown, path: string, issues: Issue[]): unknown {
   if (typeof text !== "string" || text.trim() === "") return undefined;
@@ -243,8 +256,25 @@ export const destinationPages = new Hono<ConsoleEnv>()
               {t("delete")}
             </button>
           </form>
-          <p class="muted" data-phase2="events rotate-secret replay bulk-retry">
-            {t("phase2")}: {t("rotateSecret")}, {t("replay")}
+          {d.type === "webhook" && (
+            <form method="post" action={`/destinations/${d.id}/rotate-secret`}>
+              <button type="submit">{t("rotateSecret")}</button>
+            </form>
+          )}
+          <form method="post" action={`/destinations/${d.id}/replay`} class="replay">
+            <fieldset>
+              <legend>{t("replay")}</legend>
+              <label>
+                {t("since")} <input type="date" name="since" required />
+              </label>
+              <label>
+                {t("until")} <input type="date" name="until" required />
+              </label>
+              <button type="submit">{t("replay")}</button>
+            </fieldset>
+          </form>
+          <p class="muted" data-phase2="breaker bulk-retry events test-any-event">
+            {t("phase2")}: breaker, bulk retry, events
           </p>
         </div>
       </>,
@@ -289,6 +319,59 @@ export const destinationPages = new Hono<ConsoleEnv>()
         <a href={`/destinations/${destination.id}`}>{destination.name}</a>
       </section>,
       { title: `${t("testSend")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/rotate-secret", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const { secret } = await rotateSecret(getDb(c.env.DB), destination, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.rotate-secret", target: destination.id });
+    return c.render(
+      <section class="card">
+        <p>{t("secretOnce")}</p>
+        <pre>{secret}</pre>
+        <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+      </section>,
+      { title: `${t("rotateSecret")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/replay", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const form = replayForm.parse(await c.req.parseBody());
+    const since = Date.parse(form.since);
+    const until = Date.parse(form.until) + DAY_MS;
+    if (!(since < until)) throw new AppError("validation_failed", "The window must end after it starts");
+    const { pendingIds, ...chunk } = await replayCalls(
+      c.env.DB,
+      destination,
+      { since, until, cursor: form.cursor },
+      Date.now(),
+    );
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: destination.id });
+    if (form.cursor === undefined) {
+      await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.replay", target: destination.id });
+    }
+    const created = form.created + chunk.created;
+    const scanned = form.scanned + chunk.scanned;
+    return c.render(
+      <section class="card" aria-live="polite">
+        <p data-replay-complete={String(chunk.complete)}>
+          {t("replay")}: {scanned} {t("callsCount")}, {created} {t("deliveries")}. {chunk.complete ? t("done") : "…"}
+        </p>
+        {!chunk.complete && chunk.nextCursor && (
+          <form method="post" action={`/destinations/${destination.id}/replay`} data-auto-submit>
+            <input type="hidden" name="since" value={form.since} />
+            <input type="hidden" name="until" value={form.until} />
+            <input type="hidden" name="cursor" value={chunk.nextCursor} />
+            <input type="hidden" name="created" value={String(created)} />
+            <input type="hidden" name="scanned" value={String(scanned)} />
+            <button type="submit">{t("nextPage")}</button>
+          </form>
+        )}
+        <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+      </section>,
+      { title: `${t("replay")}: ${destination.name}` },
     );
   })
   .post("/destinations/:id/delete", async (c) => {

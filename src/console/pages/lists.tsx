@@ -7,8 +7,10 @@ import { deliveryStatuses } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
 import { listDeliveries, retryDelivery } from "../../delivery/routes";
 import { cursorParam } from "../../lib/cursor";
-import { listPushes } from "../../pushes/routes";
-import { listSources } from "../../sources/routes";
+import { AppError } from "../../lib/errors";
+import { findPush, listPushes, reprocessPush } from "../../pushes/routes";
+import { createSource, deleteSource, listSources, rotateSourceToken } from "../../sources/routes";
+import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
@@ -16,6 +18,18 @@ import type { ConsoleEnv } from "../env";
 const PAGE = 50;
 const keyCursor = cursorParam(z.object({ createdAt: z.number().int(), id: z.string() }));
 const pushCursor = cursorParam(z.object({ receivedAt: z.number().int(), id: z.string() }));
+
+function SourceToken({ source, t }: { source: { id: string; pushUrl: string }; t: ConsoleEnv["Variables"]["t"] }) {
+  return (
+    <section class="card">
+      <p>{t("secretOnce")}</p>
+      <CopyField label={t("pushUrl")} value={source.pushUrl} id="push-url" />
+      <p>
+        <a href="/sources">{t("sources")}</a>
+      </p>
+    </section>
+  );
+}
 
 /** `/deliveries`, `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
 export const listPages = new Hono<ConsoleEnv>()
@@ -123,6 +137,7 @@ export const listPages = new Hono<ConsoleEnv>()
                 <th scope="col">{t("lastPush")}</th>
                 <th scope="col">{t("pushesCount")}</th>
                 <th scope="col">{t("callsCount")}</th>
+                <th scope="col">{t("action")}</th>
               </tr>
             </thead>
             <tbody>
@@ -134,18 +149,108 @@ export const listPages = new Hono<ConsoleEnv>()
                   </td>
                   <td>{s.pushes}</td>
                   <td>{s.calls}</td>
+                  <td>
+                    {!s.builtIn && (
+                      <div class="actions">
+                        <form method="post" action={`/sources/${s.id}/rotate-token`}>
+                          <label>
+                            <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
+                          </label>
+                          <button type="submit">{t("rotateToken")}</button>
+                        </form>
+                        <form method="post" action={`/sources/${s.id}/delete`}>
+                          <label>
+                            <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
+                          </label>
+                          <button type="submit" class="danger">
+                            {t("delete")}
+                          </button>
+                        </form>
+                      </div>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <p class="muted" data-phase1-todo="source create rotate delete">
-          {t("newSource")}, {t("rotateToken")}: <code>POST /api/v1/sources</code>
-        </p>
+        <form method="post" action="/sources/new" class="card">
+          <label for="source-name">{t("newSource")}</label>
+          <input id="source-name" name="name" required maxlength={100} />
+          <button type="submit">{t("create")}</button>
+        </form>
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </>,
       { title: t("sources") },
     );
+  })
+  .post("/sources/new", async (c) => {
+    const name = String((await c.req.parseBody()).name ?? "").trim();
+    if (name === "" || name.length > 100) throw new AppError("validation_failed", "name: 1 to 100 characters");
+    const created = await createSource(c.env, name, c.req.url, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "sources.create", target: created.id });
+    return c.render(<SourceToken source={created} t={c.get("t")} />, { title: created.name });
+  })
+  .post("/sources/:id/:verb{rotate-token|delete}", async (c) => {
+    const id = c.req.param("id");
+    const verb = c.req.param("verb");
+    if ((await c.req.parseBody()).confirm !== "yes") throw new AppError("bad_request", "Tick the box to confirm");
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: `sources.${verb}`, target: id });
+    if (verb === "delete") {
+      await deleteSource(c.env, id);
+      return c.redirect("/sources", 303);
+    }
+    const rotated = await rotateSourceToken(c.env, id, c.req.url);
+    return c.render(<SourceToken source={rotated} t={c.get("t")} />, { title: rotated.name });
+  })
+  .get("/pushes/:id", async (c) => {
+    const t = c.get("t");
+    const { push } = await findPush(c.env, c.req.param("id"));
+    return c.render(
+      <>
+        <dl class="fields card">
+          {(
+            [
+              "id",
+              "sourceId",
+              "status",
+              "records",
+              "accepted",
+              "rejectedCount",
+              "bytes",
+              "error",
+              "reprocessedFrom",
+            ] as const
+          ).map((k) => (
+            <div>
+              <dt>{k}</dt>
+              <dd>{push[k] === null ? "—" : String(push[k])}</dd>
+            </div>
+          ))}
+        </dl>
+        <section class="card">
+          <h2>{t("rejected")}</h2>
+          {push.rejected.length === 0 && <p>{t("noRows")}</p>}
+          <ul>
+            {push.rejected.map((r) => (
+              <li>
+                <code>{JSON.stringify(r)}</code>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <form method="post" action={`/pushes/${push.id}/reprocess`}>
+          <button type="submit">{t("reprocess")}</button>
+        </form>
+      </>,
+      { title: `${t("pushes")}: ${push.id}` },
+    );
+  })
+  .post("/pushes/:id/reprocess", async (c) => {
+    const { result } = await reprocessPush(c.env, c.req.param("id"), Date.now());
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "pushes.reprocess", target: c.req.param("id") });
+    return c.redirect(`/pushes/${result.pushId}`, 303);
   })
   .get("/pushes", async (c) => {
     const t = c.get("t");
@@ -170,7 +275,9 @@ export const listPages = new Hono<ConsoleEnv>()
               {page.data.map((p) => (
                 <tr>
                   <td>
-                    <Time at={p.receivedAt} />
+                    <a href={`/pushes/${p.id}`}>
+                      <Time at={p.receivedAt} />
+                    </a>
                   </td>
                   <td>{p.sourceId}</td>
                   <td>{p.status}</td>

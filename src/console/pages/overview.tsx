@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
-import { calls, destinations } from "../../db/schema";
+import { calls, deliveries, destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
 import { sampleRecord } from "../../destinations/sample-call";
 import { ingestPush } from "../../ingest/ingest";
@@ -60,7 +60,7 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const db = getDb(c.env.DB);
     const now = Date.now();
     const midnight = startOfDay(now, c.get("timeZone"));
-    const [today, week, disabled, anyCall, anyDestination] = await Promise.all([
+    const [today, week, disabled, anyCall, anyDestination, anyDelivered] = await Promise.all([
       computeStats(db, { since: midnight, until: now + 1 }),
       computeStats(db, { since: midnight - 6 * DAY_MS, until: now + 1 }),
       db
@@ -70,8 +70,9 @@ export const overviewPages = new Hono<ConsoleEnv>()
         .limit(20),
       db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1).get(),
       db.select({ id: destinations.id }).from(destinations).limit(1).get(),
+      db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "delivered")).limit(1).get(),
     ]);
-    const fresh = !anyCall || !anyDestination;
+    const fresh = !anyDelivered;
     return c.render(
       <>
         {disabled.map((d) => (

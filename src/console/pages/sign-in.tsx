@@ -61,7 +61,6 @@ export const signInPages = new Hono<ConsoleEnv>()
     if (!(await secretsEqual(token, adminToken))) {
       await recordAudit(c.env.DB, { actor: ADMIN_TOKEN_ACTOR, action: "session.sign_in", outcome: "failed", ip }, now);
       await sleep(Math.min(failures + 1, MAX_FAILURES) * DELAY_PER_FAILURE_MS);
-      c.status(401);
       return c.render(<SignInForm next={next} message={t("wrongToken")} t={t} />, { title: t("signIn") });
     }
     await startSession(c, adminToken, now);
