@@ -16,6 +16,7 @@ import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { NextPage } from "../components/next-page";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
+import { zonedMidnight } from "../zoned-date";
 
 const PAGE = 50;
 
@@ -35,7 +36,7 @@ export const callSearch = z.object({
 type CallSearch = z.output<typeof callSearch>;
 
 /** The search as SQL conditions plus the filter expression; a bad filter is a 400 naming it. */
-async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch) {
+async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: string) {
   let filter: Filter | undefined;
   if (q.filter !== undefined) {
     let json: unknown;
@@ -56,8 +57,8 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch) {
     taskId: q.taskId,
     intentCode: q.intentCode,
     connected: q.connected === undefined ? undefined : q.connected === "yes",
-    since: q.since === undefined ? undefined : Date.parse(q.since),
-    until: q.until === undefined ? undefined : Date.parse(q.until) + 24 * 3600 * 1000,
+    since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
+    until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
   });
   if (q.voiceId !== undefined) {
     // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
@@ -138,7 +139,7 @@ export const callPages = new Hono<ConsoleEnv>()
       : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     if (!error) {
       try {
-        const { where, filter } = await searchOf(db, q);
+        const { where, filter } = await searchOf(db, q, c.get("timeZone"));
         page = await scanCalls(db, { where, filter, limit: PAGE, before: q.cursor });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -199,7 +200,7 @@ export const callPages = new Hono<ConsoleEnv>()
   .get("/calls.csv", async (c) => {
     const q = callSearch.omit({ cursor: true }).parse(c.req.query());
     const db = getDb(c.env.DB);
-    const { where, filter } = await searchOf(db, q);
+    const { where, filter } = await searchOf(db, q, c.get("timeZone"));
     c.header("content-type", "text/csv; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="calls.csv"');
     return stream(c, async (out) => {

@@ -26,6 +26,7 @@ import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
 import { FieldError } from "../components/field-error";
 import type { ConsoleEnv } from "../env";
+import { zonedMidnight } from "../zoned-date";
 
 type Issue = { path: string; message: string };
 type T = ConsoleEnv["Variables"]["t"];
@@ -339,8 +340,8 @@ export const destinationPages = new Hono<ConsoleEnv>()
     const t = c.get("t");
     const destination = await findDestination(c.env, c.req.param("id"));
     const form = replayForm.parse(await c.req.parseBody());
-    const since = Date.parse(form.since);
-    const until = Date.parse(form.until) + DAY_MS;
+    const since = zonedMidnight(form.since, c.get("timeZone"));
+    const until = zonedMidnight(form.until, c.get("timeZone")) + DAY_MS;
     if (!(since < until)) throw new AppError("validation_failed", "The window must end after it starts");
     const { pendingIds, ...chunk } = await replayCalls(
       c.env.DB,

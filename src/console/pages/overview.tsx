@@ -12,21 +12,9 @@ import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { computeStats } from "../../stats/routes";
 import { BarChart } from "../components/bar-chart";
 import type { ConsoleEnv } from "../env";
+import { startOfDay } from "../zoned-date";
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** Epoch ms of the last midnight in `timeZone`. */
-export function startOfDay(now: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return now - ((part("hour") * 60 + part("minute")) * 60 + part("second")) * 1000 - (now % 1000);
-}
 
 type Stats = Awaited<ReturnType<typeof computeStats>>;
 
