@@ -14,6 +14,7 @@ import type { NormalizedCall } from "../../ingest/fields";
 import { AppError } from "../../lib/errors";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { NextPage } from "../components/next-page";
+import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { zonedMidnight } from "../zoned-date";
@@ -157,41 +158,22 @@ export const callPages = new Hono<ConsoleEnv>()
             {t("exportCsv")}
           </a>
         </p>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("received")}</th>
-                <th scope="col">{t("voiceId")}</th>
-                <th scope="col">{t("callee")}</th>
-                <th scope="col">{t("connected")}</th>
-                <th scope="col">{t("intent")}</th>
-                <th scope="col">{t("taskId")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.calls.map((call) => (
-                <tr>
-                  <td>
-                    <Time at={call.receivedAt} />
-                  </td>
-                  <td>
-                    <a href={`/calls/${encodeURIComponent(call.sourceId)}/${encodeURIComponent(call.voiceId)}`}>
-                      {call.voiceId}
-                    </a>
-                  </td>
-                  <td>{call.callee}</td>
-                  <td>{call.connected ? t("yes") : t("no")}</td>
-                  <td>
-                    {call.intentCode} {call.intent}
-                  </td>
-                  <td>{call.taskId}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {page.calls.length === 0 && <p>{t("noRows")}</p>}
+        <Table
+          head={[t("received"), t("voiceId"), t("callee"), t("connected"), t("intent"), t("taskId")]}
+          rows={page.calls.map((call) => [
+            <Time at={call.receivedAt} />,
+            <a href={`/calls/${encodeURIComponent(call.sourceId)}/${encodeURIComponent(call.voiceId)}`}>
+              {call.voiceId}
+            </a>,
+            call.callee,
+            call.connected ? t("yes") : t("no"),
+            <>
+              {call.intentCode} {call.intent}
+            </>,
+            call.taskId,
+          ])}
+          empty={t("noRows")}
+        />
         <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
       </>,
       { title: t("calls") },

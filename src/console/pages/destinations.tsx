@@ -25,6 +25,7 @@ import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
 import { FieldError } from "../components/field-error";
+import { Table } from "../components/table";
 import type { ConsoleEnv } from "../env";
 import { zonedMidnight } from "../zoned-date";
 
@@ -132,37 +133,17 @@ export const destinationPages = new Hono<ConsoleEnv>()
             {t("newDestination")}
           </a>
         </p>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("name")}</th>
-                <th scope="col">{t("type")}</th>
-                <th scope="col">{t("health")}</th>
-                <th scope="col">{t("failures24h")}</th>
-                <th scope="col" data-phase2="breaker">
-                  Breaker
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr>
-                  <td>
-                    <a href={`/destinations/${d.id}`}>{d.name}</a>
-                  </td>
-                  <td>{d.type}</td>
-                  <td>
-                    {d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`}
-                  </td>
-                  <td>{countOf(d.id, "failed")}</td>
-                  <td class="muted">—</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {rows.length === 0 && <p>{t("noRows")}</p>}
+        <Table
+          head={[t("name"), t("type"), t("health"), t("failures24h"), "Breaker"]}
+          rows={rows.map((d) => [
+            <a href={`/destinations/${d.id}`}>{d.name}</a>,
+            d.type,
+            d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
+            countOf(d.id, "failed"),
+            <>—</>,
+          ])}
+          empty={t("noRows")}
+        />
       </>,
       { title: t("destinations") },
     );

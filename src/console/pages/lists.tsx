@@ -12,6 +12,7 @@ import { findPush, listPushes, reprocessPush } from "../../pushes/routes";
 import { createSource, deleteSource, listSources, rotateSourceToken } from "../../sources/routes";
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
+import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 
@@ -62,51 +63,25 @@ export const listPages = new Hono<ConsoleEnv>()
           </label>
           <button type="submit">{t("search")}</button>
         </form>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("time")}</th>
-                <th scope="col">{t("destination")}</th>
-                <th scope="col">{t("voiceId")}</th>
-                <th scope="col">{t("status")}</th>
-                <th scope="col">{t("attempts")}</th>
-                <th scope="col">{t("error")}</th>
-                <th scope="col">{t("retry")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((d) => (
-                <tr>
-                  <td>
-                    <Time at={d.createdAt} />
-                  </td>
-                  <td>
-                    <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>
-                  </td>
-                  <td>
-                    <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>
-                      {d.voiceId}
-                    </a>
-                  </td>
-                  <td>{d.status}</td>
-                  <td>{d.attempts}</td>
-                  <td>{d.lastError ?? d.lastStatusCode ?? ""}</td>
-                  <td>
-                    {(d.status === "failed" || d.status === "paused") && (
-                      <form method="post" action={`/deliveries/${d.id}/retry`}>
-                        <button type="submit" aria-label={`${t("retry")} ${d.id}`}>
-                          {t("retry")}
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {page.data.length === 0 && <p>{t("noRows")}</p>}
+        <Table
+          head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("error"), t("retry")]}
+          rows={page.data.map((d) => [
+            <Time at={d.createdAt} />,
+            <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
+            <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
+            d.status,
+            d.attempts,
+            d.lastError ?? d.lastStatusCode ?? "",
+            (d.status === "failed" || d.status === "paused") && (
+              <form method="post" action={`/deliveries/${d.id}/retry`}>
+                <button type="submit" aria-label={`${t("retry")} ${d.id}`}>
+                  {t("retry")}
+                </button>
+              </form>
+            ),
+          ])}
+          empty={t("noRows")}
+        />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </>,
       { title: t("deliveries") },
@@ -129,51 +104,34 @@ export const listPages = new Hono<ConsoleEnv>()
         <p class="muted">
           {t("pushUrl")}: <code>{origin}/push/&lt;token&gt;</code>
         </p>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("name")}</th>
-                <th scope="col">{t("lastPush")}</th>
-                <th scope="col">{t("pushesCount")}</th>
-                <th scope="col">{t("callsCount")}</th>
-                <th scope="col">{t("action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((s) => (
-                <tr>
-                  <td>{s.name}</td>
-                  <td>
-                    <Time at={s.lastPushAt} />
-                  </td>
-                  <td>{s.pushes}</td>
-                  <td>{s.calls}</td>
-                  <td>
-                    {!s.builtIn && (
-                      <div class="actions">
-                        <form method="post" action={`/sources/${s.id}/rotate-token`}>
-                          <label>
-                            <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
-                          </label>
-                          <button type="submit">{t("rotateToken")}</button>
-                        </form>
-                        <form method="post" action={`/sources/${s.id}/delete`}>
-                          <label>
-                            <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
-                          </label>
-                          <button type="submit" class="danger">
-                            {t("delete")}
-                          </button>
-                        </form>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={[t("name"), t("lastPush"), t("pushesCount"), t("callsCount"), t("action")]}
+          rows={page.data.map((s) => [
+            s.name,
+            <Time at={s.lastPushAt} />,
+            s.pushes,
+            s.calls,
+            !s.builtIn && (
+              <div class="actions">
+                <form method="post" action={`/sources/${s.id}/rotate-token`}>
+                  <label>
+                    <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
+                  </label>
+                  <button type="submit">{t("rotateToken")}</button>
+                </form>
+                <form method="post" action={`/sources/${s.id}/delete`}>
+                  <label>
+                    <input type="checkbox" name="confirm" value="yes" required /> {t("confirm")}
+                  </label>
+                  <button type="submit" class="danger">
+                    {t("delete")}
+                  </button>
+                </form>
+              </div>
+            ),
+          ])}
+          empty={t("noRows")}
+        />
         <form method="post" action="/sources/new" class="card">
           <label for="source-name">{t("newSource")}</label>
           <input id="source-name" name="name" required maxlength={100} />
@@ -258,39 +216,21 @@ export const listPages = new Hono<ConsoleEnv>()
     const page = await listPushes(getDb(c.env.DB), { limit: PAGE, cursor });
     return c.render(
       <>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("received")}</th>
-                <th scope="col">{t("source")}</th>
-                <th scope="col">{t("status")}</th>
-                <th scope="col">{t("records")}</th>
-                <th scope="col">{t("rejected")}</th>
-                <th scope="col">{t("bytes")}</th>
-                <th scope="col">{t("error")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((p) => (
-                <tr>
-                  <td>
-                    <a href={`/pushes/${p.id}`}>
-                      <Time at={p.receivedAt} />
-                    </a>
-                  </td>
-                  <td>{p.sourceId}</td>
-                  <td>{p.status}</td>
-                  <td>{p.records}</td>
-                  <td>{p.rejectedCount}</td>
-                  <td>{p.bytes}</td>
-                  <td>{p.error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {page.data.length === 0 && <p>{t("noRows")}</p>}
+        <Table
+          head={[t("received"), t("source"), t("status"), t("records"), t("rejected"), t("bytes"), t("error")]}
+          rows={page.data.map((p) => [
+            <a href={`/pushes/${p.id}`}>
+              <Time at={p.receivedAt} />
+            </a>,
+            p.sourceId,
+            p.status,
+            p.records,
+            p.rejectedCount,
+            p.bytes,
+            p.error ?? "",
+          ])}
+          empty={t("noRows")}
+        />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </>,
       { title: t("pushes") },
@@ -307,33 +247,11 @@ export const listPages = new Hono<ConsoleEnv>()
     const page = await listAudit(getDb(c.env.DB), { limit: PAGE, before });
     return c.render(
       <>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("time")}</th>
-                <th scope="col">{t("actor")}</th>
-                <th scope="col">{t("action")}</th>
-                <th scope="col">{t("target")}</th>
-                <th scope="col">{t("outcome")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.entries.map((e) => (
-                <tr>
-                  <td>
-                    <Time at={e.at} />
-                  </td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.target ?? ""}</td>
-                  <td>{e.outcome}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {page.entries.length === 0 && <p>{t("noRows")}</p>}
+        <Table
+          head={[t("time"), t("actor"), t("action"), t("target"), t("outcome")]}
+          rows={page.entries.map((e) => [<Time at={e.at} />, e.actor, e.action, e.target ?? "", e.outcome])}
+          empty={t("noRows")}
+        />
         <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
       </>,
       { title: t("audit") },
