@@ -13,21 +13,6 @@ document.addEventListener("click", (event) => {
     );
 });
 
-const OPERATORS = [
-  "$eq",
-  "$neq",
-  "$in",
-  "$nin",
-  "$gt",
-  "$gte",
-  "$lt",
-  "$lte",
-  "$exist",
-  "$startsWith",
-  "$endsWith",
-  "$contains",
-];
-
 function rowsFromFilter(filter) {
   const mode = Array.isArray(filter.$or) ? "any" : "all";
   const parts = Array.isArray(filter.$or) ? filter.$or : Array.isArray(filter.$and) ? filter.$and : [filter];
@@ -105,7 +90,10 @@ function setUp(box) {
     const id = `b${index}-${Math.random().toString(36).slice(2, 7)}`;
     li.innerHTML =
       `<label for="${id}f">Field</label><input id="${id}f" name="b-field">` +
-      `<label for="${id}o">Operator</label><select id="${id}o" name="b-op">${OPERATORS.map((o) => `<option>${o}</option>`).join("")}</select>` +
+      `<label for="${id}o">Operator</label><select id="${id}o" name="b-op">${box.dataset.operators
+        .split(" ")
+        .map((o) => `<option>${o}</option>`)
+        .join("")}</select>` +
       `<label for="${id}v">Value</label><input id="${id}v" name="b-value">` +
       `<button type="button" data-remove>✕</button>`;
     li.querySelector("[name=b-field]").value = row.field;

@@ -1,21 +1,8 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { formatterFor } from "../lib/format-time";
 
-/** How far `timeZone`'s wall clock is ahead of UTC at the instant `at` (ms). */
+/** How far `timeZone`'s wall clock is ahead of UTC at the instant `at` (ms); UTC for an unknown zone. */
 function offsetAt(at: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, f);
-  }
+  const f = formatterFor(timeZone) ?? (formatterFor("UTC") as Intl.DateTimeFormat);
   const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
   const wall = Date.UTC(
     Number(p.year),

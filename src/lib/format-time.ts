@@ -13,7 +13,8 @@ function createFormatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
+/** A cached `Intl.DateTimeFormat` of every date and time part in `timeZone`; undefined for an unknown zone. */
+export function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     try {

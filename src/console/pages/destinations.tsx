@@ -19,6 +19,7 @@ import { testSend } from "../../destinations/test-send";
 import { destinationView } from "../../destinations/view";
 import { previewFilter } from "../../filters/preview";
 import { filterSchema } from "../../filters/schema";
+import { operators } from "../../filters/validate";
 import { getConfig } from "../../lib/config";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
@@ -56,7 +57,11 @@ function parseJson(text: unknown, path: string, issues: Issue[]): unknown {
 /** The filter builder: rows edit the JSON filter in the textarea (with script); the textarea alone works without. */
 function FilterField({ value, issues, t }: { value: string; issues: Issue[]; t: T }) {
   return (
-    <fieldset class="filter-builder" data-filter-builder>
+    <fieldset
+      class="filter-builder"
+      data-filter-builder
+      data-operators={operators.filter((o) => o !== "$not").join(" ")}
+    >
       <legend>{t("filter")}</legend>
       <div data-builder-rows hidden>
         <label>
@@ -78,6 +83,16 @@ function FilterField({ value, issues, t }: { value: string; issues: Issue[]; t: 
       <FieldError issues={issues} path="filter" />
       <p aria-live="polite" data-preview-text={t("wouldMatch")} data-builder-preview />
     </fieldset>
+  );
+}
+
+function SecretOnce({ secret, destination, t }: { secret: string; destination: { id: string; name: string }; t: T }) {
+  return (
+    <section class="card">
+      <p>{t("secretOnce")}</p>
+      <pre>{secret}</pre>
+      <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+    </section>
   );
 }
 
@@ -178,18 +193,10 @@ export const destinationPages = new Hono<ConsoleEnv>()
       try {
         const { view, secret } = await createDestination(c.env, input.data, Date.now());
         await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.create", target: view.id });
-        const shown = secret === undefined ? "" : `?secret=shown`;
         if (secret !== undefined) {
-          return c.render(
-            <section class="card">
-              <p>{t("secretOnce")}</p>
-              <pre>{secret}</pre>
-              <a href={`/destinations/${view.id}`}>{view.name}</a>
-            </section>,
-            { title: view.name },
-          );
+          return c.render(<SecretOnce secret={secret} destination={view} t={t} />, { title: view.name });
         }
-        return c.redirect(`/destinations/${view.id}${shown}`, 303);
+        return c.redirect(`/destinations/${view.id}`, 303);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
         issues.push(...(err.details as Issue[]));
@@ -308,14 +315,9 @@ export const destinationPages = new Hono<ConsoleEnv>()
     const destination = await findDestination(c.env, c.req.param("id"));
     const { secret } = await rotateSecret(getDb(c.env.DB), destination, Date.now());
     await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.rotate-secret", target: destination.id });
-    return c.render(
-      <section class="card">
-        <p>{t("secretOnce")}</p>
-        <pre>{secret}</pre>
-        <a href={`/destinations/${destination.id}`}>{destination.name}</a>
-      </section>,
-      { title: `${t("rotateSecret")}: ${destination.name}` },
-    );
+    return c.render(<SecretOnce secret={secret} destination={destination} t={t} />, {
+      title: `${t("rotateSecret")}: ${destination.name}`,
+    });
   })
   .post("/destinations/:id/replay", async (c) => {
     const t = c.get("t");
