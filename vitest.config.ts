@@ -23,6 +23,8 @@ export default defineConfig(async () => {
                   DELIVERY_TIMEOUT_MS: "500",
                   FAST_LANE_TIMEOUT_MS: "250",
                   MAX_PUSH_BYTES: "2097152",
+                  ACCESS_TEAM_DOMAIN: "relay-test.cloudflareaccess.com",
+                  ACCESS_AUD: "test-access-aud",
                 },
                 // An empty database for tests of migrations on data written by an older schema.
                 d1Databases: { MIGRATION_DB: "migration-test" },

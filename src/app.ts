@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import pkg from "../package.json";
 import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
+import { consoleApp } from "./console/app";
 import { getDb } from "./db/client";
 import { pushRoute } from "./ingest/push-route";
 import { allowedMethods } from "./lib/allowed-methods";
@@ -12,7 +13,7 @@ import { openApiRoutes } from "./openapi/routes";
 import { recordingRoute } from "./recordings/route";
 import { storageRow, storageView } from "./stats/storage";
 
-/** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page. */
+/** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page, and the console. */
 export const app = new OpenAPIHono<AppEnv>();
 
 app.route("/push", pushRoute);
@@ -26,6 +27,7 @@ app.get("/health", async (c) => {
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));
+app.route("/", consoleApp);
 app.onError(handleError);
 app.notFound((c) => {
   const { pathname } = new URL(c.req.url);

@@ -54,7 +54,8 @@ export async function startRelay({ port, args = [], quiet = false }) {
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
       if (!ready) held.push(line);
-      else if (!quiet && !/GET \/health|\/__scheduled|^Ran scheduled event/.test(line)) console.log(line);
+      else if (!quiet && !/GET \/health|\/cdn-cgi\/handler\/scheduled|^Ran scheduled event/.test(line))
+        console.log(line);
     });
   }
   const url = `http://127.0.0.1:${port}`;
@@ -72,7 +73,7 @@ export async function startRelay({ port, args = [], quiet = false }) {
       () => false,
     );
   }
-  const tick = () => fetch(`${url}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
+  const tick = () => fetch(`${url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined);
   const ticker = setInterval(tick, TICK_MS);
   const stop = () => {
     clearInterval(ticker);

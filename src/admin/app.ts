@@ -1,9 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
+import { auditWrites } from "../audit/middleware";
+import { auditRoutes } from "../audit/routes";
 import { explainRoutes } from "../calls/explain-route";
 import { callRoutes } from "../calls/routes";
 import { deliveryRoutes } from "../delivery/routes";
 import { destinationRoutes } from "../destinations/routes";
+import { filterRoutes } from "../filters/routes";
 import { validationHook } from "../lib/validation";
 import { pushRoutes } from "../pushes/routes";
 import { sourceRoutes } from "../sources/routes";
@@ -14,7 +17,7 @@ import { requireAdmin } from "./auth";
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 adminApp.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
-adminApp.use("*", requireAdmin);
+adminApp.use("*", requireAdmin, auditWrites);
 adminApp.route("/destinations", destinationRoutes);
 adminApp.route("/deliveries", deliveryRoutes);
 adminApp.route("/sources", sourceRoutes);
@@ -22,3 +25,5 @@ adminApp.route("/calls", callRoutes);
 adminApp.route("/calls", explainRoutes);
 adminApp.route("/pushes", pushRoutes);
 adminApp.route("/stats", statsRoutes);
+adminApp.route("/filters", filterRoutes);
+adminApp.route("/audit", auditRoutes);

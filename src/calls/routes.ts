@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
@@ -83,6 +83,73 @@ const callDetail = callSchema
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The SQL part of a call search: fields with an index, and the received-at window. */
+export function callConditions(q: {
+  connected?: boolean;
+  intentCode?: string;
+  taskId?: number;
+  sourceId?: string;
+  /** Reversed digits of the number or its tail (see `callee-param.ts`). */
+  callee?: string;
+  since?: number;
+  until?: number;
+  /** What `since`/`until` bound: the call's own time (default) or its arrival. */
+  timeField?: "callTime" | "receivedAt";
+}) {
+  const time = q.timeField === "receivedAt" ? calls.receivedAt : calls.callAt;
+  return and(
+    // `+`: walking ids newest first finds connected (or not) calls soon; the index would sort all of them.
+    q.connected === undefined ? undefined : sql`+${calls.connected} = ${q.connected ? 1 : 0}`,
+    q.intentCode === undefined ? undefined : eq(calls.intentCode, q.intentCode),
+    q.taskId === undefined ? undefined : eq(calls.taskId, q.taskId),
+    q.sourceId === undefined ? undefined : eq(calls.sourceId, q.sourceId),
+    q.since === undefined ? undefined : gte(time, q.since),
+    q.until === undefined ? undefined : lt(time, q.until),
+    // A tail of the number is a prefix of its reversed digits: a range on `calls_callee_key_idx`.
+    q.callee === undefined ? undefined : and(gte(calls.calleeKey, q.callee), lt(calls.calleeKey, `${q.callee}:`)),
+  );
+}
+
+/** A call with its record as received and its deliveries with their attempts: `GET /calls/{sourceId}/{voiceId}`. */
+export async function getCallDetail(env: Env, sourceId: string, voiceId: string) {
+  const db = getDb(env.DB);
+  const ofCall = and(eq(deliveries.sourceId, sourceId), eq(deliveries.voiceId, voiceId));
+  const [call, found, attempts] = await db.batch([
+    db
+      .select()
+      .from(calls)
+      .where(and(eq(calls.sourceId, sourceId), eq(calls.voiceId, voiceId))),
+    db
+      .select({ delivery: deliveries, destinationName: destinations.name })
+      .from(deliveries)
+      .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+      .where(ofCall)
+      .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
+      .limit(MAX_CALL_DELIVERIES),
+    db
+      .select()
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, db.select({ id: deliveries.id }).from(deliveries).where(ofCall)))
+      .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.id))
+      .limit(MAX_CALL_ATTEMPTS),
+  ]);
+  const row = call[0];
+  if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
+  const oldestFirst = attempts.reverse();
+  return {
+    ...toNormalizedCall(row),
+    raw: await rawRecord(env, row),
+    extra: row.extra,
+    pushId: row.pushId,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    deliveries: found.map(({ delivery, destinationName }) => ({
+      ...deliveryView(delivery, destinationName),
+      attemptLog: oldestFirst.filter((a) => a.deliveryId === delivery.id).map(attemptView),
+    })),
+  };
+}
+
 /** `/api/v1/calls`: the stored calls, with their deliveries. */
 export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -103,18 +170,7 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     async (c) => {
       const q = c.req.valid("query");
       const window = resolveWindow(q, q.timezone ?? getConfig(c.env).defaultTimezone);
-      const time = q.timeField === "callTime" ? calls.callAt : calls.receivedAt;
-      const where = and(
-        // `+`: walking ids newest first finds connected (or not) calls soon; the index would sort all of them.
-        q.connected === undefined ? undefined : sql`+${calls.connected} = ${q.connected ? 1 : 0}`,
-        q.intentCode === undefined ? undefined : eq(calls.intentCode, q.intentCode),
-        q.taskId === undefined ? undefined : eq(calls.taskId, q.taskId),
-        q.sourceId === undefined ? undefined : eq(calls.sourceId, q.sourceId),
-        window.since === undefined ? undefined : gte(time, window.since),
-        window.until === undefined ? undefined : lt(time, window.until),
-        // A tail of the number is a prefix of its reversed digits: a range on `calls_callee_key_idx`.
-        q.callee === undefined ? undefined : and(gte(calls.calleeKey, q.callee), lt(calls.calleeKey, `${q.callee}:`)),
-      );
+      const where = callConditions({ ...q, ...window });
       const page = await scanCalls(getDb(c.env.DB), {
         where,
         filter: q.filter,
@@ -135,44 +191,6 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     }),
     async (c) => {
       const { sourceId, voiceId } = c.req.valid("param");
-      const db = getDb(c.env.DB);
-      const ofCall = and(eq(deliveries.sourceId, sourceId), eq(deliveries.voiceId, voiceId));
-      const [call, found, attempts] = await db.batch([
-        db
-          .select()
-          .from(calls)
-          .where(and(eq(calls.sourceId, sourceId), eq(calls.voiceId, voiceId))),
-        db
-          .select({ delivery: deliveries, destinationName: destinations.name })
-          .from(deliveries)
-          .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
-          .where(ofCall)
-          .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
-          .limit(MAX_CALL_DELIVERIES),
-        db
-          .select()
-          .from(deliveryAttempts)
-          .where(inArray(deliveryAttempts.deliveryId, db.select({ id: deliveries.id }).from(deliveries).where(ofCall)))
-          .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.id))
-          .limit(MAX_CALL_ATTEMPTS),
-      ]);
-      const row = call[0];
-      if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
-      const oldestFirst = attempts.reverse();
-      return c.json(
-        {
-          ...toNormalizedCall(row),
-          raw: await rawRecord(c.env, row),
-          extra: row.extra,
-          pushId: row.pushId,
-          createdAt: iso(row.createdAt),
-          updatedAt: iso(row.updatedAt),
-          deliveries: found.map(({ delivery, destinationName }) => ({
-            ...deliveryView(delivery, destinationName),
-            attemptLog: oldestFirst.filter((a) => a.deliveryId === delivery.id).map(attemptView),
-          })),
-        },
-        200,
-      );
+      return c.json(await getCallDetail(c.env, sourceId, voiceId), 200);
     },
   );

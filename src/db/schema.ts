@@ -323,3 +323,18 @@ export interface RejectedRecord {
   voiceId: string | null;
   error: string;
 }
+
+/** Who changed what, when: admin API writes, console actions and sign-ins. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    outcome: text("outcome", { enum: ["ok", "failed"] }).notNull(),
+    ip: text("ip"),
+  },
+  (t) => [index("audit_log_action_at_idx").on(t.action, t.at)],
+);

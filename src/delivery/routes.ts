@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
+import { type Db, getDb } from "../db/client";
+import { calls, type DeliveryStatus, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
@@ -45,6 +45,72 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
   return found;
 }
 
+/** A page of the delivery log, newest first: `GET /deliveries` and the console's deliveries page. */
+export async function listDeliveries(
+  db: Db,
+  q: {
+    status?: DeliveryStatus;
+    destinationId?: string;
+    since?: number;
+    until?: number;
+    limit: number;
+    cursor?: { createdAt: number; id: string };
+  },
+) {
+  const rows = await db
+    .select({ delivery: deliveries, destinationName: destinations.name })
+    .from(deliveries)
+    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+    .where(
+      and(
+        q.status === undefined ? undefined : eq(deliveries.status, q.status),
+        q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
+        q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
+        q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
+        q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
+      ),
+    )
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1)?.delivery;
+  return {
+    data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+/** Sends a failed, paused or retrying delivery now (attempts kept): `POST /deliveries/{id}/retry` and the console. */
+export async function retryDelivery(env: Env, id: string, now: number) {
+  const db = getDb(env.DB);
+  const { delivery, destination, callId } = await findDelivery(db, id);
+  if (!(retryableStatuses as readonly string[]).includes(delivery.status)) {
+    throw new AppError(
+      "conflict",
+      `Only a failed, paused or retrying delivery can be retried; ${id} is ${delivery.status}`,
+    );
+  }
+  if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
+  if (!destination.enabled) {
+    throw new AppError(
+      "conflict",
+      `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
+    );
+  }
+  if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
+  const retried = await retryNow(
+    env,
+    { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus], ids: [id] },
+    now,
+  );
+  if (retried.ids.length === 0) {
+    throw new AppError("conflict", `${id} is being attempted right now or changed meanwhile; read it again`);
+  }
+  const updated = await db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+  if (!updated) throw new AppError("not_found", `No delivery ${id}`);
+  return { delivery: updated, destinationName: destination.name };
+}
+
 /** `/api/v1/deliveries`: the delivery log, and retrying a delivery by hand. */
 export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -60,31 +126,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       },
     }),
     async (c) => {
-      const q = c.req.valid("query");
-      const rows = await getDb(c.env.DB)
-        .select({ delivery: deliveries, destinationName: destinations.name })
-        .from(deliveries)
-        .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
-        .where(
-          and(
-            q.status === undefined ? undefined : eq(deliveries.status, q.status),
-            q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
-            q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
-            q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
-            q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
-          ),
-        )
-        .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1)?.delivery;
-      return c.json(
-        {
-          data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-        },
-        200,
-      );
+      return c.json(await listDeliveries(getDb(c.env.DB), c.req.valid("query")), 200);
     },
   )
   .openapi(
@@ -129,32 +171,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const db = getDb(c.env.DB);
-      const { delivery, destination, callId } = await findDelivery(db, id);
-      if (!(retryableStatuses as readonly string[]).includes(delivery.status)) {
-        throw new AppError(
-          "conflict",
-          `Only a failed, paused or retrying delivery can be retried; ${id} is ${delivery.status}`,
-        );
-      }
-      if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
-      if (!destination.enabled) {
-        throw new AppError(
-          "conflict",
-          `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
-        );
-      }
-      if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
-      const retried = await retryNow(
-        c.env,
-        { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus], ids: [id] },
-        Date.now(),
-      );
-      if (retried.ids.length === 0) {
-        throw new AppError("conflict", `${id} is being attempted right now or changed meanwhile; read it again`);
-      }
-      const updated = await db.select().from(deliveries).where(eq(deliveries.id, id)).get();
-      if (!updated) throw new AppError("not_found", `No delivery ${id}`);
-      return c.json(deliveryView(updated, destination.name), 200);
+      const { delivery, destinationName } = await retryDelivery(c.env, c.req.valid("param").id, Date.now());
+      return c.json(deliveryView(delivery, destinationName), 200);
     },
   );

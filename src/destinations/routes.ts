@@ -29,7 +29,8 @@ import { destinationView } from "./view";
 
 const typeNames = Object.keys(destinationTypes) as [string, ...string[]];
 
-const destinationInput = z.object({
+/** What creating a destination takes (the console validates its forms with it too). */
+export const destinationInput = z.object({
   name: z.string().trim().min(1).max(100),
   type: z.enum(typeNames),
   config: z.record(z.string(), z.unknown()).openapi({ description: "Type-specific settings; see the README's table" }),
@@ -187,7 +188,7 @@ async function checkSources(env: Env, ids: readonly string[] | undefined) {
   if (issues.length > 0) throw validationError(issues);
 }
 
-async function findDestination(env: Env, id: string) {
+export async function findDestination(env: Env, id: string) {
   const row = await getDb(env.DB).select().from(destinations).where(eq(destinations.id, id)).get();
   if (!row) throw new AppError("not_found", `No destination ${id}`);
   return row;
@@ -201,6 +202,82 @@ async function resumePaused(env: Env, destinationId: string, now: number) {
     .where(and(eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused")))
     .returning({ id: deliveries.id });
   return resumed.map((r) => r.id);
+}
+
+/** Creates a destination from checked input; `secret` is a webhook's signing secret, to show once. */
+export async function createDestination(env: Env, input: z.output<typeof destinationInput>, now: number) {
+  const type = getDestinationType(input.type);
+  const config = await checkConfig(env, input.type, input.config);
+  const template = checkTemplate(input.type, input.template ?? null);
+  await checkSources(env, input.sourceIds);
+  const [row] = await getDb(env.DB)
+    .insert(destinations)
+    .values({
+      id: newId("dst"),
+      name: input.name,
+      type: input.type,
+      config,
+      filter: input.filter ?? {},
+      sourceIds: input.sourceIds ?? [],
+      options: resolveOptions(input.options ?? {}, type.chat),
+      template,
+      events: input.events ?? defaultEvents,
+      enabled: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const view = destinationView(row as NonNullable<typeof row>);
+  const secret = input.type === "webhook" && typeof config.secret === "string" ? config.secret : undefined;
+  return { view, secret };
+}
+
+/** Applies a checked patch; re-enabling resumes the paused deliveries, whose ids the caller queues. */
+export async function updateDestination(env: Env, id: string, patch: z.output<typeof destinationPatch>, now: number) {
+  const current = await findDestination(env, id);
+  const type = getDestinationType(current.type);
+  const config = patch.config
+    ? await checkConfig(env, current.type, { ...current.config, ...patch.config })
+    : undefined;
+  const template = checkTemplate(current.type, patch.template);
+  await checkSources(env, patch.sourceIds);
+  const enabling = patch.enabled === true && !current.enabled;
+  const [row] = await getDb(env.DB)
+    .update(destinations)
+    .set({
+      name: patch.name,
+      config,
+      filter: patch.filter,
+      sourceIds: patch.sourceIds,
+      options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
+      template,
+      events: patch.events,
+      enabled: patch.enabled,
+      disabledReason: patch.enabled === true ? null : undefined,
+      updatedAt: now,
+    })
+    .where(eq(destinations.id, id))
+    .returning();
+  return { row: row as NonNullable<typeof row>, resumedIds: enabling ? await resumePaused(env, id, now) : [] };
+}
+
+/** Deletes a destination; its unsent deliveries are marked failed. */
+export async function deleteDestination(env: Env, id: string, now: number) {
+  await findDestination(env, id);
+  const db = getDb(env.DB);
+  await runBatch(env.DB, [
+    db.delete(destinations).where(eq(destinations.id, id)),
+    db
+      .update(deliveries)
+      .set({
+        status: "failed",
+        lastError: "destination was deleted",
+        nextAttemptAt: null,
+        leaseUntil: null,
+        updatedAt: now,
+      })
+      .where(and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]))),
+  ]);
 }
 
 /** `/api/v1/destinations`: where matching calls are forwarded. */
@@ -218,31 +295,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       },
     }),
     async (c) => {
-      const input = c.req.valid("json");
-      const type = getDestinationType(input.type);
-      const config = await checkConfig(c.env, input.type, input.config);
-      const template = checkTemplate(input.type, input.template ?? null);
-      await checkSources(c.env, input.sourceIds);
-      const now = Date.now();
-      const [row] = await getDb(c.env.DB)
-        .insert(destinations)
-        .values({
-          id: newId("dst"),
-          name: input.name,
-          type: input.type,
-          config,
-          filter: input.filter ?? {},
-          sourceIds: input.sourceIds ?? [],
-          options: resolveOptions(input.options ?? {}, type.chat),
-          template,
-          events: input.events ?? defaultEvents,
-          enabled: input.enabled ?? true,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      const view = destinationView(row as NonNullable<typeof row>);
-      const secret = input.type === "webhook" && typeof config.secret === "string" ? config.secret : undefined;
+      const { view, secret } = await createDestination(c.env, c.req.valid("json"), Date.now());
       return c.json({ ...view, ...(secret === undefined ? {} : { secret }) }, 201);
     },
   )
@@ -286,36 +339,9 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const patch = c.req.valid("json");
-      const current = await findDestination(c.env, id);
-      const type = getDestinationType(current.type);
-      const config = patch.config
-        ? await checkConfig(c.env, current.type, { ...current.config, ...patch.config })
-        : undefined;
-      const template = checkTemplate(current.type, patch.template);
-      await checkSources(c.env, patch.sourceIds);
-      const now = Date.now();
-      const enabling = patch.enabled === true && !current.enabled;
-      const [row] = await getDb(c.env.DB)
-        .update(destinations)
-        .set({
-          name: patch.name,
-          config,
-          filter: patch.filter,
-          sourceIds: patch.sourceIds,
-          options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
-          template,
-          events: patch.events,
-          enabled: patch.enabled,
-          disabledReason: patch.enabled === true ? null : undefined,
-          updatedAt: now,
-        })
-        .where(eq(destinations.id, id))
-        .returning();
-      if (enabling) {
-        enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, await resumePaused(c.env, id, now), { destinationId: id });
-      }
-      return c.json(destinationView(row as NonNullable<typeof row>), 200);
+      const { row, resumedIds } = await updateDestination(c.env, id, c.req.valid("json"), Date.now());
+      enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, resumedIds, { destinationId: id });
+      return c.json(destinationView(row), 200);
     },
   )
   .openapi(
@@ -328,23 +354,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       responses: { 204: { description: "Deleted" }, 404: errorResponse },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
-      await findDestination(c.env, id);
-      const db = getDb(c.env.DB);
-      const now = Date.now();
-      await runBatch(c.env.DB, [
-        db.delete(destinations).where(eq(destinations.id, id)),
-        db
-          .update(deliveries)
-          .set({
-            status: "failed",
-            lastError: "destination was deleted",
-            nextAttemptAt: null,
-            leaseUntil: null,
-            updatedAt: now,
-          })
-          .where(and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]))),
-      ]);
+      await deleteDestination(c.env, c.req.valid("param").id, Date.now());
       return c.body(null, 204);
     },
   )

@@ -28,7 +28,8 @@ type Path = readonly (string | number)[];
 const MAX_PROBLEMS = 50;
 const fieldNames = Object.keys(normalizedFieldTypes);
 const combinators = ["$and", "$or", "$not"];
-const operators = [
+/** The operators a field's condition may use (the console's filter builder offers them). */
+export const operators = [
   "$eq",
   "$neq",
   "$in",

@@ -25,6 +25,8 @@ const configSchema = z.object({
   PLATFORM_API_BASE: z.url().catch("https://api.laaffic.com"),
   RECORDING_LINK_DAYS: positiveInt(7),
   PUBLIC_URL: z.url().optional().catch(undefined),
+  ACCESS_TEAM_DOMAIN: z.string().optional(),
+  ACCESS_AUD: z.string().optional(),
 });
 
 /** Runtime settings read from the Worker's vars and secrets, with defaults. */
@@ -46,6 +48,8 @@ export type Config = {
   recordingLinkDays: number;
   /** Where this Worker is reached, for links in messages (`https://relay.example.com`). */
   publicUrl: string | undefined;
+  /** Cloudflare Access in front of the console: the team's origin and the application's audience tag. */
+  access: { teamDomain: string; aud: string } | undefined;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -73,7 +77,17 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
         : undefined,
     recordingLinkDays: v.RECORDING_LINK_DAYS,
     publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ""),
+    access:
+      v.ACCESS_TEAM_DOMAIN && v.ACCESS_AUD
+        ? { teamDomain: teamOrigin(v.ACCESS_TEAM_DOMAIN), aud: v.ACCESS_AUD }
+        : undefined,
   };
   cache.set(env, config);
   return config;
+}
+
+/** `myteam.cloudflareaccess.com` or a URL of it, as an origin. */
+function teamOrigin(domain: string): string {
+  const trimmed = domain.trim().replace(/\/+$/, "");
+  return /^https?:\/\//.test(trimmed) ? new URL(trimmed).origin : `https://${trimmed}`;
 }

@@ -13,7 +13,7 @@ function createFormatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
-/** A cached `en-US` formatter of every date and time part (24-hour) in `timeZone`; undefined for an unknown zone. */
+/** A cached `Intl.DateTimeFormat` of every date and time part in `timeZone`; undefined for an unknown zone. */
 export function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
   let formatter = formatters.get(timeZone);
   if (!formatter) {

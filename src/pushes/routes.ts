@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { pushes } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { ingestPush } from "../ingest/ingest";
@@ -72,12 +72,65 @@ function pushView<R extends { receivedAt: number }>(row: R): Omit<R, "receivedAt
 }
 
 /** A push with its body as received; `body` is null when none is stored (a body of 0 bytes is ""). */
-async function findPush(env: Env, id: string) {
+export async function findPush(env: Env, id: string) {
   const row = await getDb(env.DB).select().from(pushes).where(eq(pushes.id, id)).get();
   if (!row) throw new AppError("not_found", `No push ${id}`);
   const { archiveKey, ...push } = row;
   const body = await readPushBody(env, { id, archiveKey });
   return { push, body: body ?? (push.bytes === 0 ? "" : null) };
+}
+
+/** A page of the push log, newest first: `GET /pushes` and the console's pushes page. */
+export async function listPushes(db: Db, q: z.output<typeof listQuery>) {
+  const rows = await db
+    .select(logColumns)
+    .from(pushes)
+    .where(
+      and(
+        q.sourceId === undefined ? undefined : eq(pushes.sourceId, q.sourceId),
+        q.status === undefined ? undefined : eq(pushes.status, q.status),
+        q.since === undefined ? undefined : gte(pushes.receivedAt, q.since),
+        q.until === undefined ? undefined : lt(pushes.receivedAt, q.until),
+        q.cursor && sql`(${pushes.receivedAt}, ${pushes.id}) < (${q.cursor.receivedAt}, ${q.cursor.id})`,
+      ),
+    )
+    .orderBy(desc(pushes.receivedAt), desc(pushes.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(pushView),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null,
+  };
+}
+
+/** Runs a stored push's body through ingest again as a new push; the caller queues `result.deliveryIds`. */
+export async function reprocessPush(env: Env, id: string, now: number) {
+  const { push: original, body } = await findPush(env, id);
+  if (body === null) {
+    throw new AppError(
+      "conflict",
+      original.status === "too_large"
+        ? `Push ${original.id} was too large to store; nothing to reprocess`
+        : `The body of push ${original.id} is no longer stored`,
+    );
+  }
+  const result = await ingestPush(env, {
+    pushId: newId("psh"),
+    sourceId: original.sourceId,
+    ensureSource: original.sourceId === DEFAULT_SOURCE.id ? DEFAULT_SOURCE : undefined,
+    body,
+    bytes: original.bytes,
+    contentType: original.contentType,
+    receivedAt: now,
+    reprocessedFrom: original.id,
+  }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "bad_request") {
+      throw new AppError("conflict", `Push ${original.id} is still not readable: ${err.message}`);
+    }
+    throw err;
+  });
+  return { original, result };
 }
 
 /** `/api/v1/pushes`: the log of every push received, with its body while it is kept. */
@@ -98,30 +151,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       },
     }),
     async (c) => {
-      const q = c.req.valid("query");
-      const rows = await getDb(c.env.DB)
-        .select(logColumns)
-        .from(pushes)
-        .where(
-          and(
-            q.sourceId === undefined ? undefined : eq(pushes.sourceId, q.sourceId),
-            q.status === undefined ? undefined : eq(pushes.status, q.status),
-            q.since === undefined ? undefined : gte(pushes.receivedAt, q.since),
-            q.until === undefined ? undefined : lt(pushes.receivedAt, q.until),
-            q.cursor && sql`(${pushes.receivedAt}, ${pushes.id}) < (${q.cursor.receivedAt}, ${q.cursor.id})`,
-          ),
-        )
-        .orderBy(desc(pushes.receivedAt), desc(pushes.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      return c.json(
-        {
-          data: page.map(pushView),
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null,
-        },
-        200,
-      );
+      return c.json(await listPushes(getDb(c.env.DB), c.req.valid("query")), 200);
     },
   )
   .openapi(
@@ -153,30 +183,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       },
     }),
     async (c) => {
-      const { push: original, body } = await findPush(c.env, c.req.valid("param").id);
-      if (body === null) {
-        throw new AppError(
-          "conflict",
-          original.status === "too_large"
-            ? `Push ${original.id} was too large to store; nothing to reprocess`
-            : `The body of push ${original.id} is no longer stored`,
-        );
-      }
-      const result = await ingestPush(c.env, {
-        pushId: newId("psh"),
-        sourceId: original.sourceId,
-        ensureSource: original.sourceId === DEFAULT_SOURCE.id ? DEFAULT_SOURCE : undefined,
-        body,
-        bytes: original.bytes,
-        contentType: original.contentType,
-        receivedAt: Date.now(),
-        reprocessedFrom: original.id,
-      }).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === "bad_request") {
-          throw new AppError("conflict", `Push ${original.id} is still not readable: ${err.message}`);
-        }
-        throw err;
-      });
+      const { original, result } = await reprocessPush(c.env, c.req.valid("param").id, Date.now());
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
       return c.json(
         { reprocessedFrom: original.id, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected },

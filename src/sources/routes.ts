@@ -87,6 +87,80 @@ async function activity(env: Env, ids: string[]) {
   };
 }
 
+/** A page of sources with their activity: `GET /sources` and the console's sources page. */
+export async function listSources(
+  env: Env,
+  { limit, cursor }: { limit: number; cursor?: { createdAt: number; id: string } },
+) {
+  const db = getDb(env.DB);
+  const builtIn =
+    cursor === undefined ? await db.select().from(sources).where(eq(sources.id, DEFAULT_SOURCE.id)).get() : undefined;
+  const showBuiltIn = cursor === undefined && (builtIn !== undefined || getConfig(env).pushToken !== undefined);
+  const take = showBuiltIn ? limit - 1 : limit;
+  const rows = await db
+    .select()
+    .from(sources)
+    .where(
+      and(
+        ne(sources.id, DEFAULT_SOURCE.id),
+        cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
+      ),
+    )
+    .orderBy(asc(sources.createdAt), asc(sources.id))
+    .limit(take + 1);
+  const shown = [
+    ...(showBuiltIn ? [{ ...DEFAULT_SOURCE, createdAt: builtIn?.createdAt ?? null }] : []),
+    ...rows.slice(0, take),
+  ];
+  const activityOf = await activity(
+    env,
+    shown.map((s) => s.id),
+  );
+  const last = rows[take - 1];
+  return {
+    data: shown.map((s) => ({
+      id: s.id,
+      name: s.name,
+      builtIn: s.id === DEFAULT_SOURCE.id,
+      createdAt: s.createdAt === null ? null : new Date(s.createdAt).toISOString(),
+      ...activityOf(s.id),
+    })),
+    nextCursor:
+      rows.length > take ? encodeCursor(last ? { createdAt: last.createdAt, id: last.id } : beforeStored) : null,
+  };
+}
+
+/** Creates a source; its token and push URL (on the origin of `requestUrl`) are answered only here. */
+export async function createSource(env: Env, name: string, requestUrl: string, now: number) {
+  const conflict = new AppError("conflict", `A source named "${name}" exists`);
+  if (name === DEFAULT_SOURCE.name) throw conflict;
+  const { token, tokenHash, pushUrl } = await newToken(requestUrl);
+  const row = await getDb(env.DB)
+    .insert(sources)
+    .values({ id: newId("src"), name, tokenHash, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  if (!row) throw conflict;
+  return { id: row.id, name, token, pushUrl, createdAt: new Date(now).toISOString() };
+}
+
+/** Replaces a source's token; the old one stops working at once. */
+export async function rotateSourceToken(env: Env, id: string, requestUrl: string) {
+  const source = await findSource(env, id, "rotated");
+  const { token, tokenHash, pushUrl } = await newToken(requestUrl);
+  await getDb(env.DB).update(sources).set({ tokenHash, updatedAt: Date.now() }).where(eq(sources.id, source.id));
+  forgetSource(source.id);
+  return { id: source.id, name: source.name, token, pushUrl, createdAt: new Date(source.createdAt).toISOString() };
+}
+
+/** Deletes a source; its pushes and calls stay on record. */
+export async function deleteSource(env: Env, id: string) {
+  const source = await findSource(env, id, "deleted");
+  await getDb(env.DB).delete(sources).where(eq(sources.id, source.id));
+  forgetSource(source.id);
+}
+
 /** `/api/v1/sources`: who may push, each with its own push URL. */
 export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -100,19 +174,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 201: jsonContent(tokenOutput, "Created"), 400: errorResponse, 409: errorResponse },
     }),
     async (c) => {
-      const { name } = c.req.valid("json");
-      const conflict = new AppError("conflict", `A source named "${name}" exists`);
-      if (name === DEFAULT_SOURCE.name) throw conflict;
-      const { token, tokenHash, pushUrl } = await newToken(c.req.url);
-      const now = Date.now();
-      const row = await getDb(c.env.DB)
-        .insert(sources)
-        .values({ id: newId("src"), name, tokenHash, createdAt: now, updatedAt: now })
-        .onConflictDoNothing()
-        .returning()
-        .get();
-      if (!row) throw conflict;
-      return c.json({ id: row.id, name, token, pushUrl, createdAt: new Date(now).toISOString() }, 201);
+      return c.json(await createSource(c.env, c.req.valid("json").name, c.req.url, Date.now()), 201);
     },
   )
   .openapi(
@@ -137,48 +199,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const db = getDb(c.env.DB);
-      const builtIn =
-        cursor === undefined
-          ? await db.select().from(sources).where(eq(sources.id, DEFAULT_SOURCE.id)).get()
-          : undefined;
-      const showBuiltIn = cursor === undefined && (builtIn !== undefined || getConfig(c.env).pushToken !== undefined);
-      const take = showBuiltIn ? limit - 1 : limit;
-      const rows = await db
-        .select()
-        .from(sources)
-        .where(
-          and(
-            ne(sources.id, DEFAULT_SOURCE.id),
-            cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
-          ),
-        )
-        .orderBy(asc(sources.createdAt), asc(sources.id))
-        .limit(take + 1);
-      const shown = [
-        ...(showBuiltIn ? [{ ...DEFAULT_SOURCE, createdAt: builtIn?.createdAt ?? null }] : []),
-        ...rows.slice(0, take),
-      ];
-      const activityOf = await activity(
-        c.env,
-        shown.map((s) => s.id),
-      );
-      const last = rows[take - 1];
-      return c.json(
-        {
-          data: shown.map((s) => ({
-            id: s.id,
-            name: s.name,
-            builtIn: s.id === DEFAULT_SOURCE.id,
-            createdAt: s.createdAt === null ? null : new Date(s.createdAt).toISOString(),
-            ...activityOf(s.id),
-          })),
-          nextCursor:
-            rows.length > take ? encodeCursor(last ? { createdAt: last.createdAt, id: last.id } : beforeStored) : null,
-        },
-        200,
-      );
+      return c.json(await listSources(c.env, c.req.valid("query")), 200);
     },
   )
   .openapi(
@@ -192,14 +213,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 200: jsonContent(tokenOutput, "The new token"), 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
-      const source = await findSource(c.env, c.req.valid("param").id, "rotated");
-      const { token, tokenHash, pushUrl } = await newToken(c.req.url);
-      await getDb(c.env.DB).update(sources).set({ tokenHash, updatedAt: Date.now() }).where(eq(sources.id, source.id));
-      forgetSource(source.id);
-      return c.json(
-        { id: source.id, name: source.name, token, pushUrl, createdAt: new Date(source.createdAt).toISOString() },
-        200,
-      );
+      return c.json(await rotateSourceToken(c.env, c.req.valid("param").id, c.req.url), 200);
     },
   )
   .openapi(
@@ -212,9 +226,7 @@ export const sourceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       responses: { 204: { description: "Deleted" }, 400: errorResponse, 404: errorResponse },
     }),
     async (c) => {
-      const source = await findSource(c.env, c.req.valid("param").id, "deleted");
-      await getDb(c.env.DB).delete(sources).where(eq(sources.id, source.id));
-      forgetSource(source.id);
+      await deleteSource(c.env, c.req.valid("param").id);
       return c.body(null, 204);
     },
   );

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { callRollups, deliveryRollups, deliveryStatuses, destinations, pushRollups, taskRollups } from "../db/schema";
 import { callDescriptionLabels } from "../ingest/labels";
 import { getConfig } from "../lib/config";
@@ -85,7 +85,114 @@ function within(
   );
 }
 
-/** `/api/v1/stats`: counts over a time window, read from hourly rollups (never from the calls themselves). */
+/** The window, totals and series of `GET /stats` and the console's overview, read from hourly rollups. */
+export interface StatsQuery {
+  since: number;
+  until: number;
+  sourceId?: string;
+  interval: "hour" | "day";
+  timeZone: string;
+  limitBytes: number;
+}
+
+/** Counts over `[since, until)` (of one source, when given) from hourly rollups, never from the calls themselves. */
+export async function computeStats(db: Db, window: StatsQuery) {
+  const hours = coveringHours(window.since, window.until);
+  const w = { ...hours, sourceId: window.sourceId };
+  const ofCalls = within(callRollups.hour, callRollups.sourceId, w);
+  const count = total(callRollups.calls);
+  const nonZero = (n: SQL) => sql`${n} > 0`;
+  const [pushTotals, callTotals, byIntent, byDescription, byTask, byDestination, byHour, storage] = await db.batch([
+    db
+      .select({
+        pushes: total(pushRollups.pushes),
+        records: total(pushRollups.records),
+        rejected: total(pushRollups.rejected),
+      })
+      .from(pushRollups)
+      .where(within(pushRollups.hour, pushRollups.sourceId, w)),
+    db
+      .select({ calls: count, connected: total(callRollups.connected) })
+      .from(callRollups)
+      .where(ofCalls),
+    db
+      .select({ intentCode: callRollups.intentCode, intent: max(callRollups.intent), count })
+      .from(callRollups)
+      .where(ofCalls)
+      .groupBy(callRollups.intentCode)
+      .having(nonZero(count))
+      .orderBy(desc(count), asc(callRollups.intentCode))
+      .limit(TOP),
+    db
+      .select({ callDescription: callRollups.callDescription, count })
+      .from(callRollups)
+      .where(ofCalls)
+      .groupBy(callRollups.callDescription)
+      .having(nonZero(count))
+      .orderBy(desc(count), asc(callRollups.callDescription))
+      .limit(TOP),
+    db
+      .select({
+        taskId: taskRollups.taskId,
+        count: total(taskRollups.calls),
+        connected: total(taskRollups.connected),
+      })
+      .from(taskRollups)
+      .where(within(taskRollups.hour, taskRollups.sourceId, w))
+      .groupBy(taskRollups.taskId)
+      .having(nonZero(total(taskRollups.calls)))
+      .orderBy(desc(total(taskRollups.calls)), asc(taskRollups.taskId))
+      .limit(TOP),
+    db
+      .select({
+        destinationId: deliveryRollups.destinationId,
+        name: max(destinations.name),
+        status: deliveryRollups.status,
+        count: total(deliveryRollups.count),
+      })
+      .from(deliveryRollups)
+      .leftJoin(destinations, eq(destinations.id, deliveryRollups.destinationId))
+      .where(within(deliveryRollups.hour, deliveryRollups.sourceId, w))
+      .groupBy(deliveryRollups.destinationId, deliveryRollups.status)
+      .having(nonZero(total(deliveryRollups.count)))
+      .orderBy(desc(total(deliveryRollups.count)), asc(deliveryRollups.destinationId), asc(deliveryRollups.status))
+      .limit(TOP),
+    db
+      .select({ hour: callRollups.hour, calls: count, connected: total(callRollups.connected) })
+      .from(callRollups)
+      .where(ofCalls)
+      .groupBy(callRollups.hour),
+    storageRow(db),
+  ]);
+  const pushed = pushTotals[0] ?? { pushes: 0, records: 0, rejected: 0 };
+  const called = callTotals[0] ?? { calls: 0, connected: 0 };
+  return {
+    window: {
+      since: new Date(hourStart(hours.firstHour)).toISOString(),
+      until: new Date(hourStart(hours.endHour)).toISOString(),
+      timezone: window.timeZone,
+    },
+    ...pushed,
+    ...called,
+    connectRate: called.calls === 0 ? null : called.connected / called.calls,
+    byIntent: byIntent.map((r) => ({
+      intentCode: nullIf(r.intentCode, ""),
+      intent: nullIf(r.intent ?? "", ""),
+      count: r.count,
+    })),
+    byCallDescription: byDescription.map((r) => {
+      const callDescription = nullIf(r.callDescription, -1);
+      const label = callDescription === null ? null : (callDescriptionLabels[callDescription] ?? null);
+      return { callDescription, label, count: r.count };
+    }),
+    byTask: byTask.map((r) => ({ ...r, taskId: nullIf(r.taskId, -1) })),
+    deliveries: byDestination.map((r) => ({ ...r, status: r.status as (typeof deliveryStatuses)[number] })),
+    series: { interval: window.interval, points: toSeries(byHour, hours, window.interval, window.timeZone) },
+    storage: storageView(storage[0], window.limitBytes),
+  };
+}
+
+/** `/api/v1/stats`: counts over a time window, read from hourly rollups. */
 export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
     method: "get",
@@ -117,101 +224,15 @@ export const statsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
         { path: "interval", message: `an hourly series covers at most ${MAX_HOURLY_DAYS} days; use interval=day` },
       ]);
     }
-    const hours = coveringHours(since, until);
-    const w = { ...hours, sourceId: q.sourceId };
-    const db = getDb(c.env.DB);
-    const ofCalls = within(callRollups.hour, callRollups.sourceId, w);
-    const count = total(callRollups.calls);
-    const nonZero = (n: SQL) => sql`${n} > 0`;
-    const [pushTotals, callTotals, byIntent, byDescription, byTask, byDestination, byHour, storage] = await db.batch([
-      db
-        .select({
-          pushes: total(pushRollups.pushes),
-          records: total(pushRollups.records),
-          rejected: total(pushRollups.rejected),
-        })
-        .from(pushRollups)
-        .where(within(pushRollups.hour, pushRollups.sourceId, w)),
-      db
-        .select({ calls: count, connected: total(callRollups.connected) })
-        .from(callRollups)
-        .where(ofCalls),
-      db
-        .select({ intentCode: callRollups.intentCode, intent: max(callRollups.intent), count })
-        .from(callRollups)
-        .where(ofCalls)
-        .groupBy(callRollups.intentCode)
-        .having(nonZero(count))
-        .orderBy(desc(count), asc(callRollups.intentCode))
-        .limit(TOP),
-      db
-        .select({ callDescription: callRollups.callDescription, count })
-        .from(callRollups)
-        .where(ofCalls)
-        .groupBy(callRollups.callDescription)
-        .having(nonZero(count))
-        .orderBy(desc(count), asc(callRollups.callDescription))
-        .limit(TOP),
-      db
-        .select({
-          taskId: taskRollups.taskId,
-          count: total(taskRollups.calls),
-          connected: total(taskRollups.connected),
-        })
-        .from(taskRollups)
-        .where(within(taskRollups.hour, taskRollups.sourceId, w))
-        .groupBy(taskRollups.taskId)
-        .having(nonZero(total(taskRollups.calls)))
-        .orderBy(desc(total(taskRollups.calls)), asc(taskRollups.taskId))
-        .limit(TOP),
-      db
-        .select({
-          destinationId: deliveryRollups.destinationId,
-          name: max(destinations.name),
-          status: deliveryRollups.status,
-          count: total(deliveryRollups.count),
-        })
-        .from(deliveryRollups)
-        .leftJoin(destinations, eq(destinations.id, deliveryRollups.destinationId))
-        .where(within(deliveryRollups.hour, deliveryRollups.sourceId, w))
-        .groupBy(deliveryRollups.destinationId, deliveryRollups.status)
-        .having(nonZero(total(deliveryRollups.count)))
-        .orderBy(desc(total(deliveryRollups.count)), asc(deliveryRollups.destinationId), asc(deliveryRollups.status))
-        .limit(TOP),
-      db
-        .select({ hour: callRollups.hour, calls: count, connected: total(callRollups.connected) })
-        .from(callRollups)
-        .where(ofCalls)
-        .groupBy(callRollups.hour),
-      storageRow(db),
-    ]);
-    const pushed = pushTotals[0] ?? { pushes: 0, records: 0, rejected: 0 };
-    const called = callTotals[0] ?? { calls: 0, connected: 0 };
     return c.json(
-      {
-        window: {
-          since: new Date(hourStart(hours.firstHour)).toISOString(),
-          until: new Date(hourStart(hours.endHour)).toISOString(),
-          timezone: timeZone,
-        },
-        ...pushed,
-        ...called,
-        connectRate: called.calls === 0 ? null : called.connected / called.calls,
-        byIntent: byIntent.map((r) => ({
-          intentCode: nullIf(r.intentCode, ""),
-          intent: nullIf(r.intent ?? "", ""),
-          count: r.count,
-        })),
-        byCallDescription: byDescription.map((r) => {
-          const callDescription = nullIf(r.callDescription, -1);
-          const label = callDescription === null ? null : (callDescriptionLabels[callDescription] ?? null);
-          return { callDescription, label, count: r.count };
-        }),
-        byTask: byTask.map((r) => ({ ...r, taskId: nullIf(r.taskId, -1) })),
-        deliveries: byDestination.map((r) => ({ ...r, status: r.status as (typeof deliveryStatuses)[number] })),
-        series: { interval, points: toSeries(byHour, hours, interval, timeZone) },
-        storage: storageView(storage[0], config.d1LimitBytes),
-      },
+      await computeStats(getDb(c.env.DB), {
+        since,
+        until,
+        sourceId: q.sourceId,
+        interval,
+        timeZone,
+        limitBytes: config.d1LimitBytes,
+      }),
       200,
     );
   },

@@ -1,0 +1,237 @@
+// End to end: the console in a real Chromium (playwright-core) against `wrangler dev` on a fresh local D1.
+// Run: npm run test:e2e (needs /usr/bin/chromium: `apt-get install -y chromium`, or set CHROMIUM_PATH).
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { runCleanup } from "../bench/lib/cleanup.ts";
+import { startReceiver } from "../bench/lib/receiver.ts";
+import { ROOT, startDevWorker } from "../bench/lib/wrangler.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ADMIN_TOKEN = "e2e-admin-token";
+const SHOTS = join(ROOT, "docs/console");
+const results: { name: string; ok: boolean; error?: string }[] = [];
+const browserErrors: string[] = [];
+
+async function step(name: string, work: () => Promise<void>) {
+  try {
+    await work();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name}`);
+  } catch (err) {
+    results.push({ name, ok: false, error: (err as Error).message });
+    console.log(`  × ${name}\n    ${(err as Error).message.split("\n").join("\n    ")}`);
+  }
+}
+
+function expect(condition: boolean, message: string) {
+  if (!condition) throw new Error(message);
+}
+
+async function shoot(page: Page, name: string) {
+  for (const [label, width] of [
+    ["desktop", 1280],
+    ["375", 375],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function main() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  await mkdir(SHOTS, { recursive: true });
+  const receiver = await startReceiver();
+  const worker = await startDevWorker(
+    {
+      name: "console",
+      config: "wrangler.toml",
+      vars: {
+        ADMIN_TOKEN,
+        PUSH_TOKEN: "e2e-push-token",
+        ALLOW_HTTP_DESTINATIONS: "1",
+        DEFAULT_TIMEZONE: "Asia/Shanghai",
+      },
+      readyPath: "/health",
+    },
+    await mkdtemp(join(tmpdir(), "callrelay-e2e-")),
+  );
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  try {
+    const context = await browser.newContext({ baseURL: worker.url, acceptDownloads: true });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") browserErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => browserErrors.push(`${page.url()}: ${e.message}`));
+    const base = worker.url;
+    let sampleCall = "";
+
+    await step("sign in with a wrong token, then the right one", async () => {
+      await page.goto("/");
+      expect(page.url().startsWith(`${base}/sign-in`), `not sent to sign-in: ${page.url()}`);
+      await shoot(page, "sign-in-en");
+      await page.getByLabel("Admin token").fill("wrong-token");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByText("That is not the admin token").waitFor();
+      await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByText("Signed in as admin token").waitFor();
+    });
+
+    await step("first-run checklist on a fresh database: send the sample push from the page", async () => {
+      await page.goto("/");
+      await page.getByRole("heading", { name: "First run" }).waitFor();
+      await shoot(page, "overview-en");
+      await page.getByRole("button", { name: "Send sample push" }).click();
+      await page.waitForURL(/\/calls\/src_default\/sample-\d+$/);
+      sampleCall = page.url().split("/").at(-1) ?? "";
+    });
+
+    await step("find the sample call by voiceId and open it", async () => {
+      await page.goto("/calls");
+      await page.getByLabel("voiceId").fill(sampleCall);
+      await page.getByRole("button", { name: "Search" }).click();
+      await shoot(page, "calls-en");
+      await page.getByRole("link", { name: sampleCall }).click();
+      await page.getByRole("heading", { name: "Record as received" }).waitFor();
+      await page.getByText("2222222228613200000007").first().waitFor();
+      await shoot(page, "call-en");
+    });
+
+    await step("build a Slack destination's filter in the builder and see the preview count", async () => {
+      await page.goto("/destinations/new");
+      await page.getByLabel("Name", { exact: true }).fill("Slack e2e");
+      await page.getByLabel("Type", { exact: true }).selectOption("slack");
+      await page.getByLabel("Settings (JSON)").fill(JSON.stringify({ url: `${receiver.url}/services/e2e` }));
+      await page.getByRole("button", { name: "Add condition" }).click();
+      await page.getByLabel("Field", { exact: true }).fill("connected");
+      await page.getByLabel("Operator", { exact: true }).selectOption("$eq");
+      await page.getByLabel("Value", { exact: true }).fill("true");
+      await page.getByText(/Would match 1 of the last 1 calls/).waitFor();
+      const json = JSON.parse(await page.getByLabel("Filter (JSON, advanced)").inputValue());
+      expect(JSON.stringify(json) === '{"$and":[{"connected":{"$eq":true}}]}', `builder wrote ${JSON.stringify(json)}`);
+      await shoot(page, "destination-new-en");
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("heading", { name: "Destination: Slack e2e" }).waitFor();
+      expect(
+        (await page.getByLabel("Field", { exact: true }).inputValue()) === "connected",
+        "the builder did not read the saved filter back",
+      );
+      await shoot(page, "destination-en");
+    });
+
+    await step("send a test and read the receiver's answer", async () => {
+      const before = receiver.arrivals.length;
+      await page.getByRole("button", { name: "Send a test" }).click();
+      await page.getByRole("heading", { name: "Receiver's answer" }).waitFor();
+      await page.getByText(/delivered 200/).waitFor();
+      expect(receiver.arrivals.length > before, "the receiver got nothing");
+    });
+
+    await step("send the sample push again and see it forwarded", async () => {
+      await page.goto("/");
+      await page.getByRole("button", { name: "Send sample push" }).click();
+      await page.waitForURL(/\/calls\/src_default\/sample-\d+$/);
+      for (let i = 0; i < 40; i++) {
+        await page.goto("/deliveries?status=delivered");
+        if ((await page.getByRole("cell", { name: "delivered" }).count()) > 0) break;
+        await page.waitForTimeout(250);
+      }
+      await page.getByRole("cell", { name: "delivered" }).first().waitFor({ timeout: 1000 });
+      await shoot(page, "deliveries-en");
+    });
+
+    await step("export the calls as CSV", async () => {
+      await page.goto("/calls");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "Export CSV (all pages)" }).click(),
+      ]);
+      const text = await readFile((await download.path()) ?? "", "utf8");
+      const lines = text.trim().split("\r\n");
+      expect(lines[0]?.startsWith("sourceId,voiceId") === true, `CSV header: ${lines[0]}`);
+      expect(lines.length === 3, `CSV has ${lines.length - 1} calls, expected 2`);
+    });
+
+    await step("every page renders (screenshots in docs/console/)", async () => {
+      for (const [path, name] of [
+        ["/destinations", "destinations-en"],
+        ["/sources", "sources-en"],
+        ["/pushes", "pushes-en"],
+        ["/audit", "audit-en"],
+      ] as const) {
+        await page.goto(path);
+        await shoot(page, name);
+      }
+    });
+
+    await step("switch to Chinese, remembered across pages", async () => {
+      await page.goto("/");
+      await page.getByLabel("Language").selectOption("zh");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.getByRole("heading", { name: "概览" }).waitFor();
+      for (const [path, name] of [
+        ["/", "overview-zh"],
+        ["/calls", "calls-zh"],
+        [`/calls/src_default/${sampleCall}`, "call-zh"],
+        ["/destinations", "destinations-zh"],
+        ["/destinations/new", "destination-new-zh"],
+        ["/deliveries", "deliveries-zh"],
+        ["/sources", "sources-zh"],
+        ["/pushes", "pushes-zh"],
+        ["/audit", "audit-zh"],
+      ] as const) {
+        await page.goto(path);
+        expect((await page.locator("html").getAttribute("lang")) === "zh-CN", `${path} is not in Chinese`);
+        await shoot(page, name);
+      }
+    });
+
+    await step("sign out", async () => {
+      await page.getByRole("button", { name: "退出" }).click();
+      await page.waitForURL(/\/sign-in$/);
+      await shoot(page, "sign-in-zh");
+      await page.goto("/calls");
+      expect(page.url().includes("/sign-in"), "still signed in after signing out");
+    });
+
+    await step("no errors in the browser console", async () => {
+      expect(browserErrors.length === 0, browserErrors.join("\n"));
+    });
+  } finally {
+    await browser.close();
+    await worker.stop();
+    await receiver.close();
+  }
+}
+
+const started = Date.now();
+await main().catch((err: Error) => {
+  results.push({ name: "set up", ok: false, error: err.message });
+  console.error(err.message);
+});
+await runCleanup();
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+await mkdir(join(ROOT, "test-results"), { recursive: true });
+await writeFile(join(ROOT, "test-results/e2e.json"), JSON.stringify({ passed, failed, results }, null, 2));
+console.log(`e2e: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+process.exit(failed > 0 ? 1 : 0);

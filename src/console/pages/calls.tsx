@@ -1,0 +1,265 @@
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { stream } from "hono/streaming";
+import { z } from "zod";
+import { normalizedCallColumns } from "../../calls/normalized";
+import { callConditions, getCallDetail } from "../../calls/routes";
+import { scanCalls } from "../../calls/scan";
+import { getDb } from "../../db/client";
+import { inJsonArray } from "../../db/json-ids";
+import { calls, sources } from "../../db/schema";
+import { filterSchema } from "../../filters/schema";
+import type { Filter } from "../../filters/validate";
+import type { NormalizedCall } from "../../ingest/fields";
+import { AppError } from "../../lib/errors";
+import { DEFAULT_SOURCE } from "../../sources/resolve";
+import { NextPage } from "../components/next-page";
+import { Table } from "../components/table";
+import { Time } from "../components/time";
+import type { ConsoleEnv } from "../env";
+import { zonedMidnight } from "../zoned-date";
+
+const PAGE = 50;
+
+const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+/** The search form's query: every field optional; a blank field is no condition. */
+export const callSearch = z.object({
+  voiceId: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  taskId: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
+  intentCode: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  connected: z.preprocess(blankToUndefined, z.enum(["yes", "no"]).optional()),
+  since: z.preprocess(blankToUndefined, z.iso.date().optional()),
+  until: z.preprocess(blankToUndefined, z.iso.date().optional()),
+  filter: z.preprocess(blankToUndefined, z.string().max(20_000).optional()),
+  cursor: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
+});
+type CallSearch = z.output<typeof callSearch>;
+
+/** The search as SQL conditions plus the filter expression; a bad filter is a 400 naming it. */
+async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: string) {
+  let filter: Filter | undefined;
+  if (q.filter !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(q.filter);
+    } catch {
+      throw new AppError("validation_failed", "filter: expected JSON", [{ path: "filter", message: "expected JSON" }]);
+    }
+    const parsed = filterSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError("validation_failed", `filter: ${parsed.error.issues[0]?.message}`, [
+        { path: "filter", message: parsed.error.issues[0]?.message ?? "invalid" },
+      ]);
+    }
+    filter = parsed.data;
+  }
+  let where = callConditions({
+    taskId: q.taskId,
+    intentCode: q.intentCode,
+    connected: q.connected === undefined ? undefined : q.connected === "yes",
+    since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
+    until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
+  });
+  if (q.voiceId !== undefined) {
+    // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
+    const known = await db.select({ id: sources.id }).from(sources).limit(1000);
+    const ids = [DEFAULT_SOURCE.id, ...known.map((s) => s.id)];
+    where = and(where, inJsonArray(calls.sourceId, ids), eq(calls.voiceId, q.voiceId));
+  }
+  return { where, filter };
+}
+
+const csvColumns = Object.keys(normalizedCallColumns) as (keyof NormalizedCall)[];
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]["t"]; error?: string }) {
+  return (
+    <form method="get" action="/calls" class="card search">
+      <label>
+        {t("voiceId")} <input name="voiceId" value={q.voiceId ?? ""} />
+      </label>
+      <label data-phase2="phone-search">
+        {t("phone")} <input name="phone" disabled placeholder={t("phase2")} />
+      </label>
+      <label>
+        {t("taskId")} <input name="taskId" inputmode="numeric" value={q.taskId === undefined ? "" : String(q.taskId)} />
+      </label>
+      <label>
+        {t("intentCode")} <input name="intentCode" value={q.intentCode ?? ""} />
+      </label>
+      <label>
+        {t("connected")}{" "}
+        <select name="connected">
+          <option value="">{t("any")}</option>
+          <option value="yes" selected={q.connected === "yes"}>
+            {t("yes")}
+          </option>
+          <option value="no" selected={q.connected === "no"}>
+            {t("no")}
+          </option>
+        </select>
+      </label>
+      <label>
+        {t("since")} <input type="date" name="since" value={q.since ?? ""} />
+      </label>
+      <label>
+        {t("until")} <input type="date" name="until" value={q.until ?? ""} />
+      </label>
+      <label class="wide">
+        {t("filterJson")}
+        <textarea name="filter" rows={2}>
+          {q.filter ?? ""}
+        </textarea>
+      </label>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit">{t("search")}</button>
+    </form>
+  );
+}
+
+/** `/calls`, `/calls.csv` and `/calls/{sourceId}/{voiceId}`. */
+export const callPages = new Hono<ConsoleEnv>()
+  .get("/calls", async (c) => {
+    const t = c.get("t");
+    const parsed = callSearch.safeParse(c.req.query());
+    const q: CallSearch = parsed.success ? parsed.data : {};
+    const db = getDb(c.env.DB);
+    let page: Awaited<ReturnType<typeof scanCalls>> = { calls: [], next: null };
+    let error: string | undefined = parsed.success
+      ? undefined
+      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    if (!error) {
+      try {
+        const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+        page = await scanCalls(db, { where, filter, limit: PAGE, before: q.cursor });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        error = err.message;
+      }
+    }
+    const csv = new URL(c.req.url);
+    csv.pathname = "/calls.csv";
+    csv.searchParams.delete("cursor");
+    return c.render(
+      <>
+        <SearchForm q={q} t={t} error={error} />
+        <p>
+          <a href={`${csv.pathname}${csv.search}`} download>
+            {t("exportCsv")}
+          </a>
+        </p>
+        <Table
+          head={[t("received"), t("voiceId"), t("callee"), t("connected"), t("intent"), t("taskId")]}
+          rows={page.calls.map((call) => [
+            <Time at={call.receivedAt} />,
+            <a href={`/calls/${encodeURIComponent(call.sourceId)}/${encodeURIComponent(call.voiceId)}`}>
+              {call.voiceId}
+            </a>,
+            call.callee,
+            call.connected ? t("yes") : t("no"),
+            <>
+              {call.intentCode} {call.intent}
+            </>,
+            call.taskId,
+          ])}
+          empty={t("noRows")}
+        />
+        <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
+      </>,
+      { title: t("calls") },
+    );
+  })
+  .get("/calls.csv", async (c) => {
+    const q = callSearch.omit({ cursor: true }).parse(c.req.query());
+    const db = getDb(c.env.DB);
+    const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+    c.header("content-type", "text/csv; charset=utf-8");
+    c.header("content-disposition", 'attachment; filename="calls.csv"');
+    return stream(c, async (out) => {
+      await out.write(`${csvColumns.join(",")}\r\n`);
+      let before: number | undefined;
+      for (;;) {
+        const page = await scanCalls(db, { where, filter, limit: 200, before });
+        if (page.calls.length > 0) {
+          await out.write(
+            page.calls.map((call) => `${csvColumns.map((k) => csvCell(call[k])).join(",")}\r\n`).join(""),
+          );
+        }
+        if (page.next === null) break;
+        before = page.next;
+      }
+    });
+  })
+  .get("/calls/:sourceId/:voiceId", async (c) => {
+    const t = c.get("t");
+    const call = await getCallDetail(c.env, c.req.param("sourceId"), c.req.param("voiceId"));
+    const { raw, deliveries, ...fields } = call;
+    return c.render(
+      <>
+        <section class="card">
+          <h2>{t("field")}</h2>
+          <dl class="fields">
+            {Object.entries(fields).map(([name, value]) => (
+              <div>
+                <dt>{name}</dt>
+                <dd>{value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section class="card">
+          <h2>{t("deliveries")}</h2>
+          {deliveries.length === 0 && <p>{t("noRows")}</p>}
+          {deliveries.map((d) => (
+            <article class="delivery">
+              <h3>
+                <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>: {d.status}
+              </h3>
+              <p data-phase2="explain" class="muted">
+                {t("phase2")}: why forwarded
+              </p>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("time")}</th>
+                    <th scope="col">{t("status")}</th>
+                    <th scope="col">{t("response")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.attemptLog.map((a) => (
+                    <tr>
+                      <td>
+                        <Time at={a.attemptedAt} />
+                      </td>
+                      <td>
+                        {a.outcome} {a.statusCode ?? ""}
+                      </td>
+                      <td>
+                        <code>{a.responseBody ?? a.error ?? ""}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </article>
+          ))}
+        </section>
+        <section class="card">
+          <h2>{t("rawRecord")}</h2>
+          <pre>{JSON.stringify(raw, null, 2)}</pre>
+        </section>
+      </>,
+      { title: `${t("calls")}: ${call.voiceId}` },
+    );
+  });

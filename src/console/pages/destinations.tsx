@@ -1,0 +1,388 @@
+import { asc } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { recordAudit } from "../../audit/record";
+import { getDb } from "../../db/client";
+import { destinations } from "../../db/schema";
+import { enqueueLater } from "../../delivery/enqueue";
+import { destinationTypes } from "../../destinations/registry";
+import { replayCalls, replayCursor } from "../../destinations/replay";
+import { rotateSecret } from "../../destinations/rotate-secret";
+import {
+  createDestination,
+  deleteDestination,
+  destinationInput,
+  findDestination,
+  updateDestination,
+} from "../../destinations/routes";
+import { testSend } from "../../destinations/test-send";
+import { destinationView } from "../../destinations/view";
+import { previewFilter } from "../../filters/preview";
+import { filterSchema } from "../../filters/schema";
+import { operators } from "../../filters/validate";
+import { getConfig } from "../../lib/config";
+import { cursorParam } from "../../lib/cursor";
+import { AppError } from "../../lib/errors";
+import { fieldIssues } from "../../lib/validation";
+import { computeStats } from "../../stats/routes";
+import { FieldError } from "../components/field-error";
+import { Table } from "../components/table";
+import type { ConsoleEnv } from "../env";
+import { zonedMidnight } from "../zoned-date";
+
+type Issue = { path: string; message: string };
+type T = ConsoleEnv["Variables"]["t"];
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** One chunk of a replay: the window as dates, and where the previous chunk stopped with its running totals. */
+const replayForm = z.object({
+  since: z.iso.date(),
+  until: z.iso.date(),
+  cursor: z.preprocess((v) => (v === "" ? undefined : v), cursorParam(replayCursor)),
+  created: z.coerce.number().int().min(0).default(0),
+  scanned: z.coerce.number().int().min(0).default(0),
+});
+
+function parseJson(text: unknown, path: string, issues: Issue[]): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    issues.push({ path, message: "expected JSON" });
+    return undefined;
+  }
+}
+
+/** The filter builder: rows edit the JSON filter in the textarea (with script); the textarea alone works without. */
+function FilterField({ value, issues, t }: { value: string; issues: Issue[]; t: T }) {
+  return (
+    <fieldset
+      class="filter-builder"
+      data-filter-builder
+      data-operators={operators.filter((o) => o !== "$not").join(" ")}
+    >
+      <legend>{t("filter")}</legend>
+      <div data-builder-rows hidden>
+        <label>
+          {t("match")}{" "}
+          <select data-builder-mode>
+            <option value="all">{t("matchAll")}</option>
+            <option value="any">{t("matchAny")}</option>
+          </select>
+        </label>
+        <ul data-builder-list />
+        <button type="button" data-builder-add>
+          {t("addRow")}
+        </button>
+      </div>
+      <label for="filter">{t("filterJson")}</label>
+      <textarea id="filter" name="filter" rows={4} data-builder-json>
+        {value}
+      </textarea>
+      <FieldError issues={issues} path="filter" />
+      <p aria-live="polite" data-preview-text={t("wouldMatch")} data-builder-preview />
+    </fieldset>
+  );
+}
+
+function SecretOnce({ secret, destination, t }: { secret: string; destination: { id: string; name: string }; t: T }) {
+  return (
+    <section class="card">
+      <p>{t("secretOnce")}</p>
+      <pre>{secret}</pre>
+      <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+    </section>
+  );
+}
+
+function DestinationForm({
+  t,
+  issues,
+  values,
+}: {
+  t: T;
+  issues: Issue[];
+  values: { name: string; type: string; config: string; filter: string };
+}) {
+  return (
+    <form method="post" action="/destinations/new" class="card">
+      <label for="name">{t("name")}</label>
+      <input id="name" name="name" value={values.name} required />
+      <FieldError issues={issues} path="name" />
+      <label for="type">{t("type")}</label>
+      <select id="type" name="type">
+        {Object.keys(destinationTypes).map((type) => (
+          <option value={type} selected={type === values.type}>
+            {type}
+          </option>
+        ))}
+      </select>
+      <label for="config">{t("config")}</label>
+      <textarea id="config" name="config" rows={3} placeholder='{"url": "https://hooks.slack.com/services/..."}'>
+        {values.config}
+      </textarea>
+      <FieldError issues={issues} path="config" />
+      <FilterField value={values.filter} issues={issues} t={t} />
+      <button type="submit">{t("create")}</button>
+    </form>
+  );
+}
+
+/** `/destinations`: list with health, create, and each destination's page with its actions. */
+export const destinationPages = new Hono<ConsoleEnv>()
+  .get("/destinations", async (c) => {
+    const t = c.get("t");
+    const db = getDb(c.env.DB);
+    const now = Date.now();
+    const [rows, day] = await Promise.all([
+      db.select().from(destinations).orderBy(asc(destinations.createdAt)).limit(500),
+      computeStats(db, {
+        since: now - DAY_MS,
+        until: now + 1,
+        interval: "hour",
+        timeZone: c.get("timeZone"),
+        limitBytes: getConfig(c.env).d1LimitBytes,
+      }),
+    ]);
+    const countOf = (id: string, status: string) =>
+      day.deliveries.find((d) => d.destinationId === id && d.status === status)?.count ?? 0;
+    return c.render(
+      <>
+        <p>
+          <a href="/destinations/new" class="button">
+            {t("newDestination")}
+          </a>
+        </p>
+        <Table
+          head={[t("name"), t("type"), t("health"), t("failures24h"), "Breaker"]}
+          rows={rows.map((d) => [
+            <a href={`/destinations/${d.id}`}>{d.name}</a>,
+            d.type,
+            d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
+            countOf(d.id, "failed"),
+            <>—</>,
+          ])}
+          empty={t("noRows")}
+        />
+      </>,
+      { title: t("destinations") },
+    );
+  })
+  .get("/destinations/new", (c) => {
+    const t = c.get("t");
+    return c.render(
+      <DestinationForm t={t} issues={[]} values={{ name: "", type: "slack", config: "", filter: "{}" }} />,
+      {
+        title: t("newDestination"),
+      },
+    );
+  })
+  .post("/destinations/new", async (c) => {
+    const t = c.get("t");
+    const form = await c.req.parseBody();
+    const issues: Issue[] = [];
+    const values = {
+      name: String(form.name ?? ""),
+      type: String(form.type ?? ""),
+      config: String(form.config ?? ""),
+      filter: String(form.filter ?? ""),
+    };
+    const input = destinationInput.safeParse({
+      name: values.name,
+      type: values.type,
+      config: parseJson(values.config, "config", issues) ?? {},
+      filter: parseJson(values.filter, "filter", issues),
+    });
+    if (!input.success) issues.push(...fieldIssues(input.error));
+    if (issues.length === 0 && input.success) {
+      try {
+        const { view, secret } = await createDestination(c.env, input.data, Date.now());
+        await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.create", target: view.id });
+        if (secret !== undefined) {
+          return c.render(<SecretOnce secret={secret} destination={view} t={t} />, { title: view.name });
+        }
+        return c.redirect(`/destinations/${view.id}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
+        issues.push(...(err.details as Issue[]));
+      }
+    }
+    c.status(400);
+    return c.render(<DestinationForm t={t} issues={issues} values={values} />, { title: t("newDestination") });
+  })
+  .get("/destinations/:id", async (c) => {
+    const t = c.get("t");
+    const d = destinationView(await findDestination(c.env, c.req.param("id")));
+    return c.render(
+      <>
+        <dl class="fields card">
+          <div>
+            <dt>{t("type")}</dt>
+            <dd>{d.type}</dd>
+          </div>
+          <div>
+            <dt>{t("status")}</dt>
+            <dd>{d.enabled ? t("enabled") : `${t("disabled")} ${d.disabledReason ?? ""}`}</dd>
+          </div>
+          <div>
+            <dt>{t("config")}</dt>
+            <dd>
+              <code>{JSON.stringify(d.config)}</code>
+            </dd>
+          </div>
+        </dl>
+        <form method="post" action={`/destinations/${d.id}/filter`} class="card">
+          <FilterField value={JSON.stringify(d.filter, null, 2)} issues={[]} t={t} />
+          <button type="submit">{t("save")}</button>
+        </form>
+        <div class="actions card">
+          <form method="post" action={`/destinations/${d.id}/test`}>
+            <button type="submit">{t("testSend")}</button>
+          </form>
+          <form method="post" action={`/destinations/${d.id}/${d.enabled ? "disable" : "enable"}`}>
+            <button type="submit">{d.enabled ? t("disable") : t("enable")}</button>
+          </form>
+          <form method="post" action={`/destinations/${d.id}/delete`}>
+            <label>
+              {t("confirmDelete")} <input name="confirm" autocomplete="off" required />
+            </label>
+            <button type="submit" class="danger">
+              {t("delete")}
+            </button>
+          </form>
+          {d.type === "webhook" && (
+            <form method="post" action={`/destinations/${d.id}/rotate-secret`}>
+              <button type="submit">{t("rotateSecret")}</button>
+            </form>
+          )}
+          <form method="post" action={`/destinations/${d.id}/replay`} class="replay">
+            <fieldset>
+              <legend>{t("replay")}</legend>
+              <label>
+                {t("since")} <input type="date" name="since" required />
+              </label>
+              <label>
+                {t("until")} <input type="date" name="until" required />
+              </label>
+              <button type="submit">{t("replay")}</button>
+            </fieldset>
+          </form>
+          <p class="muted" data-phase2="breaker bulk-retry events test-any-event">
+            {t("phase2")}: breaker, bulk retry, events
+          </p>
+        </div>
+      </>,
+      { title: `${t("destination")}: ${d.name}` },
+    );
+  })
+  .post("/destinations/:id/filter", async (c) => {
+    const t = c.get("t");
+    const id = c.req.param("id");
+    const issues: Issue[] = [];
+    const json = parseJson((await c.req.parseBody()).filter, "filter", issues) ?? {};
+    const filter = filterSchema.safeParse(json);
+    if (!filter.success) issues.push(...fieldIssues(filter.error, ["filter"]));
+    if (issues.length > 0 || !filter.success) {
+      c.status(400);
+      return c.render(<FieldError issues={issues} path="filter" />, { title: t("filter") });
+    }
+    await updateDestination(c.env, id, { filter: filter.data }, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: id });
+    return c.redirect(`/destinations/${id}`, 303);
+  })
+  .post("/destinations/:id/:toggle{enable|disable}", async (c) => {
+    const id = c.req.param("id");
+    const enabled = c.req.param("toggle") === "enable";
+    const { resumedIds } = await updateDestination(c.env, id, { enabled }, Date.now());
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, resumedIds, { destinationId: id });
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: id });
+    return c.redirect(`/destinations/${id}`, 303);
+  })
+  .post("/destinations/:id/test", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const result = await testSend(destination, getConfig(c.env).deliveryTimeoutMs);
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.test", target: destination.id });
+    return c.render(
+      <section class="card">
+        <h2>{t("testResult")}</h2>
+        <p data-verdict={result.verdict}>
+          {result.verdict} {result.statusCode ?? ""} ({result.durationMs} ms)
+        </p>
+        <pre>{result.responseBody ?? result.error ?? ""}</pre>
+        <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+      </section>,
+      { title: `${t("testSend")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/rotate-secret", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const { secret } = await rotateSecret(getDb(c.env.DB), destination, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.rotate-secret", target: destination.id });
+    return c.render(<SecretOnce secret={secret} destination={destination} t={t} />, {
+      title: `${t("rotateSecret")}: ${destination.name}`,
+    });
+  })
+  .post("/destinations/:id/replay", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const form = replayForm.parse(await c.req.parseBody());
+    const since = zonedMidnight(form.since, c.get("timeZone"));
+    const until = zonedMidnight(form.until, c.get("timeZone")) + DAY_MS;
+    if (!(since < until)) throw new AppError("validation_failed", "The window must end after it starts");
+    const { pendingIds, ...chunk } = await replayCalls(
+      c.env.DB,
+      destination,
+      { since, until, cursor: form.cursor },
+      Date.now(),
+    );
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, pendingIds, { destinationId: destination.id });
+    if (form.cursor === undefined) {
+      await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.replay", target: destination.id });
+    }
+    const created = form.created + chunk.created;
+    const scanned = form.scanned + chunk.scanned;
+    return c.render(
+      <section class="card" aria-live="polite">
+        <p data-replay-complete={String(chunk.complete)}>
+          {t("replay")}: {scanned} {t("callsCount")}, {created} {t("deliveries")}. {chunk.complete ? t("done") : "…"}
+        </p>
+        {!chunk.complete && chunk.nextCursor && (
+          <form method="post" action={`/destinations/${destination.id}/replay`} data-auto-submit>
+            <input type="hidden" name="since" value={form.since} />
+            <input type="hidden" name="until" value={form.until} />
+            <input type="hidden" name="cursor" value={chunk.nextCursor} />
+            <input type="hidden" name="created" value={String(created)} />
+            <input type="hidden" name="scanned" value={String(scanned)} />
+            <button type="submit">{t("nextPage")}</button>
+          </form>
+        )}
+        <a href={`/destinations/${destination.id}`}>{destination.name}</a>
+      </section>,
+      { title: `${t("replay")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/delete", async (c) => {
+    const destination = await findDestination(c.env, c.req.param("id"));
+    const confirm = (await c.req.parseBody()).confirm;
+    if (confirm !== destination.name) {
+      throw new AppError("bad_request", "Type the destination's name exactly to confirm deletion");
+    }
+    await deleteDestination(c.env, destination.id, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.delete", target: destination.id });
+    return c.redirect("/destinations", 303);
+  })
+  .post("/filters/preview", async (c) => {
+    const body = await c.req
+      .json<{ filter?: unknown; sourceIds?: unknown }>()
+      .catch(() => ({}) as { filter?: unknown });
+    const filter = filterSchema.safeParse(body.filter ?? {});
+    if (!filter.success)
+      return c.json(
+        { error: { code: "validation_failed", message: filter.error.issues[0]?.message ?? "invalid filter" } },
+        400,
+      );
+    return c.json(await previewFilter(getDb(c.env.DB), filter.data), 200);
+  });

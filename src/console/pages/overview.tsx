@@ -1,0 +1,156 @@
+import { desc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { recordAudit } from "../../audit/record";
+import { getDb } from "../../db/client";
+import { calls, deliveries, destinations } from "../../db/schema";
+import { enqueueLater } from "../../delivery/enqueue";
+import { sampleRecord } from "../../destinations/sample-call";
+import { ingestPush } from "../../ingest/ingest";
+import { getConfig } from "../../lib/config";
+import { newId } from "../../lib/crypto";
+import { DEFAULT_SOURCE } from "../../sources/resolve";
+import { computeStats } from "../../stats/routes";
+import { BarChart } from "../components/bar-chart";
+import type { ConsoleEnv } from "../env";
+import { startOfDay } from "../zoned-date";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+type Stats = Awaited<ReturnType<typeof computeStats>>;
+
+function Tiles({ stats, t }: { stats: Stats; t: ConsoleEnv["Variables"]["t"] }) {
+  const rate = stats.connectRate === null ? "—" : `${(stats.connectRate * 100).toFixed(1)}%`;
+  return (
+    <dl class="tiles">
+      {(
+        [
+          [t("pushesCount"), stats.pushes],
+          [t("records"), stats.records],
+          [t("rejected"), stats.rejected],
+          [t("callsCount"), stats.calls],
+          [t("connected"), stats.connected],
+          [t("connectRate"), rate],
+        ] as const
+      ).map(([label, value]) => (
+        <div>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** `/`: today and the last 7 days, banners, and the first-run checklist on a fresh deployment. */
+export const overviewPages = new Hono<ConsoleEnv>()
+  .get("/", async (c) => {
+    const t = c.get("t");
+    const db = getDb(c.env.DB);
+    const now = Date.now();
+    const midnight = startOfDay(now, c.get("timeZone"));
+    const view = { timeZone: c.get("timeZone"), limitBytes: getConfig(c.env).d1LimitBytes };
+    const [today, week, disabled, anyCall, anyDestination, anyDelivered] = await Promise.all([
+      computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }),
+      computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }),
+      db
+        .select({ id: destinations.id, name: destinations.name, reason: destinations.disabledReason })
+        .from(destinations)
+        .where(eq(destinations.enabled, false))
+        .limit(20),
+      db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1).get(),
+      db.select({ id: destinations.id }).from(destinations).limit(1).get(),
+      db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "delivered")).limit(1).get(),
+    ]);
+    const fresh = !anyDelivered;
+    return c.render(
+      <>
+        {disabled.map((d) => (
+          <p class="banner" role="status">
+            {t("disabledBanner")}: <a href={`/destinations/${d.id}`}>{d.name}</a> {d.reason ? `(${d.reason})` : ""}
+          </p>
+        ))}
+        {fresh && (
+          <section class="card" aria-labelledby="first-run">
+            <h2 id="first-run">{t("firstRun")}</h2>
+            <ol class="checklist">
+              <li data-done={String(getConfig(c.env).pushToken !== undefined)}>
+                <a href="/sources">{t("stepCopyUrl")}</a>
+              </li>
+              <li data-done={String(Boolean(anyDestination))}>
+                <a href="/destinations/new">{t("stepAddDestination")}</a>
+              </li>
+              <li data-done={String(Boolean(anyCall))}>
+                <form method="post" action="/sample-push">
+                  <span>{t("stepSendSample")}</span> <button type="submit">{t("sendSample")}</button>
+                </form>
+              </li>
+              <li>
+                <a href="/deliveries">{t("stepSeeForwarded")}</a>
+              </li>
+            </ol>
+          </section>
+        )}
+        <section aria-labelledby="today">
+          <h2 id="today">{t("today")}</h2>
+          <Tiles stats={today} t={t} />
+        </section>
+        <section aria-labelledby="week">
+          <h2 id="week">{t("last7")}</h2>
+          <Tiles stats={week} t={t} />
+          <div class="charts">
+            <figure>
+              <figcaption>{t("intents")}</figcaption>
+              <BarChart
+                title={t("intents")}
+                bars={week.byIntent
+                  .slice(0, 10)
+                  .map((i) => ({ label: `${i.intentCode ?? "—"} ${i.intent ?? ""}`, value: i.count }))}
+              />
+            </figure>
+            <figure data-phase2="calls-per-hour">
+              <figcaption>{t("callsCount")} / h</figcaption>
+              <p class="muted">{t("phase2")}</p>
+            </figure>
+          </div>
+          <h3>{t("deliveriesByDestination")}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("destination")}</th>
+                <th scope="col">{t("status")}</th>
+                <th scope="col">#</th>
+              </tr>
+            </thead>
+            <tbody>
+              {week.deliveries.map((d) => (
+                <tr>
+                  <td>
+                    <a href={`/destinations/${d.destinationId}`}>{d.name ?? d.destinationId}</a>
+                  </td>
+                  <td>{d.status}</td>
+                  <td>{d.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </>,
+      { title: t("overview") },
+    );
+  })
+  .post("/sample-push", async (c) => {
+    const now = Date.now();
+    const body = JSON.stringify({ array: [{ ...sampleRecord, voiceId: `sample-${now}` }] });
+    const result = await ingestPush(c.env, {
+      pushId: newId("psh"),
+      sourceId: DEFAULT_SOURCE.id,
+      ensureSource: DEFAULT_SOURCE,
+      body,
+      bytes: body.length,
+      contentType: "application/json",
+      receivedAt: now,
+    });
+    enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "pushes.sample", target: result.pushId });
+    return c.redirect(`/calls/${DEFAULT_SOURCE.id}/sample-${now}`, 303);
+  });

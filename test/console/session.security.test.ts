@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { rows } from "../support/worker";
+import { page, sessionCookie, signIn } from "./kit";
+
+describe("console sign-in", () => {
+  it("sends a visitor without a session to the sign-in form, keeping where they were going", async () => {
+    const res = await page("/calls?taskId=7");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/sign-in?next=${encodeURIComponent("/calls?taskId=7")}`);
+    const form = await page("/sign-in");
+    const html = await form.text();
+    expect(html).toContain('type="password"');
+    expect(html).not.toContain("test-admin-token");
+  });
+
+  it("refuses a wrong token with a clear message, records it, and slows repeated failures", async () => {
+    const ip = "192.0.2.10";
+    const started = Date.now();
+    const res = await page("/sign-in", { form: { token: "nope" }, headers: { "cf-connecting-ip": ip } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("That is not the admin token");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("callrelay_session="))).toBe(false);
+    const logged = await rows("SELECT * FROM audit_log WHERE ip = ? AND action = 'session.sign_in'", ip);
+    expect(logged).toMatchObject([{ outcome: "failed", actor: "admin token" }]);
+  });
+
+  it("locks an address out after 10 failures in 15 minutes, even with the right token", async () => {
+    const ip = "192.0.2.11";
+    const now = Date.now();
+    for (let i = 0; i < 10; i++) {
+      await rows(
+        "INSERT INTO audit_log (at, actor, action, outcome, ip) VALUES (?, 'admin token', 'session.sign_in', 'failed', ?) RETURNING id",
+        now - i * 1000,
+        ip,
+      );
+    }
+    const res = await page("/sign-in", { form: { token: "test-admin-token" }, headers: { "cf-connecting-ip": ip } });
+    expect(res.status).toBe(429);
+    expect(await res.text()).toContain("Too many failed sign-ins");
+    const other = await page("/sign-in", {
+      form: { token: "test-admin-token" },
+      headers: { "cf-connecting-ip": "192.0.2.12" },
+    });
+    expect(other.status).toBe(303);
+  });
+
+  it("sets a signed, HttpOnly, Secure, SameSite=Strict cookie for 12 hours, renewed on sign-in", async () => {
+    const res = await page("/sign-in", { form: { token: "test-admin-token", next: "/audit" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/audit");
+    const set = res.headers.getSetCookie().find((c) => c.startsWith("callrelay_session=")) ?? "";
+    expect(set).toMatch(/HttpOnly/i);
+    expect(set).toMatch(/Secure/i);
+    expect(set).toMatch(/SameSite=Strict/i);
+    expect(set).toMatch(/Max-Age=43200/i);
+    expect(set).not.toContain("test-admin-token");
+    const ok = await page("/", { cookie: sessionCookie(res) });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("Signed in as admin token");
+  });
+
+  it("never follows a sign-in to another site", async () => {
+    const res = await page("/sign-in", { form: { token: "test-admin-token", next: "//evil.example/x" } });
+    expect(res.headers.get("location")).toBe("/");
+  });
+
+  it("refuses a tampered or forged cookie", async () => {
+    const cookie = await signIn();
+    const [name, value] = cookie.split("=") as [string, string];
+    const decoded = decodeURIComponent(value);
+    const forged = `${name}=${encodeURIComponent(`${Number(decoded.split(".")[0]) + 1e9}.${decoded.split(".").slice(1).join(".")}`)}`;
+    expect((await page("/", { cookie: forged })).status).toBe(303);
+    expect((await page("/", { cookie: `${name}=9999999999999.AAAA` })).status).toBe(303);
+  });
+
+  it("clears the cookie on sign-out", async () => {
+    const cookie = await signIn();
+    const res = await page("/sign-out", { method: "POST", cookie, form: {} });
+    expect(res.status).toBe(303);
+    const cleared = res.headers.getSetCookie().find((c) => c.startsWith("callrelay_session="));
+    expect(cleared).toMatch(/Max-Age=0/i);
+  });
+
+  it("refuses a cross-site form post (CSRF) even with a valid session", async () => {
+    const cookie = await signIn();
+    const res = await page("/sample-push", { cookie, form: {}, headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+  });
+
+  it("serves pages with a CSP that allows no inline script and no other origin", async () => {
+    const res = await page("/sign-in");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(await res.text()).not.toMatch(/<script>(?!<\/script>)/);
+  });
+
+  it("leaves the API and push URL alone: no redirects, no CSRF check", async () => {
+    const res = await page("/api/v1/destinations");
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/json");
+  });
+});
