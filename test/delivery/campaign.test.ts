@@ -215,8 +215,18 @@ describe("the sweeper", () => {
     )
       .bind(now - 120_000, now - 60_000, now, now)
       .run();
-    const swept = await sweepDeliveries(env, now);
+    // A recording queue: 1,200 real messages to deliveries of a deleted destination would only keep the local
+    // queue busy after the test.
+    const sent: unknown[] = [];
+    const recording = {
+      send: async (body: unknown) => void sent.push(body),
+      sendBatch: async (batch: Iterable<{ body: unknown }>) => {
+        for (const m of batch) sent.push(m.body);
+      },
+    } as unknown as Queue;
+    const swept = await sweepDeliveries({ ...env, DELIVERY_QUEUE: recording, SLOW_LANE_QUEUE: recording }, now);
     expect(swept).toBeGreaterThanOrEqual(1200);
+    expect(sent.length).toBeGreaterThanOrEqual(1200);
     const [left] = await rows<{ n: number }>(
       "SELECT count(*) AS n FROM deliveries WHERE destination_id = ? AND (lease_until IS NULL OR lease_until < ?)",
       `dst_gone_${tag}`,
