@@ -263,7 +263,12 @@ export const destinations = {
           retried += chunk.retried;
           cursor = chunk.nextCursor ?? null;
         } while (cursor !== null);
-        out.show({ retried }, () => `Sent ${retried} deliveries of "${cell(d.name)}" (${d.id}) again.\n`);
+        const name = `"${cell(d.name)}" (${d.id})`;
+        out.show({ retried }, () =>
+          retried === 0
+            ? `No ${status.join(", ")} deliveries of ${name} to send.\n`
+            : `Sent ${retried} ${retried === 1 ? "delivery" : "deliveries"} of ${name} again.\n`,
+        );
       },
     },
     disable: setEnabled(false),

@@ -121,6 +121,15 @@ describe("destinations retry", () => {
     expect(paused?.status).toBe("paused");
   });
 
+  it("says when nothing matches", async () => {
+    const dest = await webhook(uniqueTaskId());
+    const { code, stdout } = await cli(["destinations", "retry", dest.id, "--status", "failed", "--yes"]);
+    expect({ code, stdout }).toEqual({
+      code: 0,
+      stdout: `No failed deliveries of "${dest.name}" (${dest.id}) to send.\n`,
+    });
+  });
+
   it("names an unknown destination and exits 1", async () => {
     const { code, stderr } = await cli(["destinations", "retry", "dst_nope", "--yes"]);
     expect({ code, stderr }).toEqual({ code: 1, stderr: "error: No destination dst_nope\n" });
