@@ -191,7 +191,9 @@ export const destinations = {
     },
     edit: {
       summary: "Change a destination's name, settings, filter, sources or options",
-      description: "Only what is given changes; --url and --config are merged into the stored config.",
+      description:
+        "Only what is given changes; --url and --config are merged into the stored config, the other settings\n" +
+        "into the stored options; --events replaces the list.",
       args: ["id"],
       options: { name: { type: "string", value: "N", description: "A new name" }, ...settings },
       run: async ({ args: [id], flags, api, out }) => {
