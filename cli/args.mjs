@@ -3,11 +3,12 @@ import { closestName } from "../src/filters/closest-name.js";
 
 /**
  * @typedef {object} OptionSpec
- * @property {"string" | "integer" | "boolean" | "json" | "list"} type `list`: a string that may be given more than once
+ * @property {"string" | "integer" | "number" | "boolean" | "json" | "list" | "csv"} type `list`: a string that may be
+ *   given more than once; `csv`: comma-separated values, each one of `choices` when given
  * @property {string} description
  * @property {string} [value] The value's name in help, e.g. `N`
  * @property {boolean} [required]
- * @property {readonly string[]} [choices] The values a `string` option accepts
+ * @property {readonly string[]} [choices] The values a `string` option (or each of a `csv` one) accepts
  */
 
 /**
@@ -50,6 +51,12 @@ export class Flags {
   }
 
   /** @param {string} name */
+  number(name) {
+    const value = this.string(name);
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /** @param {string} name */
   boolean(name) {
     return this.#values.has(name);
   }
@@ -62,6 +69,17 @@ export class Flags {
   json(name) {
     const value = this.string(name);
     return value === undefined ? undefined : JSON.parse(value);
+  }
+
+  /**
+   * The values of a `csv` option; undefined when it is not given.
+   * @param {string} name
+   */
+  csv(name) {
+    return this.string(name)
+      ?.split(",")
+      .map((v) => v.trim())
+      .filter((v) => v !== "");
   }
 
   /** @param {string} name */
@@ -105,12 +123,23 @@ export function didYouMean(name, candidates, prefix = "") {
  * Why `value` does not suit an option of `spec`; undefined when it does.
  * @param {OptionSpec} spec
  * @param {string} value
+ * @returns {string | undefined}
  */
 function invalid({ type, choices }, value) {
-  if (choices && !choices.includes(value)) {
-    return `must be one of ${choices.join(", ")}, not "${value}"${didYouMean(value, choices)}`;
+  const values =
+    type === "csv"
+      ? value
+          .split(",")
+          .map((v) => v.trim())
+          .filter((v) => v !== "")
+      : [value];
+  if (values.length === 0) return "needs at least one value";
+  const wrong = choices && values.find((v) => !choices.includes(v));
+  if (choices && wrong !== undefined) {
+    return `must be one of ${choices.join(", ")}, not "${wrong}"${didYouMean(wrong, choices)}`;
   }
   if (type === "integer") return /^-?\d{1,15}$/.test(value) ? undefined : `needs an integer, not "${value}"`;
+  if (type === "number") return /^-?(\d+\.?\d*|\.\d+)$/.test(value) ? undefined : `needs a number, not "${value}"`;
   if (type !== "json") return undefined;
   try {
     JSON.parse(value);

@@ -71,7 +71,7 @@ const root = {
       description: `IANA time zone of times shown (or set CALLRELAY_TIMEZONE; default ${DEFAULT_TIMEZONE})`,
     },
     json: { type: "boolean", description: "Print the API's JSON instead of tables" },
-    yes: { type: "boolean", description: "Do destructive steps (delete, rotate) without asking" },
+    yes: { type: "boolean", description: "Do destructive or mass steps (delete, rotate, retry) without asking" },
   },
   commands: { sources, destinations, calls, deliveries, pushes, replay, stats },
 };

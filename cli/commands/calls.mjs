@@ -1,7 +1,7 @@
 // @ts-check
 import { path } from "../http.mjs";
 import { knownSource, listCommand } from "../list.mjs";
-import { formatFields } from "../table.mjs";
+import { formatFields, formatTable } from "../table.mjs";
 
 /**
  * @typedef {{
@@ -14,6 +14,15 @@ import { formatFields } from "../table.mjs";
 
 /** Fields of the call record that are instants (epoch ms). */
 const TIMES = new Set(["receivedAt", "submitTime", "callTime", "ringingTime", "answerTime", "hangupTime"]);
+
+const DEFAULT_SOURCE = "src_default";
+
+/** @type {import("../args.mjs").OptionSpec} */
+const sourceOption = { type: "string", value: "ID", description: `Its source (default ${DEFAULT_SOURCE})` };
+
+/**
+ * @typedef {{destinationId: string, name: string, type: string, matched: boolean, reason: string | null}} Explanation
+ */
 
 /** @type {import("../run.mjs").Command} */
 export const calls = {
@@ -62,9 +71,9 @@ export const calls = {
     show: {
       summary: "Show one call: every field, the push that stored it, the record as received",
       args: ["voiceId"],
-      options: { source: { type: "string", value: "ID", description: "Its source (default src_default)" } },
+      options: { source: sourceOption },
       run: async ({ args: [voiceId], flags, api, out }) => {
-        const sourceId = flags.string("source") ?? "src_default";
+        const sourceId = flags.string("source") ?? DEFAULT_SOURCE;
         const call = /** @type {CallDetail} */ (await api.get(path`/calls/${sourceId}/${voiceId}`));
         out.show(call, () => {
           const { raw, ...fields } = call;
@@ -75,6 +84,23 @@ export const calls = {
             ]),
           )}\nAs received:\n${JSON.stringify(raw, null, 2)}\n`;
         });
+      },
+    },
+    explain: {
+      summary: "Why a call was (not) forwarded: each destination, whether it matches now, and why not",
+      args: ["voiceId"],
+      options: { source: sourceOption },
+      run: async ({ args: [voiceId], flags, api, out }) => {
+        const sourceId = flags.string("source") ?? DEFAULT_SOURCE;
+        const body = /** @type {{data: Explanation[]}} */ (await api.get(path`/calls/${sourceId}/${voiceId}/explain`));
+        out.show(body, () =>
+          body.data.length === 0
+            ? "No destinations.\n"
+            : formatTable(
+                ["DESTINATION", "ID", "TYPE", "MATCHED", "REASON"],
+                body.data.map((e) => [e.name, e.destinationId, e.type, e.matched ? "yes" : "no", e.reason]),
+              ),
+        );
       },
     },
   },

@@ -85,13 +85,16 @@ export const deliveries = {
       },
     },
     retry: {
-      summary: "Send a failed or paused delivery again",
+      summary: "Send a failed, paused or retrying delivery now",
+      description: "A failed or paused one starts its retry schedule again; a retrying one keeps its attempts.",
       args: ["id"],
       run: async ({ args: [id], api, out }) => {
         const delivery = /** @type {Delivery} */ (await api.post(path`/deliveries/${id}/retry`));
         out.show(
           delivery,
-          () => `Delivery ${delivery.id} to "${cell(delivery.destinationName)}" is ${delivery.status} again.\n`,
+          () =>
+            `Delivery ${delivery.id} to "${cell(delivery.destinationName)}" is ${delivery.status}, sent now ` +
+            `(attempts so far: ${delivery.attempts}).\n`,
         );
       },
     },

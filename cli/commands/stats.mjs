@@ -13,6 +13,7 @@ const TOP_INTENTS = 10;
  *   byCallDescription: {callDescription: number | null, label: string | null, count: number}[],
  *   byTask: {taskId: number | null, count: number, connected: number}[],
  *   deliveries: {destinationId: string, name: string | null, status: string, count: number}[],
+ *   series: {interval: string, points: {start: string, calls: number, connected: number}[]},
  * }} Stats
  */
 
@@ -48,8 +49,9 @@ const percent = (part, whole) => (whole === 0 ? "-" : `${((part / whole) * 100).
 /**
  * @param {Stats} stats
  * @param {(value: string) => string} time
+ * @param {boolean} series Whether to show the series
  */
-function summary(stats, time) {
+function summary(stats, time, series) {
   const rate = stats.connectRate === null ? "-" : `${(stats.connectRate * 100).toFixed(1)}%`;
   const intents = stats.byIntent.slice(0, TOP_INTENTS);
   return (
@@ -76,6 +78,13 @@ function summary(stats, time) {
       ["TASK", "CALLS", "CONNECTED", "RATE"],
       stats.byTask.map((t) => [t.taskId, t.count, t.connected, percent(t.connected, t.count)]),
     ) +
+    (series
+      ? section(
+          `Per ${stats.series.interval}`,
+          [stats.series.interval === "hour" ? "HOUR" : "DAY", "CALLS", "CONNECTED", "RATE"],
+          stats.series.points.map((p) => [time(p.start), p.calls, p.connected, percent(p.connected, p.calls)]),
+        )
+      : "") +
     (stats.deliveries.length === 0
       ? "\nNo deliveries.\n"
       : `\nDeliveries by status\n${deliveryTable(stats.deliveries)}`)
@@ -89,11 +98,20 @@ export const stats = {
     since: { type: "string", value: "T", description: "Window start (default: 24 h before --until)" },
     until: { type: "string", value: "T", description: "Window end (default: now)" },
     source: { type: "string", value: "ID", description: "Only this source" },
+    interval: {
+      type: "string",
+      value: "hour|day",
+      choices: ["hour", "day"],
+      description: "Also show calls and connect rate per hour or per day",
+    },
   },
   run: async ({ flags, api, out }) => {
     const sourceId = await knownSource(api, flags.string("source"));
-    const query = { since: flags.string("since"), until: flags.string("until"), sourceId, timezone: out.timeZone };
-    const body = /** @type {Stats} */ (await api.get("/stats", query));
-    out.show(body, () => summary(body, out.time));
+    const interval = flags.string("interval");
+    const window = { since: flags.string("since"), until: flags.string("until") };
+    const body = /** @type {Stats} */ (
+      await api.get("/stats", { ...window, sourceId, interval, timezone: out.timeZone })
+    );
+    out.show(body, () => summary(body, out.time, interval !== undefined));
   },
 };

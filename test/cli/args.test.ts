@@ -27,7 +27,15 @@ const tree = {
         },
       },
     },
-    stats: { summary: "leaf", options: { since: { type: "string", description: "" } } },
+    stats: {
+      summary: "leaf",
+      options: {
+        since: { type: "string", description: "" },
+        ratio: { type: "number", description: "" },
+        status: { type: "csv", choices: ["failed", "paused"], description: "" },
+        labels: { type: "csv", description: "" },
+      },
+    },
   },
 } satisfies CommandSpec;
 
@@ -46,6 +54,20 @@ describe("parseArgv", () => {
     expect(p.flags.json("filter")).toEqual({});
     expect(p.flags.boolean("quiet")).toBe(false);
     expect(p.globals.boolean("json")).toBe(true);
+  });
+
+  it("reads numbers and comma-separated values, each checked against the choices", () => {
+    const p = parse("stats", "--ratio", "0.25", "--status", "paused, failed,", "--labels=a,b");
+    expect(p.error).toBeUndefined();
+    expect(p.flags.number("ratio")).toBe(0.25);
+    expect(p.flags.csv("status")).toEqual(["paused", "failed"]);
+    expect(p.flags.csv("labels")).toEqual(["a", "b"]);
+    expect(p.flags.csv("since")).toBeUndefined();
+    expect(parse("stats", "--ratio", "1e3").error).toBe('--ratio needs a number, not "1e3"');
+    expect(parse("stats", "--status", "paused,faild").error).toBe(
+      '--status must be one of failed, paused, not "faild" (did you mean failed?)',
+    );
+    expect(parse("stats", "--labels", ",").error).toBe("--labels needs at least one value");
   });
 
   it("repeats list options; the last of any other wins", () => {

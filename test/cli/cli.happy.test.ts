@@ -63,6 +63,8 @@ describe("callrelay --help", () => {
     [["deliveries", "list"]],
     [["deliveries", "show"]],
     [["deliveries", "retry"]],
+    [["destinations", "retry"]],
+    [["calls", "explain"]],
     [["pushes"]],
     [["pushes", "list"]],
     [["pushes", "show"]],
@@ -452,7 +454,7 @@ describe("callrelay deliveries", () => {
 
     const { code, stdout } = await cli(["deliveries", "retry", paused?.id ?? ""]);
     expect(code).toBe(0);
-    expect(stdout).toBe(`Delivery ${paused?.id} to "${dest.name}" is pending again.\n`);
+    expect(stdout).toBe(`Delivery ${paused?.id} to "${dest.name}" is pending, sent now (attempts so far: 0).\n`);
     await waitForStatus(dest.id, first.voiceId, "delivered");
 
     const json = await cliJson<Record<string, unknown>>(["deliveries", "retry", pausedToo?.id ?? ""]);
