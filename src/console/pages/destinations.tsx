@@ -5,6 +5,8 @@ import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import { destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
+import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
+import { destinationOptionsInput } from "../../destinations/options";
 import { destinationTypes } from "../../destinations/registry";
 import { replayCalls, replayCursor } from "../../destinations/replay";
 import { rotateSecret } from "../../destinations/rotate-secret";
@@ -12,11 +14,13 @@ import {
   createDestination,
   deleteDestination,
   destinationInput,
+  destinationPatch,
   findDestination,
   updateDestination,
 } from "../../destinations/routes";
 import { testSend } from "../../destinations/test-send";
 import { destinationView } from "../../destinations/view";
+import { eventTypes } from "../../events/types";
 import { previewFilter } from "../../filters/preview";
 import { filterSchema } from "../../filters/schema";
 import { operators } from "../../filters/validate";
@@ -26,12 +30,15 @@ import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
 import { FieldError } from "../components/field-error";
+import { RetryAllForm } from "../components/retry-all";
 import { Table } from "../components/table";
+import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { zonedMidnight } from "../zoned-date";
 
 type Issue = { path: string; message: string };
 type T = ConsoleEnv["Variables"]["t"];
+type DestinationView = ReturnType<typeof destinationView>;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -83,6 +90,70 @@ function FilterField({ value, issues, t }: { value: string; issues: Issue[]; t: 
       <FieldError issues={issues} path="filter" />
       <p aria-live="polite" data-preview-text={t("wouldMatch")} data-builder-preview />
     </fieldset>
+  );
+}
+
+function Breaker({ circuit, openUntil, t }: { circuit: string; openUntil: number | string | null; t: T }) {
+  const label = t(`circuit_${circuit}` as "circuit_closed");
+  if (circuit === "closed" || openUntil === null) return <span data-circuit={circuit}>{label}</span>;
+  return (
+    <span data-circuit={circuit}>
+      {label}, {t("openUntil")} <Time at={openUntil} />
+    </span>
+  );
+}
+
+const optionNames = Object.keys(destinationOptionsInput.shape) as (keyof typeof destinationOptionsInput.shape)[];
+
+/** A form value as the API takes it: blank is absent, numbers and booleans as such. */
+function formValue(value: unknown): unknown {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
+}
+
+/** Sources, events, options (one field each) and template of a destination, validated as the API validates them. */
+function EditForm({ d, issues, t }: { d: DestinationView; issues: Issue[]; t: T }) {
+  const options = d.options as Record<string, unknown>;
+  return (
+    <form method="post" action={`/destinations/${d.id}/edit`} class="card" id="edit">
+      <h2>{t("edit")}</h2>
+      <fieldset>
+        <legend>{t("events")}</legend>
+        {eventTypes.map((type) => (
+          <label class="check">
+            <input type="checkbox" name="events" value={type} checked={d.events.includes(type)} /> {type}
+          </label>
+        ))}
+        <FieldError issues={issues} path="events" />
+      </fieldset>
+      <fieldset>
+        <legend>{t("options")}</legend>
+        {optionNames.map((name) => (
+          <>
+            <label for={`option-${name}`}>
+              <code>{name}</code> <small class="muted">{destinationOptionsInput.shape[name].description}</small>
+            </label>
+            <input
+              id={`option-${name}`}
+              name={`options.${name}`}
+              value={options[name] === undefined ? "" : String(options[name])}
+            />
+            <FieldError issues={issues} path={`options.${name}`} />
+          </>
+        ))}
+      </fieldset>
+      <label for="sourceIds">{t("sourceIds")}</label>
+      <input id="sourceIds" name="sourceIds" value={d.sourceIds.join(", ")} />
+      <FieldError issues={issues} path="sourceIds" />
+      <label for="template">{t("template")}</label>
+      <textarea id="template" name="template" rows={3}>
+        {d.template ?? ""}
+      </textarea>
+      <FieldError issues={issues} path="template" />
+      <button type="submit">{t("save")}</button>
+    </form>
   );
 }
 
@@ -155,13 +226,13 @@ export const destinationPages = new Hono<ConsoleEnv>()
           </a>
         </p>
         <Table
-          head={[t("name"), t("type"), t("health"), t("failures24h"), "Breaker"]}
+          head={[t("name"), t("type"), t("health"), t("failures24h"), t("breaker")]}
           rows={rows.map((d) => [
             <a href={`/destinations/${d.id}`}>{d.name}</a>,
             d.type,
             d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
             countOf(d.id, "failed"),
-            <>—</>,
+            <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />,
           ])}
           empty={t("noRows")}
         />
@@ -226,6 +297,12 @@ export const destinationPages = new Hono<ConsoleEnv>()
             <dd>{d.enabled ? t("enabled") : `${t("disabled")} ${d.disabledReason ?? ""}`}</dd>
           </div>
           <div>
+            <dt>{t("breaker")}</dt>
+            <dd>
+              <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />
+            </dd>
+          </div>
+          <div>
             <dt>{t("config")}</dt>
             <dd>
               <code>{JSON.stringify(d.config)}</code>
@@ -236,10 +313,22 @@ export const destinationPages = new Hono<ConsoleEnv>()
           <FilterField value={JSON.stringify(d.filter, null, 2)} issues={[]} t={t} />
           <button type="submit">{t("save")}</button>
         </form>
+        <EditForm d={d} issues={[]} t={t} />
         <div class="actions card">
           <form method="post" action={`/destinations/${d.id}/test`}>
+            <label>
+              {t("testEvent")}{" "}
+              <select name="event">
+                {eventTypes.map((type) => (
+                  <option value={type} selected={type === d.events[0]}>
+                    {type}
+                  </option>
+                ))}
+              </select>
+            </label>
             <button type="submit">{t("testSend")}</button>
           </form>
+          <RetryAllForm destinationId={d.id} t={t} />
           <form method="post" action={`/destinations/${d.id}/${d.enabled ? "disable" : "enable"}`}>
             <button type="submit">{d.enabled ? t("disable") : t("enable")}</button>
           </form>
@@ -268,9 +357,6 @@ export const destinationPages = new Hono<ConsoleEnv>()
               <button type="submit">{t("replay")}</button>
             </fieldset>
           </form>
-          <p class="muted" data-phase2="breaker bulk-retry events test-any-event">
-            {t("phase2")}: breaker, bulk retry, events
-          </p>
         </div>
       </>,
       { title: `${t("destination")}: ${d.name}` },
@@ -302,11 +388,18 @@ export const destinationPages = new Hono<ConsoleEnv>()
   .post("/destinations/:id/test", async (c) => {
     const t = c.get("t");
     const destination = await findDestination(c.env, c.req.param("id"));
-    const result = await testSend(destination, getConfig(c.env).deliveryTimeoutMs);
+    const event = z
+      .enum(eventTypes)
+      .catch("call.reported")
+      .parse((await c.req.parseBody()).event);
+    const result = await testSend(destination, getConfig(c.env).deliveryTimeoutMs, event);
     await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.test", target: destination.id });
     return c.render(
       <section class="card">
-        <h2>{t("testResult")}</h2>
+        <h2>
+          {t("testResult")}: {event}
+        </h2>
+        <p>{t("receiverAnswer")}</p>
         <p data-verdict={result.verdict}>
           {result.verdict} {result.statusCode ?? ""} ({result.durationMs} ms)
         </p>
@@ -314,6 +407,77 @@ export const destinationPages = new Hono<ConsoleEnv>()
         <a href={`/destinations/${destination.id}`}>{destination.name}</a>
       </section>,
       { title: `${t("testSend")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/edit", async (c) => {
+    const t = c.get("t");
+    const current = await findDestination(c.env, c.req.param("id"));
+    const form = await c.req.parseBody({ all: true });
+    const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const sourceIds = String(form.sourceIds ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+    const template = String(form.template ?? "");
+    const patch = destinationPatch.safeParse({
+      events: list(form.events),
+      options: Object.fromEntries(
+        optionNames.flatMap((name) => {
+          const value = formValue(form[`options.${name}`]);
+          return value === undefined ? [] : [[name, value]];
+        }),
+      ),
+      sourceIds,
+      template: template.trim() === "" ? null : template,
+    });
+    const issues: Issue[] = patch.success ? [] : fieldIssues(patch.error);
+    if (patch.success) {
+      try {
+        await updateDestination(c.env, current.id, patch.data, Date.now());
+        await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: current.id });
+        return c.redirect(`/destinations/${current.id}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
+        issues.push(...((err.details as Issue[] | undefined) ?? [{ path: "", message: err.message }]));
+      }
+    }
+    c.status(400);
+    return c.render(<EditForm d={{ ...destinationView(current), sourceIds }} issues={issues} t={t} />, {
+      title: `${t("edit")}: ${current.name}`,
+    });
+  })
+  .post("/destinations/:id/retry", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    if (!destination.enabled) {
+      throw new AppError("conflict", `Destination ${destination.name} is disabled: enable it first`);
+    }
+    const form = z
+      .object({
+        cursor: z.preprocess((v) => (v === "" ? undefined : v), cursorParam(retryCursor)),
+        retried: z.coerce.number().int().min(0).default(0),
+      })
+      .parse(await c.req.parseBody());
+    const { ids, nextCursor } = await retryNow(
+      c.env,
+      { destinationId: destination.id, statuses: retryableStatuses, cursor: form.cursor },
+      Date.now(),
+    );
+    if (form.cursor === undefined) {
+      await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.retry", target: destination.id });
+    }
+    const retried = form.retried + ids.length;
+    return c.render(
+      <section class="card" aria-live="polite">
+        <p data-retry-complete={String(nextCursor === null)}>
+          {t("retried", { n: retried })} {nextCursor === null ? t("done") : "…"}
+        </p>
+        {nextCursor !== null && (
+          <RetryAllForm destinationId={destination.id} t={t} cursor={nextCursor} retried={retried} />
+        )}
+        <a href={`/deliveries?destinationId=${encodeURIComponent(destination.id)}`}>{t("deliveries")}</a>
+      </section>,
+      { title: `${t("retryAll")}: ${destination.name}` },
     );
   })
   .post("/destinations/:id/rotate-secret", async (c) => {
