@@ -7,7 +7,7 @@ import { destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
 import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
 import { destinationOptionsInput } from "../../destinations/options";
-import { destinationTypes } from "../../destinations/registry";
+import { destinationTypes, getDestinationType, isDestinationTypeName } from "../../destinations/registry";
 import { replayCalls, replayCursor } from "../../destinations/replay";
 import { rotateSecret } from "../../destinations/rotate-secret";
 import {
@@ -167,6 +167,18 @@ function SecretOnce({ secret, destination, t }: { secret: string; destination: {
   );
 }
 
+/** A destination type's settings as form fields: from its adapter's config schema, secret ones masked. */
+function configFields(type: string) {
+  const adapter = getDestinationType(type);
+  const schema = adapter.configSchema({ allowHttp: true });
+  const shape = "shape" in schema ? (schema.shape as Record<string, z.ZodType>) : {};
+  return Object.entries(shape).map(([name, field]) => ({
+    name,
+    optional: field.safeParse(undefined).success,
+    secret: (adapter.secretFields as readonly string[]).includes(name),
+  }));
+}
+
 function DestinationForm({
   t,
   issues,
@@ -174,29 +186,53 @@ function DestinationForm({
 }: {
   t: T;
   issues: Issue[];
-  values: { name: string; type: string; config: string; filter: string };
+  values: { name: string; type: string; config: Record<string, string>; filter: string };
 }) {
   return (
-    <form method="post" action="/destinations/new" class="card">
-      <label for="name">{t("name")}</label>
-      <input id="name" name="name" value={values.name} required />
-      <FieldError issues={issues} path="name" />
-      <label for="type">{t("type")}</label>
-      <select id="type" name="type">
-        {Object.keys(destinationTypes).map((type) => (
-          <option value={type} selected={type === values.type}>
-            {type}
-          </option>
-        ))}
-      </select>
-      <label for="config">{t("config")}</label>
-      <textarea id="config" name="config" rows={3} placeholder='{"url": "https://hooks.slack.com/services/..."}'>
-        {values.config}
-      </textarea>
-      <FieldError issues={issues} path="config" />
-      <FilterField value={values.filter} issues={issues} t={t} />
-      <button type="submit">{t("create")}</button>
-    </form>
+    <>
+      <form method="get" action="/destinations/new" class="card">
+        <label for="type">{t("type")}</label>
+        <select id="type" name="type" data-submit-on-change>
+          {Object.keys(destinationTypes).map((type) => (
+            <option value={type} selected={type === values.type}>
+              {type}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t("chooseType")}</button>
+      </form>
+      <form method="post" action="/destinations/new" class="card">
+        <input type="hidden" name="type" value={values.type} />
+        <label for="name">{t("name")}</label>
+        <input id="name" name="name" value={values.name} required />
+        <FieldError issues={issues} path="name" />
+        <fieldset>
+          <legend>
+            {t("config")}: {values.type}
+          </legend>
+          {configFields(values.type).map((f) => (
+            <>
+              <label for={`config-${f.name}`}>
+                {f.name} {f.optional && <small class="muted">({t("optional")})</small>}
+              </label>
+              <input
+                id={`config-${f.name}`}
+                name={`config.${f.name}`}
+                type={f.secret ? "password" : "text"}
+                autocomplete="off"
+                value={values.config[f.name] ?? ""}
+                required={!f.optional}
+              />
+              <FieldError issues={issues} path={`config.${f.name}`} />
+            </>
+          ))}
+          <FieldError issues={issues.filter((i) => i.path === "config")} path="config" />
+          <FieldError issues={issues} path="type" />
+        </fieldset>
+        <FilterField value={values.filter} issues={issues} t={t} />
+        <button type="submit">{t("create")}</button>
+      </form>
+    </>
   );
 }
 
@@ -242,27 +278,34 @@ export const destinationPages = new Hono<ConsoleEnv>()
   })
   .get("/destinations/new", (c) => {
     const t = c.get("t");
-    return c.render(
-      <DestinationForm t={t} issues={[]} values={{ name: "", type: "slack", config: "", filter: "{}" }} />,
-      {
-        title: t("newDestination"),
-      },
-    );
+    const chosen = c.req.query("type") ?? "";
+    const type = isDestinationTypeName(chosen) ? chosen : "slack";
+    return c.render(<DestinationForm t={t} issues={[]} values={{ name: "", type, config: {}, filter: "{}" }} />, {
+      title: t("newDestination"),
+    });
   })
   .post("/destinations/new", async (c) => {
     const t = c.get("t");
     const form = await c.req.parseBody();
     const issues: Issue[] = [];
+    const chosen = String(form.type ?? "");
+    const type = isDestinationTypeName(chosen) ? chosen : "slack";
     const values = {
       name: String(form.name ?? ""),
-      type: String(form.type ?? ""),
-      config: String(form.config ?? ""),
+      type,
+      config: Object.fromEntries(configFields(type).map((f) => [f.name, String(form[`config.${f.name}`] ?? "")])),
       filter: String(form.filter ?? ""),
     };
+    const config = Object.fromEntries(
+      Object.entries(values.config).flatMap(([name, value]) => {
+        const v = formValue(value);
+        return v === undefined ? [] : [[name, v]];
+      }),
+    );
     const input = destinationInput.safeParse({
       name: values.name,
-      type: values.type,
-      config: parseJson(values.config, "config", issues) ?? {},
+      type: chosen,
+      config,
       filter: parseJson(values.filter, "filter", issues),
     });
     if (!input.success) issues.push(...fieldIssues(input.error));
