@@ -136,7 +136,6 @@ const en = {
   sourceIds: "Sources (ids, comma-separated; empty = all)",
   options: "Options (blank: unchanged)",
   template: "Message template (blank: the default layout)",
-  receiverAnswer: "The receiver answered",
 } as const;
 
 type Key = keyof typeof en;
@@ -273,7 +272,6 @@ const zh: Record<Key, string> = {
   sourceIds: "来源（ID，逗号分隔；留空 = 全部）",
   options: "选项（留空：不变）",
   template: "消息模板（留空：默认格式）",
-  receiverAnswer: "接收方的回应",
 };
 
 export type Lang = "en" | "zh";

@@ -442,7 +442,6 @@ export const destinationPages = new Hono<ConsoleEnv>()
         <h2>
           {t("testResult")}: {event}
         </h2>
-        <p>{t("receiverAnswer")}</p>
         <p data-verdict={result.verdict}>
           {result.verdict} {result.statusCode ?? ""} ({result.durationMs} ms)
         </p>

@@ -25,7 +25,7 @@ function SourceToken({ source, t }: { source: { id: string; pushUrl: string }; t
   return (
     <section class="card">
       <p>{t("secretOnce")}</p>
-      <CopyField label={t("pushUrl")} value={source.pushUrl} id="push-url" />
+      <CopyField label={t("pushUrl")} value={source.pushUrl} id="push-url" copy={t("copy")} />
       <p>
         <a href="/sources">{t("sources")}</a>
       </p>
