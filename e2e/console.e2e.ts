@@ -107,7 +107,7 @@ async function main() {
       await page.getByRole("button", { name: "Create" }).click();
       await page.getByRole("button", { name: "Copy" }).click();
       await page.getByRole("button", { name: "✓" }).waitFor();
-      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const copied = String(await page.evaluate("navigator.clipboard.readText()"));
       expect(/^http:\/\/.+\/push\/[a-z2-7]+$/.test(copied), `copied ${copied}`);
 
       await page.goto("/");
@@ -132,22 +132,28 @@ async function main() {
       }
       await page.getByRole("cell", { name: "delivered" }).first().waitFor({ timeout: 1000 });
       await shoot(page, "deliveries-en");
-      expect(receiver.arrivals.some((a) => a.path.endsWith("/hook/e2e")), "the webhook got nothing");
+      expect(
+        receiver.arrivals.some((a) => a.path.endsWith("/hook/e2e")),
+        "the webhook got nothing",
+      );
     });
 
-    await step("find the sample call by the last 4 digits of its number, open it, read why it was forwarded", async () => {
-      await page.goto("/calls");
-      await page.getByLabel("Phone number").fill("0007");
-      await page.getByRole("button", { name: "Search" }).click();
-      await page.waitForURL(/phone=0007/);
-      await shoot(page, "calls-en");
-      await page.getByRole("link", { name: sampleCall }).click();
-      await page.getByRole("heading", { name: "Record as received" }).waitFor();
-      await page.getByText("The called number.").first().waitFor();
-      const why = page.getByRole("row", { name: /Webhook e2e/ });
-      await why.getByText("forwarded", { exact: true }).waitFor();
-      await shoot(page, "call-en");
-    });
+    await step(
+      "find the sample call by the last 4 digits of its number, open it, read why it was forwarded",
+      async () => {
+        await page.goto("/calls");
+        await page.getByLabel("Phone number").fill("0007");
+        await page.getByRole("button", { name: "Search" }).click();
+        await page.waitForURL(/phone=0007/);
+        await shoot(page, "calls-en");
+        await page.getByRole("link", { name: sampleCall }).click();
+        await page.getByRole("heading", { name: "Record as received" }).waitFor();
+        await page.getByText("The called number.").first().waitFor();
+        const why = page.getByRole("row", { name: /Webhook e2e/ });
+        await why.getByText("forwarded", { exact: true }).waitFor();
+        await shoot(page, "call-en");
+      },
+    );
 
     await step("build a Slack destination's filter in the builder and see the preview count", async () => {
       await page.goto("/destinations/new?type=slack");
