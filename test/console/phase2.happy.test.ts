@@ -17,7 +17,8 @@ const html = async (path: string) => {
   return res.text();
 };
 
-const escaped = (text: string) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const escaped = (text: string) =>
+  text.replace(/`/g, "").replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 describe("console overview (phase 2)", () => {
   it("charts calls per hour and warns of open breakers, failed deliveries and storage near its limit", async () => {
@@ -79,8 +80,15 @@ describe("console calls (phase 2)", () => {
       config: { url: hookUrl() },
       filter: { intentCode: { $in: ["302", "303"] } },
     });
+    const connected = await createDestination({
+      name: "connected",
+      type: "webhook",
+      config: { url: hookUrl() },
+      filter: { $and: [{ connected: { $eq: true } }] },
+    });
     expect((await push({ array: [call] })).status).toBe(200);
     const text = await html(`/calls/src_default/${call.voiceId}`);
+    expect(text).toMatch(new RegExp(`/destinations/${connected.id}"[^]*?data-explain="matched">forwarded<`));
     expect(text).toContain(escaped(callFieldDocs.callee));
     expect(text).toContain(escaped(callFieldDocs.voiceId));
     expect(text).toMatch(new RegExp(`/destinations/${wants.id}"[^]*?data-explain="matched">forwarded<`));

@@ -16,6 +16,7 @@ import type { Filter } from "../../filters/validate";
 import type { NormalizedCall } from "../../ingest/fields";
 import { AppError } from "../../lib/errors";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
+import { DocText } from "../components/doc-text";
 import { NextPage } from "../components/next-page";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
@@ -233,7 +234,7 @@ export const callPages = new Hono<ConsoleEnv>()
                 </dt>
                 <dd>
                   {value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}
-                  {meaning[name] && <small class="muted meaning">{meaning[name]}</small>}
+                  <DocText text={meaning[name]} />
                 </dd>
               </div>
             ))}

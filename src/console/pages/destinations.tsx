@@ -29,6 +29,7 @@ import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
+import { DocText } from "../components/doc-text";
 import { FieldError } from "../components/field-error";
 import { RetryAllForm } from "../components/retry-all";
 import { Table } from "../components/table";
@@ -133,7 +134,7 @@ function EditForm({ d, issues, t }: { d: DestinationView; issues: Issue[]; t: T 
         {optionNames.map((name) => (
           <>
             <label for={`option-${name}`}>
-              <code>{name}</code> <small class="muted">{destinationOptionsInput.shape[name].description}</small>
+              <code>{name}</code> <DocText text={destinationOptionsInput.shape[name].description} />
             </label>
             <input
               id={`option-${name}`}
