@@ -142,8 +142,14 @@ describe("console destinations (phase 2)", () => {
     expect(badText).toMatch(/field-error[^>]*>options\.silentMinutes: must be at least 5 minutes/);
     expect(badText).toMatch(/field-error[^>]*>options\.activeHours: must be HH:MM-HH:MM/);
     expect((await edit({ sourceIds: "src_nope" })).status).toBe(400);
+    const badUrl = await edit({ events: "call.reported", "config.url": "ftp://x" });
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.text()).toMatch(/field-error[^>]*>config\.url: /);
 
+    const moved = hookUrl("moved");
     const body = new URLSearchParams([
+      ["config.url", moved],
+      ["config.secret", ""],
       ["events", "call.reported"],
       ["events", "pushes.silent"],
       ["options.silentMinutes", "45"],
@@ -153,10 +159,11 @@ describe("console destinations (phase 2)", () => {
     ]);
     const ok = await page(`/destinations/${dest.id}/edit`, { cookie, form: body });
     expect(ok.status).toBe(303);
-    const [row] = await rows<{ events: string; options: string; template: string }>(
-      "SELECT events, options, template FROM destinations WHERE id = ?",
+    const [row] = await rows<{ config: string; events: string; options: string; template: string }>(
+      "SELECT config, events, options, template FROM destinations WHERE id = ?",
       dest.id,
     );
+    expect(JSON.parse(row?.config ?? "")).toEqual({ url: moved, secret: dest.secret });
     expect(JSON.parse(row?.events ?? "")).toEqual(["call.reported", "pushes.silent"]);
     expect(JSON.parse(row?.options ?? "")).toMatchObject({ silentMinutes: 45, activeHours: "09:00-21:00" });
     expect(row?.template).toBe('{"who": "{{callee}}"}');

@@ -115,11 +115,35 @@ function formValue(value: unknown): unknown {
 }
 
 /** Sources, events, options (one field each) and template of a destination, validated as the API validates them. */
-function EditForm({ d, issues, t }: { d: DestinationView; issues: Issue[]; t: T }) {
+function EditForm({
+  d,
+  issues,
+  t,
+  posted = {},
+}: {
+  d: DestinationView;
+  issues: Issue[];
+  t: T;
+  posted?: Record<string, string>;
+}) {
   const options = d.options as Record<string, unknown>;
+  const secrets = new Set(configFields(d.type).flatMap((f) => (f.secret ? [f.name] : [])));
+  const config = Object.fromEntries(
+    Object.entries(d.config).map(([name, value]) => [
+      name,
+      posted[name] ?? (secrets.has(name) || value === undefined ? "" : String(value)),
+    ]),
+  );
   return (
     <form method="post" action={`/destinations/${d.id}/edit`} class="card" id="edit">
       <h2>{t("edit")}</h2>
+      <fieldset>
+        <legend>
+          {t("config")}: {d.type}
+        </legend>
+        <ConfigFields type={d.type} values={config} issues={issues} t={t} masked={d.config} />
+        <FieldError issues={issues.filter((i) => i.path === "config")} path="config" />
+      </fieldset>
       <fieldset>
         <legend>{t("events")}</legend>
         {eventTypes.map((type) => (
@@ -180,6 +204,58 @@ function configFields(type: string) {
   }));
 }
 
+/**
+ * A type's settings, one field each. Editing (`masked` given), a secret field starts blank with its masked value as
+ * the hint, and a blank field keeps the stored value.
+ */
+function ConfigFields({
+  type,
+  values,
+  issues,
+  t,
+  masked,
+}: {
+  type: string;
+  values: Record<string, string>;
+  issues: Issue[];
+  t: T;
+  masked?: Record<string, unknown>;
+}) {
+  return (
+    <>
+      {configFields(type).map((f) => (
+        <>
+          <label for={`config-${f.name}`}>
+            {f.name} {f.optional && <small class="muted">({t("optional")})</small>}
+          </label>
+          <input
+            id={`config-${f.name}`}
+            name={`config.${f.name}`}
+            type={f.secret ? "password" : "text"}
+            autocomplete="off"
+            value={values[f.name] ?? ""}
+            placeholder={masked && f.secret && masked[f.name] !== undefined ? String(masked[f.name]) : undefined}
+            required={!f.optional && masked === undefined}
+          />
+          <FieldError issues={issues} path={`config.${f.name}`} />
+        </>
+      ))}
+    </>
+  );
+}
+
+/** The settings a form posted, as the API takes them: blank fields left out. */
+function postedConfig(type: string, form: Record<string, unknown>) {
+  const posted = Object.fromEntries(configFields(type).map((f) => [f.name, String(form[`config.${f.name}`] ?? "")]));
+  const config = Object.fromEntries(
+    Object.entries(posted).flatMap(([name, value]) => {
+      const v = formValue(value);
+      return v === undefined ? [] : [[name, v]];
+    }),
+  );
+  return { posted, config };
+}
+
 function DestinationForm({
   t,
   issues,
@@ -211,22 +287,7 @@ function DestinationForm({
           <legend>
             {t("config")}: {values.type}
           </legend>
-          {configFields(values.type).map((f) => (
-            <>
-              <label for={`config-${f.name}`}>
-                {f.name} {f.optional && <small class="muted">({t("optional")})</small>}
-              </label>
-              <input
-                id={`config-${f.name}`}
-                name={`config.${f.name}`}
-                type={f.secret ? "password" : "text"}
-                autocomplete="off"
-                value={values.config[f.name] ?? ""}
-                required={!f.optional}
-              />
-              <FieldError issues={issues} path={`config.${f.name}`} />
-            </>
-          ))}
+          <ConfigFields type={values.type} values={values.config} issues={issues} t={t} />
           <FieldError issues={issues.filter((i) => i.path === "config")} path="config" />
           <FieldError issues={issues} path="type" />
         </fieldset>
@@ -291,18 +352,8 @@ export const destinationPages = new Hono<ConsoleEnv>()
     const issues: Issue[] = [];
     const chosen = String(form.type ?? "");
     const type = isDestinationTypeName(chosen) ? chosen : "slack";
-    const values = {
-      name: String(form.name ?? ""),
-      type,
-      config: Object.fromEntries(configFields(type).map((f) => [f.name, String(form[`config.${f.name}`] ?? "")])),
-      filter: String(form.filter ?? ""),
-    };
-    const config = Object.fromEntries(
-      Object.entries(values.config).flatMap(([name, value]) => {
-        const v = formValue(value);
-        return v === undefined ? [] : [[name, v]];
-      }),
-    );
+    const { posted, config } = postedConfig(type, form);
+    const values = { name: String(form.name ?? ""), type, config: posted, filter: String(form.filter ?? "") };
     const input = destinationInput.safeParse({
       name: values.name,
       type: chosen,
@@ -462,7 +513,9 @@ export const destinationPages = new Hono<ConsoleEnv>()
       .map((id) => id.trim())
       .filter((id) => id !== "");
     const template = String(form.template ?? "");
+    const { posted, config } = postedConfig(current.type, form);
     const patch = destinationPatch.safeParse({
+      config: Object.keys(config).length === 0 ? undefined : config,
       events: list(form.events),
       options: Object.fromEntries(
         optionNames.flatMap((name) => {
@@ -485,7 +538,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
       }
     }
     c.status(400);
-    return c.render(<EditForm d={{ ...destinationView(current), sourceIds }} issues={issues} t={t} />, {
+    return c.render(<EditForm d={{ ...destinationView(current), sourceIds }} issues={issues} t={t} posted={posted} />, {
       title: `${t("edit")}: ${current.name}`,
     });
   })
