@@ -83,6 +83,7 @@ async function main() {
     page.on("pageerror", (e) => browserErrors.push(`${page.url()}: ${e.message}`));
     const base = worker.url;
     let sampleCall = "";
+    let slackPage = "";
 
     await step("sign in with a wrong token, then the right one", async () => {
       await page.goto("/");
@@ -96,31 +97,68 @@ async function main() {
       await page.getByText("Signed in as admin token").waitFor();
     });
 
-    await step("first-run checklist on a fresh database: send the sample push from the page", async () => {
+    await step("first-run checklist on a fresh database: push URL, destination, sample push, forwarded", async () => {
       await page.goto("/");
       await page.getByRole("heading", { name: "First run" }).waitFor();
       await shoot(page, "overview-en");
+      await page.getByRole("link", { name: /Copy the push URL/ }).click();
+      await page.waitForURL(/\/sources$/);
+      await page.getByLabel("New source").fill("platform");
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("button", { name: "Copy" }).click();
+      await page.getByRole("button", { name: "✓" }).waitFor();
+      const copied = String(await page.evaluate("navigator.clipboard.readText()"));
+      expect(/^http:\/\/.+\/push\/[a-z2-7]+$/.test(copied), `copied ${copied}`);
+
+      await page.goto("/");
+      await page.getByRole("link", { name: "Add a destination" }).click();
+      await page.getByLabel("Type", { exact: true }).selectOption("webhook");
+      await page.waitForURL(/type=webhook$/);
+      await page.getByLabel("Name", { exact: true }).fill("Webhook e2e");
+      await page.getByLabel("url", { exact: true }).fill(`${receiver.url}/hook/e2e`);
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.getByText("shown only now").waitFor();
+
+      await page.goto("/");
       await page.getByRole("button", { name: "Send sample push" }).click();
       await page.waitForURL(/\/calls\/src_default\/sample-\d+$/);
       sampleCall = page.url().split("/").at(-1) ?? "";
+      await page.goto("/");
+      await page.getByRole("link", { name: /See it forwarded/ }).click();
+      for (let i = 0; i < 40; i++) {
+        await page.goto("/deliveries?status=delivered");
+        if ((await page.getByRole("cell", { name: "delivered" }).count()) > 0) break;
+        await page.waitForTimeout(250);
+      }
+      await page.getByRole("cell", { name: "delivered" }).first().waitFor({ timeout: 1000 });
+      await shoot(page, "deliveries-en");
+      expect(
+        receiver.arrivals.some((a) => a.path.endsWith("/hook/e2e")),
+        "the webhook got nothing",
+      );
     });
 
-    await step("find the sample call by voiceId and open it", async () => {
-      await page.goto("/calls");
-      await page.getByLabel("voiceId").fill(sampleCall);
-      await page.getByRole("button", { name: "Search" }).click();
-      await shoot(page, "calls-en");
-      await page.getByRole("link", { name: sampleCall }).click();
-      await page.getByRole("heading", { name: "Record as received" }).waitFor();
-      await page.getByText("2222222228613200000007").first().waitFor();
-      await shoot(page, "call-en");
-    });
+    await step(
+      "find the sample call by the last 4 digits of its number, open it, read why it was forwarded",
+      async () => {
+        await page.goto("/calls");
+        await page.getByLabel("Phone number").fill("0007");
+        await page.getByRole("button", { name: "Search" }).click();
+        await page.waitForURL(/phone=0007/);
+        await shoot(page, "calls-en");
+        await page.getByRole("link", { name: sampleCall }).click();
+        await page.getByRole("heading", { name: "Record as received" }).waitFor();
+        await page.getByText("The called number.").first().waitFor();
+        const why = page.getByRole("row", { name: /Webhook e2e/ });
+        await why.getByText("forwarded", { exact: true }).waitFor();
+        await shoot(page, "call-en");
+      },
+    );
 
     await step("build a Slack destination's filter in the builder and see the preview count", async () => {
-      await page.goto("/destinations/new");
+      await page.goto("/destinations/new?type=slack");
       await page.getByLabel("Name", { exact: true }).fill("Slack e2e");
-      await page.getByLabel("Type", { exact: true }).selectOption("slack");
-      await page.getByLabel("Settings (JSON)").fill(JSON.stringify({ url: `${receiver.url}/services/e2e` }));
+      await page.getByLabel("url", { exact: true }).fill(`${receiver.url}/services/e2e`);
       await page.getByRole("button", { name: "Add condition" }).click();
       await page.getByLabel("Field", { exact: true }).fill("connected");
       await page.getByLabel("Operator", { exact: true }).selectOption("$eq");
@@ -135,28 +173,17 @@ async function main() {
         (await page.getByLabel("Field", { exact: true }).inputValue()) === "connected",
         "the builder did not read the saved filter back",
       );
+      slackPage = new URL(page.url()).pathname;
       await shoot(page, "destination-en");
     });
 
     await step("send a test and read the receiver's answer", async () => {
       const before = receiver.arrivals.length;
+      await page.getByLabel("Event to send").selectOption("call.reported");
       await page.getByRole("button", { name: "Send a test" }).click();
-      await page.getByRole("heading", { name: "Receiver's answer" }).waitFor();
+      await page.getByRole("heading", { name: "Receiver's answer: call.reported" }).waitFor();
       await page.getByText(/delivered 200/).waitFor();
       expect(receiver.arrivals.length > before, "the receiver got nothing");
-    });
-
-    await step("send the sample push again and see it forwarded", async () => {
-      await page.goto("/");
-      await page.getByRole("button", { name: "Send sample push" }).click();
-      await page.waitForURL(/\/calls\/src_default\/sample-\d+$/);
-      for (let i = 0; i < 40; i++) {
-        await page.goto("/deliveries?status=delivered");
-        if ((await page.getByRole("cell", { name: "delivered" }).count()) > 0) break;
-        await page.waitForTimeout(250);
-      }
-      await page.getByRole("cell", { name: "delivered" }).first().waitFor({ timeout: 1000 });
-      await shoot(page, "deliveries-en");
     });
 
     await step("export the calls as CSV", async () => {
@@ -168,7 +195,7 @@ async function main() {
       const text = await readFile((await download.path()) ?? "", "utf8");
       const lines = text.trim().split("\r\n");
       expect(lines[0]?.startsWith("sourceId,voiceId") === true, `CSV header: ${lines[0]}`);
-      expect(lines.length === 3, `CSV has ${lines.length - 1} calls, expected 2`);
+      expect(lines.length === 2, `CSV has ${lines.length - 1} calls, expected 1`);
     });
 
     await step("every page renders (screenshots in docs/console/)", async () => {
@@ -194,6 +221,7 @@ async function main() {
         [`/calls/src_default/${sampleCall}`, "call-zh"],
         ["/destinations", "destinations-zh"],
         ["/destinations/new", "destination-new-zh"],
+        [slackPage, "destination-zh"],
         ["/deliveries", "deliveries-zh"],
         ["/sources", "sources-zh"],
         ["/pushes", "pushes-zh"],

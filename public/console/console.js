@@ -139,3 +139,7 @@ document.querySelectorAll("[data-filter-builder]").forEach(setUp);
 
 // A replay continues chunk after chunk on its own; without script, the button does the same.
 for (const form of document.querySelectorAll("form[data-auto-submit]")) form.requestSubmit();
+
+for (const select of document.querySelectorAll("select[data-submit-on-change]")) {
+  select.addEventListener("change", () => select.form?.requestSubmit());
+}

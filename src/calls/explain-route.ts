@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { calls, destinations } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { errorResponse, jsonContent } from "../lib/openapi";
@@ -27,6 +27,19 @@ const explanation = z
   })
   .openapi("ForwardExplanation");
 
+/** For every destination (at most 500): whether the stored call is forwarded to it, and if not, why. */
+export async function explainCall(db: Db, sourceId: string, voiceId: string) {
+  const row = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.sourceId, sourceId), eq(calls.voiceId, voiceId)))
+    .get();
+  if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
+  const call = toNormalizedCall(row);
+  const all = await db.select().from(destinations).orderBy(destinations.createdAt).limit(500);
+  return all.map((d) => explainForward(d, call));
+}
+
 /** `GET /api/v1/calls/{sourceId}/{voiceId}/explain`: why a call was (not) forwarded to each destination. */
 export const explainRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
@@ -44,15 +57,6 @@ export const explainRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   }),
   async (c) => {
     const { sourceId, voiceId } = c.req.valid("param");
-    const db = getDb(c.env.DB);
-    const row = await db
-      .select()
-      .from(calls)
-      .where(and(eq(calls.sourceId, sourceId), eq(calls.voiceId, voiceId)))
-      .get();
-    if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
-    const call = toNormalizedCall(row);
-    const all = await db.select().from(destinations).orderBy(destinations.createdAt).limit(500);
-    return c.json({ data: all.map((d) => explainForward(d, call)) }, 200);
+    return c.json({ data: await explainCall(getDb(c.env.DB), sourceId, voiceId) }, 200);
   },
 );

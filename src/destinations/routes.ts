@@ -61,7 +61,8 @@ export const destinationInput = z.object({
   enabled: z.boolean().optional(),
 });
 
-const destinationPatch = destinationInput.omit({ type: true }).partial().strict();
+/** What editing a destination takes: every field but its type, each optional. */
+export const destinationPatch = destinationInput.omit({ type: true }).partial().strict();
 
 const destinationOutput = z
   .object({

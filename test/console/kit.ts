@@ -4,7 +4,12 @@ import { ADMIN_TOKEN, BASE } from "../support/worker";
 /** A console request through the real Worker, as a same-origin browser would send it. */
 export function page(
   path: string,
-  init: { method?: string; cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    cookie?: string;
+    form?: Record<string, string> | URLSearchParams;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const headers: Record<string, string> = { origin: BASE, ...init.headers };
   if (init.cookie) headers.cookie = init.cookie;

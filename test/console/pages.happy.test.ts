@@ -64,7 +64,7 @@ describe("console pages", () => {
   it("creates a destination from the form, or shows the API's messages at the field", async () => {
     const bad = await page("/destinations/new", {
       cookie,
-      form: { name: "chat", type: "slack", config: '{"url":"ftp://x"}', filter: "{}" },
+      form: { name: "chat", type: "slack", "config.url": "ftp://x", filter: "{}" },
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/field-error[^>]*>config\.url/);
@@ -73,7 +73,7 @@ describe("console pages", () => {
       form: {
         name: "chat ok",
         type: "webhook",
-        config: JSON.stringify({ url: hookUrl() }),
+        "config.url": hookUrl(),
         filter: '{"connected": true}',
       },
     });

@@ -2,6 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
+import { calleeParam } from "../../calls/callee-param";
+import { explainCall } from "../../calls/explain-route";
+import { callFieldDocs } from "../../calls/field-docs";
 import { normalizedCallColumns } from "../../calls/normalized";
 import { callConditions, getCallDetail } from "../../calls/routes";
 import { scanCalls } from "../../calls/scan";
@@ -13,6 +16,7 @@ import type { Filter } from "../../filters/validate";
 import type { NormalizedCall } from "../../ingest/fields";
 import { AppError } from "../../lib/errors";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
+import { DocText } from "../components/doc-text";
 import { NextPage } from "../components/next-page";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
@@ -26,6 +30,7 @@ const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
 /** The search form's query: every field optional; a blank field is no condition. */
 export const callSearch = z.object({
   voiceId: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  phone: z.preprocess(blankToUndefined, z.string().max(40).optional()),
   taskId: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
   intentCode: z.preprocess(blankToUndefined, z.string().max(100).optional()),
   connected: z.preprocess(blankToUndefined, z.enum(["yes", "no"]).optional()),
@@ -54,7 +59,17 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     }
     filter = parsed.data;
   }
+  let callee: string | undefined;
+  if (q.phone !== undefined) {
+    const key = calleeParam.safeParse(q.phone);
+    if (!key.success) {
+      const message = key.error.issues[0]?.message ?? "invalid";
+      throw new AppError("validation_failed", `phone: ${message}`, [{ path: "phone", message }]);
+    }
+    callee = key.data;
+  }
   let where = callConditions({
+    callee,
     taskId: q.taskId,
     intentCode: q.intentCode,
     connected: q.connected === undefined ? undefined : q.connected === "yes",
@@ -84,8 +99,9 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
       <label>
         {t("voiceId")} <input name="voiceId" value={q.voiceId ?? ""} />
       </label>
-      <label data-phase2="phone-search">
-        {t("phone")} <input name="phone" disabled placeholder={t("phase2")} />
+      <label>
+        {t("phone")}{" "}
+        <input name="phone" type="search" inputmode="tel" value={q.phone ?? ""} placeholder={t("phoneHint")} />
       </label>
       <label>
         {t("taskId")} <input name="taskId" inputmode="numeric" value={q.taskId === undefined ? "" : String(q.taskId)} />
@@ -204,6 +220,8 @@ export const callPages = new Hono<ConsoleEnv>()
     const t = c.get("t");
     const call = await getCallDetail(c.env, c.req.param("sourceId"), c.req.param("voiceId"));
     const { raw, deliveries, ...fields } = call;
+    const explained = await explainCall(getDb(c.env.DB), call.sourceId, call.voiceId);
+    const meaning = callFieldDocs as Record<string, string | undefined>;
     return c.render(
       <>
         <section class="card">
@@ -211,11 +229,30 @@ export const callPages = new Hono<ConsoleEnv>()
           <dl class="fields">
             {Object.entries(fields).map(([name, value]) => (
               <div>
-                <dt>{name}</dt>
-                <dd>{value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}</dd>
+                <dt>
+                  <code>{name}</code>
+                </dt>
+                <dd>
+                  {value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}
+                  <DocText text={meaning[name]} />
+                </dd>
               </div>
             ))}
           </dl>
+        </section>
+        <section class="card" aria-labelledby="why">
+          <h2 id="why">{t("why")}</h2>
+          <Table
+            head={[t("destination"), t("type"), t("outcome")]}
+            rows={explained.map((e) => [
+              <a href={`/destinations/${e.destinationId}`}>{e.name}</a>,
+              e.type,
+              <span data-explain={e.matched ? "matched" : "not-matched"}>
+                {e.matched ? t("forwarded") : `${t("notForwarded")}: ${e.reason}`}
+              </span>,
+            ])}
+            empty={t("noRows")}
+          />
         </section>
         <section class="card">
           <h2>{t("deliveries")}</h2>
@@ -225,9 +262,6 @@ export const callPages = new Hono<ConsoleEnv>()
               <h3>
                 <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>: {d.status}
               </h3>
-              <p data-phase2="explain" class="muted">
-                {t("phase2")}: why forwarded
-              </p>
               <table>
                 <thead>
                   <tr>

@@ -5,18 +5,22 @@ import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import { destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
-import { destinationTypes } from "../../destinations/registry";
+import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
+import { destinationOptionsInput } from "../../destinations/options";
+import { destinationTypes, getDestinationType, isDestinationTypeName } from "../../destinations/registry";
 import { replayCalls, replayCursor } from "../../destinations/replay";
 import { rotateSecret } from "../../destinations/rotate-secret";
 import {
   createDestination,
   deleteDestination,
   destinationInput,
+  destinationPatch,
   findDestination,
   updateDestination,
 } from "../../destinations/routes";
 import { testSend } from "../../destinations/test-send";
 import { destinationView } from "../../destinations/view";
+import { eventTypes } from "../../events/types";
 import { previewFilter } from "../../filters/preview";
 import { filterSchema } from "../../filters/schema";
 import { operators } from "../../filters/validate";
@@ -25,13 +29,17 @@ import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
 import { computeStats } from "../../stats/routes";
+import { DocText } from "../components/doc-text";
 import { FieldError } from "../components/field-error";
+import { RetryAllForm } from "../components/retry-all";
 import { Table } from "../components/table";
+import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { zonedMidnight } from "../zoned-date";
 
 type Issue = { path: string; message: string };
 type T = ConsoleEnv["Variables"]["t"];
+type DestinationView = ReturnType<typeof destinationView>;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -86,6 +94,94 @@ function FilterField({ value, issues, t }: { value: string; issues: Issue[]; t: 
   );
 }
 
+function Breaker({ circuit, openUntil, t }: { circuit: string; openUntil: number | string | null; t: T }) {
+  const label = t(`circuit_${circuit}` as "circuit_closed");
+  if (circuit === "closed" || openUntil === null) return <span data-circuit={circuit}>{label}</span>;
+  return (
+    <span data-circuit={circuit}>
+      {label}, {t("openUntil")} <Time at={openUntil} />
+    </span>
+  );
+}
+
+const optionNames = Object.keys(destinationOptionsInput.shape) as (keyof typeof destinationOptionsInput.shape)[];
+
+/** A form value as the API takes it: blank is absent, numbers and booleans as such. */
+function formValue(value: unknown): unknown {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
+}
+
+/** Sources, events, options (one field each) and template of a destination, validated as the API validates them. */
+function EditForm({
+  d,
+  issues,
+  t,
+  posted = {},
+}: {
+  d: DestinationView;
+  issues: Issue[];
+  t: T;
+  posted?: Record<string, string>;
+}) {
+  const options = d.options as Record<string, unknown>;
+  const secrets = new Set(configFields(d.type).flatMap((f) => (f.secret ? [f.name] : [])));
+  const config = Object.fromEntries(
+    Object.entries(d.config).map(([name, value]) => [
+      name,
+      posted[name] ?? (secrets.has(name) || value === undefined ? "" : String(value)),
+    ]),
+  );
+  return (
+    <form method="post" action={`/destinations/${d.id}/edit`} class="card" id="edit">
+      <h2>{t("edit")}</h2>
+      <fieldset>
+        <legend>
+          {t("config")}: {d.type}
+        </legend>
+        <ConfigFields type={d.type} values={config} issues={issues} t={t} masked={d.config} />
+        <FieldError issues={issues.filter((i) => i.path === "config")} path="config" />
+      </fieldset>
+      <fieldset>
+        <legend>{t("events")}</legend>
+        {eventTypes.map((type) => (
+          <label class="check">
+            <input type="checkbox" name="events" value={type} checked={d.events.includes(type)} /> {type}
+          </label>
+        ))}
+        <FieldError issues={issues} path="events" />
+      </fieldset>
+      <fieldset>
+        <legend>{t("options")}</legend>
+        {optionNames.map((name) => (
+          <>
+            <label for={`option-${name}`}>
+              <code>{name}</code> <DocText text={destinationOptionsInput.shape[name].description} />
+            </label>
+            <input
+              id={`option-${name}`}
+              name={`options.${name}`}
+              value={options[name] === undefined ? "" : String(options[name])}
+            />
+            <FieldError issues={issues} path={`options.${name}`} />
+          </>
+        ))}
+      </fieldset>
+      <label for="sourceIds">{t("sourceIds")}</label>
+      <input id="sourceIds" name="sourceIds" value={d.sourceIds.join(", ")} />
+      <FieldError issues={issues} path="sourceIds" />
+      <label for="template">{t("template")}</label>
+      <textarea id="template" name="template" rows={3}>
+        {d.template ?? ""}
+      </textarea>
+      <FieldError issues={issues} path="template" />
+      <button type="submit">{t("save")}</button>
+    </form>
+  );
+}
+
 function SecretOnce({ secret, destination, t }: { secret: string; destination: { id: string; name: string }; t: T }) {
   return (
     <section class="card">
@@ -96,6 +192,70 @@ function SecretOnce({ secret, destination, t }: { secret: string; destination: {
   );
 }
 
+/** A destination type's settings as form fields: from its adapter's config schema, secret ones masked. */
+function configFields(type: string) {
+  const adapter = getDestinationType(type);
+  const schema = adapter.configSchema({ allowHttp: true });
+  const shape = "shape" in schema ? (schema.shape as Record<string, z.ZodType>) : {};
+  return Object.entries(shape).map(([name, field]) => ({
+    name,
+    optional: field.safeParse(undefined).success,
+    secret: (adapter.secretFields as readonly string[]).includes(name),
+  }));
+}
+
+/**
+ * A type's settings, one field each. Editing (`masked` given), a secret field starts blank with its masked value as
+ * the hint, and a blank field keeps the stored value.
+ */
+function ConfigFields({
+  type,
+  values,
+  issues,
+  t,
+  masked,
+}: {
+  type: string;
+  values: Record<string, string>;
+  issues: Issue[];
+  t: T;
+  masked?: Record<string, unknown>;
+}) {
+  return (
+    <>
+      {configFields(type).map((f) => (
+        <>
+          <label for={`config-${f.name}`}>
+            {f.name} {f.optional && <small class="muted">({t("optional")})</small>}
+          </label>
+          <input
+            id={`config-${f.name}`}
+            name={`config.${f.name}`}
+            type={f.secret ? "password" : "text"}
+            autocomplete="off"
+            value={values[f.name] ?? ""}
+            placeholder={masked && f.secret && masked[f.name] !== undefined ? String(masked[f.name]) : undefined}
+            required={!f.optional && masked === undefined}
+          />
+          <FieldError issues={issues} path={`config.${f.name}`} />
+        </>
+      ))}
+    </>
+  );
+}
+
+/** The settings a form posted, as the API takes them: blank fields left out. */
+function postedConfig(type: string, form: Record<string, unknown>) {
+  const posted = Object.fromEntries(configFields(type).map((f) => [f.name, String(form[`config.${f.name}`] ?? "")]));
+  const config = Object.fromEntries(
+    Object.entries(posted).flatMap(([name, value]) => {
+      const v = formValue(value);
+      return v === undefined ? [] : [[name, v]];
+    }),
+  );
+  return { posted, config };
+}
+
 function DestinationForm({
   t,
   issues,
@@ -103,29 +263,38 @@ function DestinationForm({
 }: {
   t: T;
   issues: Issue[];
-  values: { name: string; type: string; config: string; filter: string };
+  values: { name: string; type: string; config: Record<string, string>; filter: string };
 }) {
   return (
-    <form method="post" action="/destinations/new" class="card">
-      <label for="name">{t("name")}</label>
-      <input id="name" name="name" value={values.name} required />
-      <FieldError issues={issues} path="name" />
-      <label for="type">{t("type")}</label>
-      <select id="type" name="type">
-        {Object.keys(destinationTypes).map((type) => (
-          <option value={type} selected={type === values.type}>
-            {type}
-          </option>
-        ))}
-      </select>
-      <label for="config">{t("config")}</label>
-      <textarea id="config" name="config" rows={3} placeholder='{"url": "https://hooks.slack.com/services/..."}'>
-        {values.config}
-      </textarea>
-      <FieldError issues={issues} path="config" />
-      <FilterField value={values.filter} issues={issues} t={t} />
-      <button type="submit">{t("create")}</button>
-    </form>
+    <>
+      <form method="get" action="/destinations/new" class="card">
+        <label for="type">{t("type")}</label>
+        <select id="type" name="type" data-submit-on-change>
+          {Object.keys(destinationTypes).map((type) => (
+            <option value={type} selected={type === values.type}>
+              {type}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t("chooseType")}</button>
+      </form>
+      <form method="post" action="/destinations/new" class="card">
+        <input type="hidden" name="type" value={values.type} />
+        <label for="name">{t("name")}</label>
+        <input id="name" name="name" value={values.name} required />
+        <FieldError issues={issues} path="name" />
+        <fieldset>
+          <legend>
+            {t("config")}: {values.type}
+          </legend>
+          <ConfigFields type={values.type} values={values.config} issues={issues} t={t} />
+          <FieldError issues={issues.filter((i) => i.path === "config")} path="config" />
+          <FieldError issues={issues} path="type" />
+        </fieldset>
+        <FilterField value={values.filter} issues={issues} t={t} />
+        <button type="submit">{t("create")}</button>
+      </form>
+    </>
   );
 }
 
@@ -155,13 +324,13 @@ export const destinationPages = new Hono<ConsoleEnv>()
           </a>
         </p>
         <Table
-          head={[t("name"), t("type"), t("health"), t("failures24h"), "Breaker"]}
+          head={[t("name"), t("type"), t("health"), t("failures24h"), t("breaker")]}
           rows={rows.map((d) => [
             <a href={`/destinations/${d.id}`}>{d.name}</a>,
             d.type,
             d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
             countOf(d.id, "failed"),
-            <>—</>,
+            <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />,
           ])}
           empty={t("noRows")}
         />
@@ -171,27 +340,24 @@ export const destinationPages = new Hono<ConsoleEnv>()
   })
   .get("/destinations/new", (c) => {
     const t = c.get("t");
-    return c.render(
-      <DestinationForm t={t} issues={[]} values={{ name: "", type: "slack", config: "", filter: "{}" }} />,
-      {
-        title: t("newDestination"),
-      },
-    );
+    const chosen = c.req.query("type") ?? "";
+    const type = isDestinationTypeName(chosen) ? chosen : "slack";
+    return c.render(<DestinationForm t={t} issues={[]} values={{ name: "", type, config: {}, filter: "{}" }} />, {
+      title: t("newDestination"),
+    });
   })
   .post("/destinations/new", async (c) => {
     const t = c.get("t");
     const form = await c.req.parseBody();
     const issues: Issue[] = [];
-    const values = {
-      name: String(form.name ?? ""),
-      type: String(form.type ?? ""),
-      config: String(form.config ?? ""),
-      filter: String(form.filter ?? ""),
-    };
+    const chosen = String(form.type ?? "");
+    const type = isDestinationTypeName(chosen) ? chosen : "slack";
+    const { posted, config } = postedConfig(type, form);
+    const values = { name: String(form.name ?? ""), type, config: posted, filter: String(form.filter ?? "") };
     const input = destinationInput.safeParse({
       name: values.name,
-      type: values.type,
-      config: parseJson(values.config, "config", issues) ?? {},
+      type: chosen,
+      config,
       filter: parseJson(values.filter, "filter", issues),
     });
     if (!input.success) issues.push(...fieldIssues(input.error));
@@ -226,6 +392,12 @@ export const destinationPages = new Hono<ConsoleEnv>()
             <dd>{d.enabled ? t("enabled") : `${t("disabled")} ${d.disabledReason ?? ""}`}</dd>
           </div>
           <div>
+            <dt>{t("breaker")}</dt>
+            <dd>
+              <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />
+            </dd>
+          </div>
+          <div>
             <dt>{t("config")}</dt>
             <dd>
               <code>{JSON.stringify(d.config)}</code>
@@ -236,10 +408,22 @@ export const destinationPages = new Hono<ConsoleEnv>()
           <FilterField value={JSON.stringify(d.filter, null, 2)} issues={[]} t={t} />
           <button type="submit">{t("save")}</button>
         </form>
+        <EditForm d={d} issues={[]} t={t} />
         <div class="actions card">
           <form method="post" action={`/destinations/${d.id}/test`}>
+            <label>
+              {t("testEvent")}{" "}
+              <select name="event">
+                {eventTypes.map((type) => (
+                  <option value={type} selected={type === d.events[0]}>
+                    {type}
+                  </option>
+                ))}
+              </select>
+            </label>
             <button type="submit">{t("testSend")}</button>
           </form>
+          <RetryAllForm destinationId={d.id} t={t} />
           <form method="post" action={`/destinations/${d.id}/${d.enabled ? "disable" : "enable"}`}>
             <button type="submit">{d.enabled ? t("disable") : t("enable")}</button>
           </form>
@@ -268,9 +452,6 @@ export const destinationPages = new Hono<ConsoleEnv>()
               <button type="submit">{t("replay")}</button>
             </fieldset>
           </form>
-          <p class="muted" data-phase2="breaker bulk-retry events test-any-event">
-            {t("phase2")}: breaker, bulk retry, events
-          </p>
         </div>
       </>,
       { title: `${t("destination")}: ${d.name}` },
@@ -302,11 +483,17 @@ export const destinationPages = new Hono<ConsoleEnv>()
   .post("/destinations/:id/test", async (c) => {
     const t = c.get("t");
     const destination = await findDestination(c.env, c.req.param("id"));
-    const result = await testSend(destination, getConfig(c.env).deliveryTimeoutMs);
+    const event = z
+      .enum(eventTypes)
+      .catch("call.reported")
+      .parse((await c.req.parseBody()).event);
+    const result = await testSend(destination, getConfig(c.env).deliveryTimeoutMs, event);
     await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.test", target: destination.id });
     return c.render(
       <section class="card">
-        <h2>{t("testResult")}</h2>
+        <h2>
+          {t("testResult")}: {event}
+        </h2>
         <p data-verdict={result.verdict}>
           {result.verdict} {result.statusCode ?? ""} ({result.durationMs} ms)
         </p>
@@ -314,6 +501,79 @@ export const destinationPages = new Hono<ConsoleEnv>()
         <a href={`/destinations/${destination.id}`}>{destination.name}</a>
       </section>,
       { title: `${t("testSend")}: ${destination.name}` },
+    );
+  })
+  .post("/destinations/:id/edit", async (c) => {
+    const t = c.get("t");
+    const current = await findDestination(c.env, c.req.param("id"));
+    const form = await c.req.parseBody({ all: true });
+    const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const sourceIds = String(form.sourceIds ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+    const template = String(form.template ?? "");
+    const { posted, config } = postedConfig(current.type, form);
+    const patch = destinationPatch.safeParse({
+      config: Object.keys(config).length === 0 ? undefined : config,
+      events: list(form.events),
+      options: Object.fromEntries(
+        optionNames.flatMap((name) => {
+          const value = formValue(form[`options.${name}`]);
+          return value === undefined ? [] : [[name, value]];
+        }),
+      ),
+      sourceIds,
+      template: template.trim() === "" ? null : template,
+    });
+    const issues: Issue[] = patch.success ? [] : fieldIssues(patch.error);
+    if (patch.success) {
+      try {
+        await updateDestination(c.env, current.id, patch.data, Date.now());
+        await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: current.id });
+        return c.redirect(`/destinations/${current.id}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
+        issues.push(...((err.details as Issue[] | undefined) ?? [{ path: "", message: err.message }]));
+      }
+    }
+    c.status(400);
+    return c.render(<EditForm d={{ ...destinationView(current), sourceIds }} issues={issues} t={t} posted={posted} />, {
+      title: `${t("edit")}: ${current.name}`,
+    });
+  })
+  .post("/destinations/:id/retry", async (c) => {
+    const t = c.get("t");
+    const destination = await findDestination(c.env, c.req.param("id"));
+    if (!destination.enabled) {
+      throw new AppError("conflict", `Destination ${destination.name} is disabled: enable it first`);
+    }
+    const form = z
+      .object({
+        cursor: z.preprocess((v) => (v === "" ? undefined : v), cursorParam(retryCursor)),
+        retried: z.coerce.number().int().min(0).default(0),
+      })
+      .parse(await c.req.parseBody());
+    const { ids, nextCursor } = await retryNow(
+      c.env,
+      { destinationId: destination.id, statuses: retryableStatuses, cursor: form.cursor },
+      Date.now(),
+    );
+    if (form.cursor === undefined) {
+      await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.retry", target: destination.id });
+    }
+    const retried = form.retried + ids.length;
+    return c.render(
+      <section class="card" aria-live="polite">
+        <p data-retry-complete={String(nextCursor === null)}>
+          {t("retried", { n: retried })} {nextCursor === null ? t("done") : "…"}
+        </p>
+        {nextCursor !== null && (
+          <RetryAllForm destinationId={destination.id} t={t} cursor={nextCursor} retried={retried} />
+        )}
+        <a href={`/deliveries?destinationId=${encodeURIComponent(destination.id)}`}>{t("deliveries")}</a>
+      </section>,
+      { title: `${t("retryAll")}: ${destination.name}` },
     );
   })
   .post("/destinations/:id/rotate-secret", async (c) => {

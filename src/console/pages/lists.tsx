@@ -12,6 +12,7 @@ import { findPush, listPushes, reprocessPush } from "../../pushes/routes";
 import { createSource, deleteSource, listSources, rotateSourceToken } from "../../sources/routes";
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
+import { RetryAllForm } from "../components/retry-all";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
@@ -24,7 +25,7 @@ function SourceToken({ source, t }: { source: { id: string; pushUrl: string }; t
   return (
     <section class="card">
       <p>{t("secretOnce")}</p>
-      <CopyField label={t("pushUrl")} value={source.pushUrl} id="push-url" />
+      <CopyField label={t("pushUrl")} value={source.pushUrl} id="push-url" copy={t("copy")} />
       <p>
         <a href="/sources">{t("sources")}</a>
       </p>
@@ -63,6 +64,7 @@ export const listPages = new Hono<ConsoleEnv>()
           </label>
           <button type="submit">{t("search")}</button>
         </form>
+        {destinationId !== undefined && <RetryAllForm destinationId={destinationId} t={t} />}
         <Table
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("error"), t("retry")]}
           rows={page.data.map((d) => [

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
@@ -10,11 +10,15 @@ import { getConfig } from "../../lib/config";
 import { newId } from "../../lib/crypto";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { computeStats } from "../../stats/routes";
-import { BarChart } from "../components/bar-chart";
+import { BarChart, ColumnChart } from "../components/bar-chart";
+import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { startOfDay } from "../zoned-date";
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Storage use (percent of the D1 limit) from which the overview warns. */
+const STORAGE_WARN_PERCENT = 80;
 
 type Stats = Awaited<ReturnType<typeof computeStats>>;
 
@@ -49,7 +53,7 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const now = Date.now();
     const midnight = startOfDay(now, c.get("timeZone"));
     const view = { timeZone: c.get("timeZone"), limitBytes: getConfig(c.env).d1LimitBytes };
-    const [today, week, disabled, anyCall, anyDestination, anyDelivered] = await Promise.all([
+    const [today, week, disabled, tripped, anyCall, anyDestination, anyDelivered] = await Promise.all([
       computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }),
       computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }),
       db
@@ -57,13 +61,43 @@ export const overviewPages = new Hono<ConsoleEnv>()
         .from(destinations)
         .where(eq(destinations.enabled, false))
         .limit(20),
+      db
+        .select({ id: destinations.id, name: destinations.name, openUntil: destinations.openUntil })
+        .from(destinations)
+        .where(ne(destinations.circuit, "closed"))
+        .limit(20),
       db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1).get(),
       db.select({ id: destinations.id }).from(destinations).limit(1).get(),
       db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "delivered")).limit(1).get(),
     ]);
     const fresh = !anyDelivered;
+    const failed = week.deliveries.filter((d) => d.status === "failed" && d.count > 0);
+    const storage = week.storage;
     return c.render(
       <>
+        {tripped.map((d) => (
+          <p class="banner" role="status" data-banner="breaker">
+            {t("breakerBanner")}: <a href={`/destinations/${d.id}`}>{d.name}</a>{" "}
+            {d.openUntil !== null && (
+              <>
+                ({t("openUntil")} <Time at={d.openUntil} />)
+              </>
+            )}
+          </p>
+        ))}
+        {failed.map((d) => (
+          <p class="banner" role="status" data-banner="failed">
+            {t("failedBanner")}: {d.count} →{" "}
+            <a href={`/deliveries?status=failed&destinationId=${encodeURIComponent(d.destinationId)}`}>
+              {d.name ?? d.destinationId}
+            </a>
+          </p>
+        ))}
+        {storage.percent !== null && storage.percent >= STORAGE_WARN_PERCENT && (
+          <p class="banner" role="status" data-banner="storage">
+            {t("storageBanner")}: {storage.percent}%
+          </p>
+        )}
         {disabled.map((d) => (
           <p class="banner" role="status">
             {t("disabledBanner")}: <a href={`/destinations/${d.id}`}>{d.name}</a> {d.reason ? `(${d.reason})` : ""}
@@ -107,9 +141,12 @@ export const overviewPages = new Hono<ConsoleEnv>()
                   .map((i) => ({ label: `${i.intentCode ?? "—"} ${i.intent ?? ""}`, value: i.count }))}
               />
             </figure>
-            <figure data-phase2="calls-per-hour">
-              <figcaption>{t("callsCount")} / h</figcaption>
-              <p class="muted">{t("phase2")}</p>
+            <figure>
+              <figcaption>{t("callsPerHour")}</figcaption>
+              <ColumnChart
+                title={t("callsPerHour")}
+                columns={today.series.points.map((p) => ({ label: p.start.slice(11, 16), value: p.calls }))}
+              />
             </figure>
           </div>
           <h3>{t("deliveriesByDestination")}</h3>
