@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
-import { type Db, getDb } from "../db/client";
+import { getDb } from "../db/client";
 import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";

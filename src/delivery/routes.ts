@@ -170,7 +170,6 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       responses: { 200: jsonContent(deliveryOutput, "Queued again"), 404: errorResponse, 409: errorResponse },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
       const { delivery, destinationName } = await retryDelivery(c.env, c.req.valid("param").id, Date.now());
       return c.json(deliveryView(delivery, destinationName), 200);
     },
