@@ -1,0 +1,18 @@
+-- Bumps destinations_version (one row, id 1) whenever what a push plans deliveries from changes: a destination
+-- created or deleted, or its filter, sources or enabled flag changed. Pushes cache the destinations per isolate
+-- and check this version in their write batch.
+INSERT INTO destinations_version (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+CREATE TRIGGER destinations_version_insert AFTER INSERT ON destinations BEGIN
+  INSERT INTO destinations_version (id, version) VALUES (1, 1) ON CONFLICT DO UPDATE SET version = version + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER destinations_version_delete AFTER DELETE ON destinations BEGIN
+  INSERT INTO destinations_version (id, version) VALUES (1, 1) ON CONFLICT DO UPDATE SET version = version + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER destinations_version_update AFTER UPDATE ON destinations
+WHEN old.filter IS NOT new.filter OR old.source_ids IS NOT new.source_ids OR old.enabled IS NOT new.enabled
+BEGIN
+  INSERT INTO destinations_version (id, version) VALUES (1, 1) ON CONFLICT DO UPDATE SET version = version + 1;
+END;
