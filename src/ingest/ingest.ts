@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
-import { insertJsonRows, runBatch, type Statement } from "../db/batch";
+import { insertJsonRows, runBatch } from "../db/batch";
 import { getDb } from "../db/client";
 import { calls, pushes, type RejectedRecord, sources } from "../db/schema";
 import {

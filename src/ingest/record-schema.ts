@@ -33,11 +33,11 @@ export const pushBodySchema = z.object({ array: z.array(z.unknown()) });
 export function parseRecord(record: unknown): { ok: true; report: CallReport } | { ok: false; error: string } {
   if (!isRecord(record)) return { ok: false, error: "record is not a JSON object" };
   const report: Record<string, unknown> = { ...emptyReport };
-  let errors: string[] | undefined;
+  let error = "";
   for (const [name, read] of fieldReaders) {
     const r = read(record[name]);
     if (r.ok) report[name] = r.value;
-    else (errors ??= []).push(`${name}: ${r.error}`);
+    else error += `${error === "" ? "" : "; "}${name}: ${r.error}`;
   }
-  return errors ? { ok: false, error: errors.join("; ") } : { ok: true, report: report as CallReport };
+  return error === "" ? { ok: true, report: report as CallReport } : { ok: false, error };
 }
