@@ -180,7 +180,7 @@ async function storeInD1(
   key: string,
 ): Promise<{ deliveryIds: string[]; results: D1Result[] }> {
   const db = getDb(d1);
-  let snapshot = await destinationTargets(db, input.receivedAt);
+  let snapshot = await destinationTargets(db);
   let plan = planDeliveriesTo(snapshot.targets, parsed.calls, input.receivedAt, snapshot.version);
   const stored = [
     ...sourceRow(db, input),
