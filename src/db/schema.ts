@@ -198,8 +198,8 @@ export const storageUsage = sqliteTable("storage_usage", {
 });
 
 /**
- * One row (id 1) whose `version` triggers on `destinations` bump whenever a destination is created or deleted,
- * or its filter, sources or enabled flag change (migration `destinations_version_triggers`). A push plans its
+ * One row (id 1) whose `version` triggers on `destinations` set to a new random value whenever a destination is
+ * created or deleted, or its filter, sources or enabled flag change (migration `destinations_version_triggers`). A push plans its
  * deliveries from a per-isolate cached list and checks this version inside its write batch.
  */
 export const destinationsVersion = sqliteTable("destinations_version", {
