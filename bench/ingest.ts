@@ -3,7 +3,8 @@
 // Worker that upserts each record with one prepared statement (whole record as JSON, one D1 batch), plus the
 // in-process CPU cost of reading records and building their statements.
 // Options: --quick (fewer requests, for a smoke run), --skip-cpu, --skip-http, --keep (keep the temp directory),
-// --ref <commit> (bench that commit's callrelay instead of the working tree), --cpu-records <n>.
+// --ref <commit> (bench that commit's callrelay instead of the working tree), --cpu-records <n>,
+// --floor-without-rollups (drop the rollup triggers on the floor's calls: what the rollups cost callrelay).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
 import { type SourceTree, sourceTree } from "./lib/source-tree.ts";
 import { fmt, ratio } from "./lib/stats.ts";
 import { markdownTable } from "./lib/table.ts";
-import { type DevWorker, startDevWorker } from "./lib/wrangler.ts";
+import { type DevWorker, queryLocalD1, startDevWorker } from "./lib/wrangler.ts";
 
 const PUSH_TOKEN = "bench-token";
 /** The per-record CPU budget for reading a record and building its statements (parse + normalize + build). */
@@ -29,6 +30,9 @@ const PLANS = [
   { batch: 1000, maxRequests: 32, maxMs: 10000 },
 ] as const;
 
+/** The triggers on `calls` that keep the stats rollups (migration `stats_rollup_triggers`). */
+const ROLLUP_TRIGGERS = ["call_rollups_insert", "call_rollups_update", "task_rollups_update"];
+
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean" },
@@ -37,6 +41,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean" },
     "cpu-records": { type: "string" },
     ref: { type: "string" },
+    "floor-without-rollups": { type: "boolean" },
   },
 });
 const quick = flags.quick === true;
@@ -93,6 +98,10 @@ async function httpSection(tree: SourceTree, workDir: string): Promise<string> {
     { name: "floor", config: "bench/floor-worker/wrangler.toml", vars: { PUSH_TOKEN }, readyPath: "/health" },
     workDir,
   );
+  if (flags["floor-without-rollups"]) {
+    await queryLocalD1(floor, ROLLUP_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(" "));
+    log(`  floor: dropped the rollup triggers on calls (${ROLLUP_TRIGGERS.join(", ")})`);
+  }
   log(`  callrelay ${ingest.url}, floor ${floor.url} (logs in ${workDir})`);
   const pushUrl = (w: DevWorker) => `${w.url}/push/${PUSH_TOKEN}`;
   const run = (w: DevWorker, batch: number, count: number, concurrency: number, maxMs: number) =>
@@ -170,6 +179,9 @@ async function httpSection(tree: SourceTree, workDir: string): Promise<string> {
   ]);
   return [
     "### Push ingest under wrangler dev --local: callrelay vs floor (latencies in ms, per request)",
+    ...(flags["floor-without-rollups"]
+      ? ["", "The floor's calls have no rollup triggers (`--floor-without-rollups`)."]
+      : []),
     "",
     markdownTable(
       [

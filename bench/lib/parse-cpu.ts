@@ -7,15 +7,11 @@ import { median } from "./stats.ts";
 type Ingest = typeof import("../../src/ingest/ingest.ts");
 type RecordSchema = typeof import("../../src/ingest/record-schema.ts");
 type Normalize = typeof import("../../src/ingest/normalize.ts");
-type Values = typeof import("../../src/ingest/values.ts");
-type Fields = typeof import("../../src/ingest/fields.ts");
 
 /** The Worker's own ingest code, bundled for Node (its modules import without extensions). */
 export type IngestCode = Pick<Ingest, "parsePushBody" | "callUpserts"> &
   Pick<RecordSchema, "parseRecord"> &
-  Pick<Normalize, "normalize"> &
-  Pick<Values, "readInt" | "readString" | "readTime" | "readVoiceId"> &
-  Pick<Fields, "upstreamFields"> & { sqlToQuery(statement: unknown): { sql: string; params: unknown[] } };
+  Pick<Normalize, "normalize"> & { sqlToQuery(statement: unknown): { sql: string; params: unknown[] } };
 
 /** Bundles `src/ingest` of `root` (and what it imports) with esbuild into `workDir` and imports it. */
 export async function loadIngestCode(root: string, workDir: string): Promise<IngestCode> {
@@ -26,8 +22,6 @@ export async function loadIngestCode(root: string, workDir: string): Promise<Ing
         `export { callUpserts, parsePushBody } from ${src("ingest/ingest.ts")};`,
         `export { parseRecord } from ${src("ingest/record-schema.ts")};`,
         `export { normalize } from ${src("ingest/normalize.ts")};`,
-        `export { readInt, readString, readTime, readVoiceId } from ${src("ingest/values.ts")};`,
-        `export { upstreamFields } from ${src("ingest/fields.ts")};`,
         `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
         "const dialect = new SQLiteAsyncDialect();",
         "export const sqlToQuery = (statement) => dialect.sqlToQuery(statement);",
@@ -98,25 +92,10 @@ function measure<T>(stage: string, items: readonly T[], perItem: number, runs: n
   } satisfies StageResult;
 }
 
-/** Reads a record with the same `values.ts` readers but without zod, to show what the schema layer costs. */
-function readWithoutZod(code: IngestCode, record: Record<string, unknown>): boolean {
-  const readers = { string: code.readString, int: code.readInt, time: code.readTime };
-  const out: Record<string, unknown> = {};
-  const id = code.readVoiceId(record.voiceId);
-  if (!id.ok) return false;
-  out.voiceId = id.value;
-  for (const [name, kind] of Object.entries(code.upstreamFields)) {
-    const r = readers[kind](record[name]);
-    if (!r.ok) return false;
-    out[name] = r.value;
-  }
-  return true;
-}
-
 /**
  * The CPU cost of reading records, in-process, over `bodies` (push bodies of the same size): `parsePushBody`
- * as a whole (what the target is about), then its parts (JSON.parse, the zod read + normalize, the raw
- * column's JSON.stringify), the same readers without zod for comparison, and the upsert SQL built afterwards.
+ * as a whole (what the target is about), then its parts (JSON.parse, the read + normalize), and the upsert SQL
+ * built afterwards.
  */
 export function measureParseCpu(code: IngestCode, bodies: readonly string[], runs = 3): StageResult[] {
   const receivedAt = Date.now();
@@ -140,14 +119,11 @@ export function measureParseCpu(code: IngestCode, bodies: readonly string[], run
     measure("· JSON.parse of the body", bodies, perBody, runs, (body) => {
       sink += (JSON.parse(body) as { array: unknown[] }).array.length;
     }),
-    measure("· parseRecord + normalize (zod schema)", objects, perBody, runs, (records) => {
+    measure("· parseRecord + normalize", objects, perBody, runs, (records) => {
       for (const record of records) {
         const r = code.parseRecord(record);
         if (r.ok) sink += code.normalize(r.report, "src_default", receivedAt).connected ? 1 : 0;
       }
-    }),
-    measure("compare: values.ts readers without zod", objects, perBody, runs, (records) => {
-      for (const record of records) sink += readWithoutZod(code, record as Record<string, unknown>) ? 1 : 0;
     }),
     measure("after the read: build the calls upsert SQL", parsed, perBody, runs, (p) => {
       for (const s of code.callUpserts(p, { pushId: "psh_bench", receivedAt }))

@@ -55,7 +55,7 @@ const listQuery = z
         example: '{"callDuration":{"$gte":30}}',
       }),
     limit: limitParam,
-    cursor: cursorParam(z.object({ id: z.number().int() })),
+    cursor: cursorParam(z.object({ id: z.number().int(), at: z.number().int().optional() })),
   })
   .strict();
 
@@ -157,7 +157,7 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       method: "get",
       path: "/",
       summary: "List calls",
-      description: `Newest first (by first arrival). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`callee\`, \`since\` and \`until\` are applied in the database (\`since\`/\`until\` on the call's own time unless \`timeField=receivedAt\`; a date without offset is read in \`timezone\`, default \`DEFAULT_TIMEZONE\`). Unknown parameters answer 400. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
+      description: `Newest first: by first arrival, or by the call's own time when \`since\`/\`until\` are on it (the default \`timeField\`). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`callee\`, \`since\` and \`until\` are applied in the database (\`since\`/\`until\` on the call's own time unless \`timeField=receivedAt\`; a date without offset is read in \`timezone\`, default \`DEFAULT_TIMEZONE\`). Unknown parameters answer 400. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
       request: { query: listQuery },
       responses: {
         200: jsonContent(
@@ -171,13 +171,15 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       const q = c.req.valid("query");
       const window = resolveWindow(q, q.timezone ?? getConfig(c.env).defaultTimezone);
       const where = callConditions({ ...q, ...window });
+      const byCallTime = q.timeField === "callTime" && (window.since !== undefined || window.until !== undefined);
       const page = await scanCalls(getDb(c.env.DB), {
         where,
         filter: q.filter,
         limit: q.limit,
-        before: q.cursor?.id,
+        before: q.cursor,
+        byCallTime,
       });
-      return c.json({ data: page.calls, nextCursor: page.next === null ? null : encodeCursor({ id: page.next }) }, 200);
+      return c.json({ data: page.calls, nextCursor: page.next === null ? null : encodeCursor({ ...page.next }) }, 200);
     },
   )
   .openapi(

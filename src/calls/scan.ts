@@ -1,4 +1,4 @@
-import { and, desc, lt, type SQL } from "drizzle-orm";
+import { and, desc, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { calls } from "../db/schema";
 import { matchesFilter } from "../filters/evaluate";
@@ -10,36 +10,53 @@ import { normalizedCallColumns } from "./normalized";
 export const MAX_SCANNED_CALLS = 2_000;
 const SCAN_CHUNK = 500;
 
-/** A page of calls and the id to continue below, null at the end. */
+/** Where a page ends: the last call's id, and its call time when the list is ordered by call time. */
+export interface CallPosition {
+  id: number;
+  at?: number;
+}
+
+/** A page of calls and the position to continue below, null at the end. */
 export interface CallPage {
   calls: NormalizedCall[];
-  next: number | null;
+  next: CallPosition | null;
 }
 
 /**
- * Calls matching `where` (SQL) and `filter` (evaluated here), newest first by id, starting below `before`.
- * Without a filter, one query; with one, chunks of rows until the page is full or {@link MAX_SCANNED_CALLS}
- * rows were read.
+ * Calls matching `where` (SQL) and `filter` (evaluated here), newest first, starting below `before`: by id, or
+ * with `byCallTime` by the call's own time then id, so a call-time window reads its index range in order
+ * rather than every call of the window sorted. Without a filter, one query; with one, chunks of rows until the
+ * page is full or {@link MAX_SCANNED_CALLS} rows were read.
  */
 export async function scanCalls(
   db: Db,
-  opts: { where: SQL | undefined; filter: Filter | undefined; limit: number; before: number | undefined },
+  opts: {
+    where: SQL | undefined;
+    filter: Filter | undefined;
+    limit: number;
+    before: CallPosition | undefined;
+    byCallTime?: boolean;
+  },
 ): Promise<CallPage> {
-  const { where, filter, limit } = opts;
+  const { where, filter, limit, byCallTime = false } = opts;
   const page: NormalizedCall[] = [];
   let position = opts.before;
   let scanned = 0;
+  const below = (p: CallPosition) =>
+    byCallTime
+      ? sql`(${calls.callAt}, ${calls.id}) < (${p.at ?? Number.MAX_SAFE_INTEGER}, ${p.id})`
+      : lt(calls.id, p.id);
   for (;;) {
     const take = filter ? Math.min(SCAN_CHUNK, MAX_SCANNED_CALLS - scanned) : limit + 1;
     const rows = await db
-      .select({ rowId: calls.id, ...normalizedCallColumns })
+      .select({ rowId: calls.id, callAt: calls.callAt, ...normalizedCallColumns })
       .from(calls)
-      .where(and(where, position === undefined ? undefined : lt(calls.id, position)))
-      .orderBy(desc(calls.id))
+      .where(and(where, position === undefined ? undefined : below(position)))
+      .orderBy(...(byCallTime ? [desc(calls.callAt), desc(calls.id)] : [desc(calls.id)]))
       .limit(take);
-    for (const { rowId, ...call } of rows) {
+    for (const { rowId, callAt, ...call } of rows) {
       if (page.length === limit) return { calls: page, next: position ?? null };
-      position = rowId;
+      position = byCallTime ? { id: rowId, at: callAt ?? 0 } : { id: rowId };
       scanned += 1;
       if (!filter || matchesFilter(filter, call)) page.push(call);
     }

@@ -71,6 +71,7 @@ type OnConflict<T extends SQLiteTable> =
  * bound parameter, chunked under D1's value-size limit. Row keys are the table's TypeScript field names; every
  * row has the first row's keys. Rows travel as JSON arrays (values by position), shorter and quicker to write
  * than objects. `shared`: values every row has, bound once per statement (they override the rows' own).
+ * `where`: a condition on the whole statement (rows are inserted only when it holds).
  */
 export function insertJsonRows<T extends SQLiteTable>(
   table: T,
@@ -78,6 +79,7 @@ export function insertJsonRows<T extends SQLiteTable>(
   onConflict: OnConflict<T>,
   returning?: keyof T["$inferInsert"] & string,
   shared: Partial<T["$inferInsert"]> = {},
+  where: SQL = sql`true`,
 ): SQL[] {
   const first = rows[0];
   if (!first) return [];
@@ -110,7 +112,7 @@ export function insertJsonRows<T extends SQLiteTable>(
   const tuples = rows.map((row) => fields.map((f) => (row as Record<string, unknown>)[f]));
   return chunkJsonRows(tuples).map(
     (json) =>
-      sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT ${values} FROM json_each(${json}) WHERE true${conflict}${tail}`,
+      sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT ${values} FROM json_each(${json}) WHERE ${where}${conflict}${tail}`,
   );
 }
 

@@ -197,6 +197,16 @@ export const storageUsage = sqliteTable("storage_usage", {
   measuredAt: integer("measured_at").notNull(),
 });
 
+/**
+ * One row (id 1) whose `version` triggers on `destinations` set to a new random value whenever a destination is
+ * created or deleted, or its filter, sources or enabled flag change (migration `destinations_version_triggers`). A push plans its
+ * deliveries from a per-isolate cached list and checks this version inside its write batch.
+ */
+export const destinationsVersion = sqliteTable("destinations_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+});
+
 export const circuitStates = ["closed", "open", "half_open"] as const;
 export type CircuitState = (typeof circuitStates)[number];
 

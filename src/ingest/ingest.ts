@@ -1,9 +1,16 @@
 import type { SQL } from "drizzle-orm";
 import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
-import { insertJsonRows, runBatch, type Statement } from "../db/batch";
+import { insertJsonRows, runBatch } from "../db/batch";
 import { getDb } from "../db/client";
 import { calls, pushes, type RejectedRecord, sources } from "../db/schema";
-import { planDeliveries } from "../delivery/plan";
+import {
+  checkedVersion,
+  type DeliveryPlan,
+  destinationTargets,
+  planDeliveriesTo,
+  readTargets,
+  versionCheck,
+} from "../delivery/plan";
 import { AppError, storageUnavailable } from "../lib/errors";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { type NormalizedCall, upstreamFields } from "./fields";
@@ -44,6 +51,8 @@ export interface PushResult {
   calls: NormalizedCall[];
   /** Deliveries created by this push, to enqueue once the batch has committed. */
   deliveryIds: string[];
+  /** D1's results of the push's write batch (`meta.size_after` for the storage watchdog); empty when queued. */
+  d1Results: D1Result[];
   /** True when D1 was unavailable: the body is archived and will be ingested once D1 answers. */
   queued: boolean;
 }
@@ -145,20 +154,35 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
   };
   if (stored.status === "fulfilled") {
     if (archive.status === "rejected") await forgetArchive(env.DB, input.pushId, archive.reason);
-    return { ...result, deliveryIds: stored.value, queued: false };
+    return { ...result, deliveryIds: stored.value.deliveryIds, d1Results: stored.value.results, queued: false };
   }
   if (archived || archive.status === "rejected") throw storageUnavailable(stored.reason);
   console.error(
     JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: String(stored.reason) }),
   );
   await queueIngest(env, { pushId: input.pushId, key });
-  return { ...result, deliveryIds: [], queued: true };
+  return { ...result, deliveryIds: [], d1Results: [], queued: true };
 }
 
-async function storeInD1(d1: D1Database, input: PushInput, parsed: Parsed, key: string): Promise<string[]> {
+/** Times a push plans its deliveries again when the destinations keep changing under it. */
+const REPLANS = 3;
+
+/**
+ * One D1 batch: the push log, the calls, and the deliveries planned from this isolate's cached destinations,
+ * inserted only if the destinations are still at the cached version; the batch answers the version at commit.
+ * When a destination changed (created a moment ago, say), the deliveries are planned again from a fresh read.
+ * Answers the pending deliveries created and D1's results (for `meta.size_after`).
+ */
+async function storeInD1(
+  d1: D1Database,
+  input: PushInput,
+  parsed: Parsed,
+  key: string,
+): Promise<{ deliveryIds: string[]; results: D1Result[] }> {
   const db = getDb(d1);
-  const plan = await planDeliveries(db, parsed.calls, input.receivedAt);
-  const statements: Statement[] = [
+  let snapshot = await destinationTargets(db);
+  let plan = planDeliveriesTo(snapshot.targets, parsed.calls, input.receivedAt, snapshot.version);
+  const stored = [
     ...sourceRow(db, input),
     db.insert(pushes).values({
       id: input.pushId,
@@ -175,12 +199,26 @@ async function storeInD1(d1: D1Database, input: PushInput, parsed: Parsed, key: 
       archiveKey: key,
     }),
     ...callUpserts(parsed, input),
-    ...plan.paused,
-    ...plan.pending,
   ];
-  const results = await runBatch(d1, statements);
-  const created = results.slice(results.length - plan.pending.length).map((r) => r.results as { id: string }[]);
-  return created.flat().map((r) => r.id);
+  const check = parsed.calls.length > 0 ? [versionCheck()] : [];
+  let results = await runBatch(d1, [...stored, ...plan.paused, ...plan.pending, ...check]);
+  const all = results;
+  for (let replan = 0; check.length > 0 && checkedVersion(results.at(-1) as D1Result) !== snapshot.version; replan++) {
+    snapshot = await readTargets(db);
+    const last = replan === REPLANS - 1;
+    plan = planDeliveriesTo(snapshot.targets, parsed.calls, input.receivedAt, last ? undefined : snapshot.version);
+    results = await runBatch(d1, [...plan.paused, ...plan.pending, ...(last ? [] : check)]);
+    if (last) return { deliveryIds: createdIds(results, plan, 0), results: all };
+  }
+  return { deliveryIds: createdIds(results, plan, check.length), results: all };
+}
+
+/** The ids of the pending deliveries a batch ending with `plan`'s inserts (then `after` statements) created. */
+function createdIds(results: D1Result[], plan: DeliveryPlan, after: number): string[] {
+  const end = results.length - after;
+  return results
+    .slice(end - plan.pending.length, end)
+    .flatMap((r) => (r.results as { id: string }[]).map((row) => row.id));
 }
 
 /** The archive did not take a body D1 stored: the push log must not point at a missing object. */

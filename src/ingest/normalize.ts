@@ -10,15 +10,17 @@ export function isConnected(report: Pick<CallReport, "callStatusNew" | "terminat
   return report.terminationCode?.trim() === "0" && report.answerTime !== null;
 }
 
-/** Adds the derived fields to a read report. */
+/**
+ * Adds the derived fields to a read report, in place (no copy: it runs for every record of every push), and
+ * returns it as the normalized call. The report must not be used as a plain report afterwards.
+ */
 export function normalize(report: CallReport, sourceId: string, receivedAt: number): NormalizedCall {
-  return {
-    ...report,
-    connected: isConnected(report),
-    callStatusLabel: report.callStatusNew === null ? null : (callStatusLabels[report.callStatusNew] ?? null),
-    callDescriptionLabel:
-      report.callDescription === null ? null : (callDescriptionLabels[report.callDescription] ?? null),
-    sourceId,
-    receivedAt,
-  };
+  const call = report as NormalizedCall;
+  call.connected = isConnected(report);
+  call.callStatusLabel = report.callStatusNew === null ? null : (callStatusLabels[report.callStatusNew] ?? null);
+  call.callDescriptionLabel =
+    report.callDescription === null ? null : (callDescriptionLabels[report.callDescription] ?? null);
+  call.sourceId = sourceId;
+  call.receivedAt = receivedAt;
+  return call;
 }

@@ -8,6 +8,7 @@ import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body";
 import { DEFAULT_SOURCE, resolveSource } from "../sources/resolve";
+import { recordStorageSize } from "../stats/storage";
 import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
 
 /** `POST /push/:token`: the URL the voice platform pushes status reports to. */
@@ -36,6 +37,7 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
 
   const result = await ingestPush(c.env, input);
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
+  c.executionCtx.waitUntil(recordStorageSize(c.env.DB, result.d1Results));
   c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
   const { pushId, accepted, rejected } = result;
   return c.json(

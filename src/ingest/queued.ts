@@ -1,5 +1,6 @@
 import { readArchive } from "../archive/archive";
 import { type DeliveryMessage, enqueueDeliveries } from "../delivery/enqueue";
+import { recordStorageSize } from "../stats/storage";
 import { archivedInput, ingestPush, type StorageEnv } from "./ingest";
 import { QUEUED_PREFIX, type QueuedPush } from "./queue-ingest";
 
@@ -33,6 +34,7 @@ export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<vo
     } else {
       try {
         const result = await ingestPush(env, archivedInput(archived.push, archived.body), true);
+        await recordStorageSize(env.DB, result.d1Results);
         await enqueueDeliveries(env.DELIVERY_QUEUE, result.deliveryIds).catch((err) =>
           console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: String(err) })),
         );

@@ -11,36 +11,33 @@ const fieldReaders: [string, (v: unknown) => Read<unknown>][] = [
   ]),
 ];
 
+/**
+ * Every field of a report, null: a report starts as a copy of it, so every report has the same shape (V8 keeps
+ * it a fast object, where adding 46 keys one by one makes a dictionary; JSON.parse builds the template fast).
+ */
+const emptyReport: Record<string, unknown> = JSON.parse(
+  JSON.stringify(Object.fromEntries(fieldReaders.map(([name]) => [name, null]))),
+);
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Body of a push: `{"array": [...]}`; records are checked one by one with {@link recordSchema}. */
+/** Body of a push: `{"array": [...]}`; records are read one by one with {@link parseRecord}. */
 export const pushBodySchema = z.object({ array: z.array(z.unknown()) });
 
 /**
- * One platform record, read tolerantly: every known field through its reader (an issue per field that
- * cannot be read), unknown fields ignored here (the raw record keeps them). One transform over the whole
- * record rather than a schema per field: it runs for every record of every push.
+ * Reads one platform record tolerantly: every known field through its `values.ts` reader, unknown fields
+ * ignored here (the archive keeps them). The report, or a one-line reason naming each field that could not be
+ * read. Plain code rather than a zod transform: it runs for every record of every push, and zod's per-parse
+ * objects cost about as much as the reading itself (docs/benchmarks.md, bench:ingest's CPU part).
  */
-export const recordSchema = z
-  .custom<Record<string, unknown>>(isRecord, { message: "record is not a JSON object" })
-  .transform((record, ctx): CallReport => {
-    const report: Record<string, unknown> = {};
-    for (const [name, read] of fieldReaders) {
-      const r = read(record[name]);
-      if (r.ok) report[name] = r.value;
-      else ctx.addIssue({ code: "custom", path: [name], message: r.error });
-    }
-    return report as CallReport;
-  });
-
-/** Reads one record: the report, or a one-line reason naming each field that could not be read. */
 export function parseRecord(record: unknown): { ok: true; report: CallReport } | { ok: false; error: string } {
-  const result = recordSchema.safeParse(record);
-  if (result.success) return { ok: true, report: result.data };
-  return {
-    ok: false,
-    error: result.error.issues
-      .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
-      .join("; "),
-  };
+  if (!isRecord(record)) return { ok: false, error: "record is not a JSON object" };
+  const report: Record<string, unknown> = { ...emptyReport };
+  let error = "";
+  for (const [name, read] of fieldReaders) {
+    const r = read(record[name]);
+    if (r.ok) report[name] = r.value;
+    else error += `${error === "" ? "" : "; "}${name}: ${r.error}`;
+  }
+  return error === "" ? { ok: true, report: report as CallReport } : { ok: false, error };
 }

@@ -15,7 +15,8 @@ export function sizeAfter(results: readonly D1Result[]): number | null {
 
 /**
  * Keeps the database size D1 reported after a write batch (its `meta.size_after`), at most once per
- * {@link RECORD_EVERY_MS} per isolate. Call it with a batch's results once the batch has committed.
+ * {@link RECORD_EVERY_MS} per isolate: one small write, after the batch has committed (pushes call it in
+ * `waitUntil`). A failure is logged, never thrown: the figure is a gauge.
  */
 export async function recordStorageSize(d1: D1Database, results: readonly D1Result[], now = Date.now()) {
   const bytes = sizeAfter(results);
@@ -26,7 +27,8 @@ export async function recordStorageSize(d1: D1Database, results: readonly D1Resu
       "INSERT INTO storage_usage (id, bytes, measured_at) VALUES (1, ?1, ?2) ON CONFLICT DO UPDATE SET bytes = ?1, measured_at = ?2",
     )
     .bind(bytes, now)
-    .run();
+    .run()
+    .catch((err) => console.error(JSON.stringify({ msg: "could not record the storage size", error: String(err) })));
 }
 
 /** The statement reading the recorded size, for a batch. */

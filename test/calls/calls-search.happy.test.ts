@@ -98,3 +98,31 @@ describe("GET /calls windows on the call's own time", () => {
     expect(env.DEFAULT_TIMEZONE).toBe("Asia/Shanghai");
   });
 });
+
+describe("GET /calls with a call-time window pages by call time", () => {
+  const taskId = uniqueTaskId();
+  // Pushed in an order unrelated to their call times, three of them at the same second.
+  const times = ["10:00:05", "10:00:01", "10:00:03", "10:00:03", "10:00:09", "10:00:03", "10:00:02"];
+  const pushed = times.map((t) => record({ taskId, callTime: `2026-03-26 ${t}` }));
+
+  beforeAll(async () => {
+    expect((await push({ array: pushed })).status).toBe(200);
+  });
+
+  it("lists newest call time first and walks every call once with its cursor", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await admin(`/calls?taskId=${taskId}&since=2026-03-26&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status).toBe(200);
+      const page = await res.json<{ data: { voiceId: string }[]; nextCursor: string | null }>();
+      seen.push(...page.data.map((c) => c.voiceId));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    const expected = pushed
+      .map((r, i) => ({ voiceId: r.voiceId, time: times[i] as string, i }))
+      .sort((a, b) => b.time.localeCompare(a.time) || b.i - a.i)
+      .map((r) => r.voiceId);
+    expect(seen).toEqual(expected);
+  });
+});

@@ -8,7 +8,8 @@ interface FloorEnv {
 }
 
 const columns = getTableColumns(calls);
-const fields = Object.keys(columns).filter((f) => f !== "id") as (keyof typeof columns)[];
+// Every column but the key and the generated ones (`call_at`, `callee_key`: SQLite computes them).
+const fields = (Object.keys(columns) as (keyof typeof columns)[]).filter((f) => f !== "id" && !columns[f].generated);
 const names = fields.map((f) => `"${columns[f].name}"`);
 const keys = new Set(['"source_id"', '"voice_id"', '"created_at"']);
 
