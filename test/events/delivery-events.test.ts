@@ -1,53 +1,11 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { consume, eventsTo, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { attemptsOf, createDestination, deliveriesOf, push, record, rows } from "../support/worker";
 
 const receiver = installReceiver();
-
-async function consume(...deliveryIds: string[]) {
-  const batch = createMessageBatch(
-    "callrelay-deliveries",
-    deliveryIds.map((deliveryId) => ({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { deliveryId },
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
-interface EventDelivery {
-  id: string;
-  type: string;
-  data: string;
-  status: string;
-}
-
-const eventsTo = (destinationId: string) =>
-  rows<EventDelivery>(
-    `SELECT d.id, e.type, e.data, d.status FROM deliveries d JOIN events e ON e.id = d.event_id
-     WHERE d.destination_id = ? ORDER BY e.created_at, e.rowid`,
-    destinationId,
-  );
 
 const webhook = (events: string[], url = hookUrl()) =>
   createDestination({ name: `hook ${events.join(",")}`, type: "webhook", config: { url }, events });
@@ -132,7 +90,7 @@ describe("event deliveries through the queue handler", () => {
       gone?.id,
     );
     await env.DB.prepare("DELETE FROM events WHERE id = ?").bind(eventId).run();
-    await consume(gone?.id as string);
+    await consume([gone?.id as string]);
     const [failed] = await rows<{ status: string; last_error: string }>(
       "SELECT status, last_error FROM deliveries WHERE id = ?",
       gone?.id,
@@ -150,7 +108,7 @@ describe("events about destinations", () => {
       .bind(JSON.stringify(["call.reported", "destination.disabled"]), dest.id)
       .run();
     const alerts = await webhook(["destination.disabled"]);
-    await consume(...ids);
+    await consume(ids);
     const [event] = await deliveredEvents(alerts.id, 1);
     expect(event).toMatchObject({ type: "destination.disabled", status: "delivered" });
     expect(JSON.parse(event?.data ?? "{}")).toEqual({
@@ -170,7 +128,7 @@ describe("events about destinations", () => {
     receiver.answer((r) => (r.url === flakyUrl && !up ? new Response("down", { status: 503 }) : new Response("ok")));
     const { dest, ids } = await parkedCalls(flakyUrl, 5);
     const alerts = await webhook(["breaker.opened", "breaker.closed"]);
-    await consume(...ids);
+    await consume(ids);
     const [opened] = await deliveredEvents(alerts.id, 1);
     expect(opened?.type).toBe("breaker.opened");
     expect(JSON.parse(opened?.data ?? "{}")).toMatchObject({ destinationId: dest.id, failures: 5 });
@@ -180,7 +138,7 @@ describe("events about destinations", () => {
     await env.DB.prepare("UPDATE deliveries SET next_attempt_at = 0, lease_until = NULL WHERE destination_id = ?")
       .bind(dest.id)
       .run();
-    await consume(...ids);
+    await consume(ids);
     const events = await deliveredEvents(alerts.id, 2);
     expect(events.map((e) => e.type)).toEqual(["breaker.opened", "breaker.closed"]);
     expect(JSON.parse(events[1]?.data ?? "{}")).toMatchObject({ destinationId: dest.id, openedAt: expect.any(String) });
@@ -193,7 +151,7 @@ describe("events about destinations", () => {
     const { dest, ids, voiceIds } = await parkedCalls(deadUrl, 3);
     await env.DB.prepare("UPDATE deliveries SET attempts = 8 WHERE destination_id = ?").bind(dest.id).run();
     const alerts = await webhook(["delivery.exhausted"]);
-    await consume(...ids.slice(0, 2));
+    await consume(ids.slice(0, 2));
     const [exhausted] = await deliveredEvents(alerts.id, 1);
     expect(exhausted?.type).toBe("delivery.exhausted");
     expect(JSON.parse(exhausted?.data ?? "{}")).toMatchObject({
@@ -201,7 +159,7 @@ describe("events about destinations", () => {
       count: 2,
       lastError: expect.stringContaining("gave up after 9 attempts"),
     });
-    await consume(ids[2] as string);
+    await consume([ids[2] as string]);
     expect(await eventsTo(alerts.id)).toHaveLength(1);
     const [gate] = await rows<{ pending: number }>(
       "SELECT pending FROM event_gates WHERE key = ?",
@@ -219,7 +177,7 @@ describe("events about destinations", () => {
     )
       .bind(alerts.id)
       .run();
-    await consume(exhausted?.id as string);
+    await consume([exhausted?.id as string]);
     expect((await eventsTo(alerts.id))[0]?.status).toBe("failed");
     const [gates] = await rows<{ n: number }>(
       "SELECT count(*) AS n FROM event_gates WHERE key = ?",

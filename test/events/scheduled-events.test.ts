@@ -1,8 +1,7 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { produceScheduledEvents } from "../../src/events/producers";
-import worker from "../../src/index";
+import { runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { createDestination, rows } from "../support/worker";
 
@@ -11,12 +10,6 @@ installReceiver();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MIN = 60_000;
-
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 const eventsTo = async (destinationId: string) =>
   (
