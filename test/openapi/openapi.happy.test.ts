@@ -167,7 +167,7 @@ describe("the OpenAPI document for an operator", () => {
     expect(Object.keys(create.discriminator.mapping)).toEqual(types);
     expect(create.oneOf).toHaveLength(types.length);
     const telegram = components.schemas.TelegramConfig as Schema & { required: string[] };
-    expect(Object.keys(telegram.properties ?? {})).toEqual(["botToken", "chatId", "messageThreadId"]);
+    expect(Object.keys(telegram.properties ?? {})).toEqual(["botToken", "chatId", "messageThreadId", "apiBase"]);
     expect(telegram.required).toEqual(["botToken", "chatId"]);
     const webhook = components.schemas.WebhookConfig as Schema & { required: string[] };
     expect(Object.keys(webhook.properties ?? {})).toEqual(["url", "secret", "headers"]);
