@@ -3,7 +3,9 @@ import { normalizedCallColumns } from "../calls/normalized";
 import { runBatch, type Statement, updateJsonRows } from "../db/batch";
 import type { Db } from "../db/client";
 import { inJsonArray } from "../db/json-ids";
-import { calls, deliveries, destinations } from "../db/schema";
+import { calls, deliveries, destinations, events } from "../db/schema";
+import { eventFromRow } from "../events/send-event";
+import type { OperationEvent } from "../events/types";
 import type { NormalizedCall } from "../ingest/fields";
 import { type Admission, admit, type Circuit } from "./breaker";
 
@@ -15,13 +17,11 @@ const EARLY_SLACK_MS = 2_000;
 /** Which queue a batch came from: first attempts, or retries and slow destinations. */
 export type Lane = "fast" | "slow";
 
+/** What a delivery carries: a call (`call.reported`), or an event about the operation. */
+export type Subject = { call: NormalizedCall; event?: undefined } | { event: OperationEvent; call?: undefined };
+
 /** A delivery this batch claimed: its attempt count now includes the attempt about to be made. */
-export interface Claimed {
-  id: string;
-  attempts: number;
-  destination: DestinationRow;
-  call: NormalizedCall;
-}
+export type Claimed = { id: string; attempts: number; destination: DestinationRow } & Subject;
 
 /** A delivery left for later without an attempt spent: `until` it is due again. */
 export interface Held {
@@ -47,9 +47,21 @@ export function circuitOf(row: DestinationRow): Circuit {
   return { state: row.circuit, failStreak: row.failStreak, trips: row.circuitTrips, openUntil: row.openUntil };
 }
 
+/** What a delivery row's joins found for it, or why it cannot be sent any more. */
+function subjectOf(
+  eventId: string | null,
+  call: NormalizedCall | null,
+  event: typeof events.$inferSelect | null,
+): Subject | string {
+  if (eventId === null) return call ? { call } : "call is no longer stored";
+  if (!event) return "event is no longer stored";
+  const parsed = eventFromRow(event);
+  return parsed ? { event: parsed } : `event type ${event.type} or its data is not known`;
+}
+
 /**
  * Claims the due deliveries among `ids` in two D1 round trips: one read of the deliveries with their
- * destinations and calls, then one batch that claims (attempts + 1, leased until `leaseEnd`), holds those of
+ * destinations and calls or events, then one batch that claims (attempts + 1, leased until `leaseEnd`), holds those of
  * open circuits, hands slow destinations' to the slow lane, pauses a disabled destination's and fails those
  * whose destination or call is gone. A half-open circuit lets one probe through, claimed only if this
  * batch is the one that moved the circuit to `half_open`.
@@ -69,27 +81,31 @@ export async function claimBatch(
       status: deliveries.status,
       attempts: deliveries.attempts,
       nextAttemptAt: deliveries.nextAttemptAt,
+      eventId: deliveries.eventId,
       destination: destinations,
       call: normalizedCallColumns,
+      event: events,
     })
     .from(deliveries)
     .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
     .leftJoin(calls, and(eq(calls.sourceId, deliveries.sourceId), eq(calls.voiceId, deliveries.voiceId)))
+    .leftJoin(events, eq(events.id, deliveries.eventId))
     .where(inJsonArray(deliveries.id, ids));
 
   const finished: { id: string; attempts: number; status: "paused" | "failed"; error: string | null }[] = [];
   const held: Held[] = [];
   const redirected: { id: string; attempts: number }[] = [];
-  const toClaim = new Map<string, { destination: DestinationRow; call: NormalizedCall }>();
+  const toClaim = new Map<string, { destination: DestinationRow } & Subject>();
   const admissions = new Map<string, Admission>();
   const probes: Statement[] = [];
   for (const row of rows) {
     if (row.status !== "pending" && row.status !== "retrying") continue;
     if (row.nextAttemptAt !== null && row.nextAttemptAt > now + EARLY_SLACK_MS) continue;
-    const { destination, call } = row;
+    const { destination } = row;
+    const subject = subjectOf(row.eventId, row.call, row.event);
     if (!destination) finished.push({ ...row, status: "failed", error: "destination was deleted" });
     else if (!destination.enabled) finished.push({ ...row, status: "paused", error: null });
-    else if (!call) finished.push({ ...row, status: "failed", error: "call is no longer stored" });
+    else if (typeof subject === "string") finished.push({ ...row, status: "failed", error: subject });
     else if (lane === "fast" && destination.slow) redirected.push(row);
     else {
       let admission = admissions.get(destination.id);
@@ -112,11 +128,11 @@ export async function claimBatch(
                 ),
               ),
           );
-          toClaim.set(row.id, { destination, call });
+          toClaim.set(row.id, { destination, ...subject });
           continue;
         }
       }
-      if (admission.send === "all") toClaim.set(row.id, { destination, call });
+      if (admission.send === "all") toClaim.set(row.id, { destination, ...subject });
       else
         held.push({
           id: row.id,

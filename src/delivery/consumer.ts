@@ -5,6 +5,9 @@ import { resolveOptions } from "../destinations/options";
 import { getDestinationType } from "../destinations/registry";
 import { overlapSecrets } from "../destinations/rotate-secret";
 import type { DestinationType, OutboundRequest } from "../destinations/types";
+import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
+import { renderEventDelivery } from "../events/send-event";
+import type { NormalizedCall } from "../ingest/fields";
 import { getConfig } from "../lib/config";
 import { storedTemplate } from "../templates/template";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
@@ -31,7 +34,10 @@ interface Job {
   members: Claimed[];
 }
 
-/** Splits claimed deliveries into messages: chat digests of up to `digestMax`, one message each otherwise. */
+/**
+ * Splits claimed deliveries into messages: a chat destination's calls as digests of up to `digestMax`, one
+ * message each otherwise (events always on their own).
+ */
 function jobsOf(claimed: readonly Claimed[]): Job[] {
   const byDestination = new Map<string, Claimed[]>();
   for (const c of claimed) byDestination.set(c.destination.id, [...(byDestination.get(c.destination.id) ?? []), c]);
@@ -39,23 +45,27 @@ function jobsOf(claimed: readonly Claimed[]): Job[] {
     const destination = (members[0] as Claimed).destination;
     const type = getDestinationType(destination.type);
     const size = type.renderDigest ? (type.digestMax ?? 1) : 1;
-    const jobs: Job[] = [];
-    for (let i = 0; i < members.length; i += size)
-      jobs.push({ destination, type, members: members.slice(i, i + size) });
+    const jobs: Job[] = members.filter((m) => m.event).map((m) => ({ destination, type, members: [m] }));
+    const ofCalls = members.filter((m) => m.call);
+    for (let i = 0; i < ofCalls.length; i += size)
+      jobs.push({ destination, type, members: ofCalls.slice(i, i + size) });
     return jobs;
   });
 }
 
 function render(job: Job, now: number): Promise<OutboundRequest> | OutboundRequest {
   const { type, destination, members } = job;
-  const options = resolveOptions(destination.options, type.chat);
-  if (members.length > 1 && type.renderDigest) {
-    return type.renderDigest({ config: destination.config, calls: members.map((m) => m.call), options, now });
-  }
   const lead = members[0] as Claimed;
+  if (lead.event) return renderEventDelivery(destination, lead.event, lead.id, now);
+  const options = resolveOptions(destination.options, type.chat);
+  const calls = members.flatMap((m) => (m.call ? [m.call] : []));
+  if (calls.length > 1 && type.renderDigest) {
+    return type.renderDigest({ config: destination.config, calls, options, now });
+  }
+  const call = calls[0] as NormalizedCall;
   return type.render({
     config: destination.config,
-    call: lead.call,
+    call,
     options,
     deliveryId: lead.id,
     now,
@@ -119,6 +129,13 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
     }
   };
 
+  const facts: BatchFacts = { disabled: [], exhausted: [], circuits: [] };
+  const exhausted = (destination: Claimed["destination"], lastError: string | null) => {
+    const found = facts.exhausted.find((e) => e.destination.id === destination.id);
+    if (found) Object.assign(found, { count: found.count + 1, lastError });
+    else facts.exhausted.push({ destination, count: 1, lastError });
+  };
+
   const jobs = jobsOf(claim.claimed);
   const destinationsInBatch = new Set(jobs.map((j) => j.destination.id)).size;
   await runPool(
@@ -166,9 +183,15 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
       }
       if (lane === "slow" && result.durationMs < fastLaneTimeoutMs && job.destination.slow) dest.slow = false;
       const verdict = verdictOf(result, job.type.classify);
-      if (verdict.outcome === "failed")
+      if (verdict.outcome === "failed") {
         dest.disabledReason = `${verdict.reason} (delivery ${(job.members[0] as Claimed).id})`;
-      else dest.circuitAfter = afterAttempt(dest.circuitAfter, verdict.outcome === "delivered", attemptedAt);
+        facts.disabled.push({
+          destination: job.destination,
+          reason: verdict.reason,
+          lastStatusCode: statusCode,
+          lastResponse: attempt.responseBody,
+        });
+      } else dest.circuitAfter = afterAttempt(dest.circuitAfter, verdict.outcome === "delivered", attemptedAt);
       const reason = verdict.outcome === "delivered" ? null : verdict.reason;
       const jitter = Math.random();
       for (const m of job.members) {
@@ -179,6 +202,9 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
         const nextAttemptAt = delay === null ? null : attemptedAt + delay * 1000;
         const queued = delay !== null && delay <= MAX_QUEUE_DELAY_SECONDS;
         if (queued) slowLane.push({ deliveryId: m.id, delaySeconds: delay });
+        const gaveUp = verdict.outcome === "retry" && status === "failed";
+        const lastError = gaveUp ? `gave up after ${m.attempts} attempts: ${reason}` : reason;
+        if (gaveUp && m.call) exhausted(job.destination, lastError);
         outcomes.push({
           id: m.id,
           attempts: m.attempts,
@@ -186,10 +212,7 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
           status,
           nextAttemptAt,
           leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,
-          lastError:
-            verdict.outcome === "retry" && status === "failed"
-              ? `gave up after ${m.attempts} attempts: ${reason}`
-              : reason,
+          lastError,
         });
       }
     },
@@ -203,6 +226,13 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
     (d) => d.circuitBefore.state !== "closed" && d.circuitAfter.state === "closed",
   );
   for (const d of closed) await releaseHeld(env, d.id, d.circuitBefore.openUntil ?? Date.now());
+  const named = new Map(jobs.map((j) => [j.destination.id, j.destination]));
+  for (const d of destinationChanges) {
+    const destination = named.get(d.id);
+    if (destination && d.circuitBefore.state !== d.circuitAfter.state)
+      facts.circuits.push({ destination, before: d.circuitBefore, after: d.circuitAfter });
+  }
+  await eventsAfterBatch(env, facts, Date.now());
   console.log(
     JSON.stringify({
       msg: "delivery batch",

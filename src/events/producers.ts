@@ -1,11 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
-import { destinations, pushes } from "../db/schema";
+import { inJsonArray } from "../db/json-ids";
+import { destinations, eventClaims, pushes } from "../db/schema";
 import { enqueueDeliveries } from "../delivery/enqueue";
 import type { NormalizedCall } from "../ingest/fields";
+import { getConfig } from "../lib/config";
+import { digestFigures, hourWithWeek, storageFigure } from "./figures";
 import { flushGates, type Occurrence, passGates } from "./gates";
 import { ALERT_WINDOW_MS, HOURLY_WINDOW_MS } from "./rules/debounce";
 import { silenceSince } from "./rules/silence";
+import { connectRateClaimKey, connectRateEvent, digestEvent, digestsDue, storageEvent } from "./scheduled";
 import { eventSettings } from "./settings";
 import { type NewEvent, produceEvents } from "./store";
 
@@ -120,15 +124,74 @@ export async function silenceEvents(d1: D1Database, now: number): Promise<NewEve
   return events;
 }
 
+/** Minutes into an hour in which the hour before is checked for a connect-rate drop (late reports have come in). */
+export const CONNECT_RATE_CHECK_MINUTES = { from: 5, to: 20 } as const;
+
+/** Which of `keys` are claimed already (one read), so a claimed digest's figures are never read again. */
+async function claimedKeys(d1: D1Database, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await getDb(d1)
+    .select({ key: eventClaims.key })
+    .from(eventClaims)
+    .where(inJsonArray(eventClaims.key, keys));
+  return new Set(rows.map((r) => r.key));
+}
+
 /**
- * The cron's event work: held-back debounced events whose window passed, and silences. Claims make a run that
- * overlaps another, or is retried, produce nothing twice. Errors are logged, never thrown: other cron work goes on.
+ * `storage.high` from the watchdog's figure, `connect_rate.dropped` for the hour just ended and the digests due,
+ * each with its claim key; figures come from the rollups, read once per distinct source selection.
+ */
+export async function scheduledEvents(env: Env, now: number): Promise<NewEvent[]> {
+  const config = getConfig(env);
+  const storage = await storageFigure(env.DB, config.d1LimitBytes);
+  const out: NewEvent[] = [];
+  const storageHigh = storage && storageEvent(storage, now);
+  if (storageHigh) out.push(storageHigh);
+
+  const watching = await getDb(env.DB).select().from(destinations).where(eq(destinations.enabled, true));
+  const minute = Math.floor((now % 3_600_000) / 60_000);
+  const checkRate = minute >= CONNECT_RATE_CHECK_MINUTES.from && minute < CONNECT_RATE_CHECK_MINUTES.to;
+  const hourEnd = now - (now % 3_600_000);
+  const due = watching.flatMap((d) => {
+    const settings = eventSettings(d.options);
+    const slots = digestsDue(d.id, d.events, settings, now).map((slot) => ({ d, settings, slot, key: slot.key }));
+    const rateKey = connectRateClaimKey(d.id, now);
+    const rate =
+      checkRate && d.events.includes("connect_rate.dropped") ? [{ d, settings, slot: null, key: rateKey }] : [];
+    return [...slots, ...rate];
+  });
+  const claimed = await claimedKeys(
+    env.DB,
+    due.map((x) => x.key),
+  );
+  const hours = new Map<string, ReturnType<typeof hourWithWeek>>();
+  for (const { d, settings, slot, key } of due) {
+    if (claimed.has(key)) continue;
+    if (slot) {
+      const span = { start: slot.start, end: slot.end, sourceIds: d.sourceIds };
+      out.push(digestEvent(d.id, slot, await digestFigures(env.DB, span, settings.timezone, storage)));
+      continue;
+    }
+    const sourceKey = [...d.sourceIds].sort().join(",");
+    if (!hours.has(sourceKey)) hours.set(sourceKey, hourWithWeek(env.DB, hourEnd, d.sourceIds));
+    const { hour, sameHourBefore } = await (hours.get(sourceKey) as ReturnType<typeof hourWithWeek>);
+    const event = connectRateEvent(d.id, settings, hour, sameHourBefore, now);
+    if (event) out.push(event);
+  }
+  return out;
+}
+
+/**
+ * The cron's event work: held-back debounced events whose window passed, silences, storage, connect rate and
+ * digests. Claims make a run that overlaps another, or is retried, produce nothing twice. Errors are logged, never
+ * thrown: other cron work goes on.
  */
 export async function produceScheduledEvents(env: Env, now: number): Promise<void> {
   try {
     const flushed = await flushGates(env.DB, now);
-    const silent = await produceEvents(env.DB, await silenceEvents(env.DB, now), now);
-    await enqueueDeliveries(env.DELIVERY_QUEUE, [...flushed, ...silent.deliveryIds]);
+    const events = [...(await silenceEvents(env.DB, now)), ...(await scheduledEvents(env, now))];
+    const produced = await produceEvents(env.DB, events, now);
+    await enqueueDeliveries(env.DELIVERY_QUEUE, [...flushed, ...produced.deliveryIds]);
   } catch (err) {
     logFailure("scheduled events", err, { scheduledTime: now });
   }

@@ -26,6 +26,10 @@ export function storageEvent(figure: StorageFigure, now: number): NewEvent | nul
   };
 }
 
+/** The claim of a destination's `connect_rate.dropped` for the hour ended at `now`: once per hour. */
+export const connectRateClaimKey = (destinationId: string, now: number) =>
+  `connect_rate.dropped:${destinationId}:${iso(now - (now % HOUR_MS)).slice(0, 13)}`;
+
 /** `connect_rate.dropped` for one destination, the hour just ended at `now`, once per hour; null when no drop. */
 export function connectRateEvent(
   destinationId: string,
@@ -40,7 +44,7 @@ export function connectRateEvent(
   return {
     type: "connect_rate.dropped",
     onlyTo: destinationId,
-    claimKey: `connect_rate.dropped:${destinationId}:${iso(end).slice(0, 13)}`,
+    claimKey: connectRateClaimKey(destinationId, now),
     data: { hour: { start: iso(end - HOUR_MS), end: iso(end) }, ...hour, ...drop, dropRatio: settings.dropRatio },
   };
 }

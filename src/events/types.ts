@@ -28,7 +28,7 @@ export const eventData = {
   "breaker.closed": z.object({
     destinationId: z.string(),
     destinationName: z.string(),
-    openedAt: iso,
+    openedAt: iso.nullable().describe("When it opened; null when that is no longer known"),
   }),
   "records.rejected": z.object({
     sourceId: z.string(),

@@ -1,10 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import pkg from "../../package.json";
 import { describeDestinationTypes } from "./destination-configs";
+import { describeEvents } from "./event-schemas";
 
 /** The OpenAPI 3.1 document of `app`'s routes, with `origin` as the server; admin routes require `adminToken`. */
 export function openApiDocument(app: Pick<OpenAPIHono, "getOpenAPI31Document">, origin: string) {
-  return describeDestinationTypes(generated(app, origin));
+  return describeEvents(describeDestinationTypes(generated(app, origin)));
 }
 
 function generated(app: Pick<OpenAPIHono, "getOpenAPI31Document">, origin: string) {

@@ -23,6 +23,8 @@ export interface RetentionResult {
   calls: number;
   deliveries: number;
   deliveryAttempts: number;
+  /** Events, with their deliveries and attempts, and spent claims and idle debounce gates. */
+  events: number;
 }
 
 /**
@@ -32,7 +34,9 @@ export interface RetentionResult {
  * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
  *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep);
  * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone;
- * - stats rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never changes them).
+ * - stats rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never changes them);
+ * - events older than `CALL_RETENTION_DAYS` with their deliveries and attempts (unless one is still in flight),
+ *   their once-only claims, and debounce gates that hold nothing and last fired that long ago.
  * Then records the database size D1 reports after the batch (the storage watchdog).
  * A call's attempts go first, then its deliveries, then the call, each only once nothing refers to it.
  */
@@ -48,6 +52,9 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
     console.error(JSON.stringify({ msg: "archive expiry failed", error: String(err) }));
     return 0;
   });
+  const expiredEvent = sql`e.created_at < ${callCutoff} AND NOT EXISTS (
+    SELECT 1 FROM deliveries busy
+    WHERE busy.source_id = '' AND busy.voice_id = e.id AND busy.status IN ('pending', 'retrying'))`;
   const results = await runBatch(env.DB, [
     sql`DELETE FROM delivery_attempts WHERE id IN (
       SELECT a.id FROM calls c
@@ -76,17 +83,39 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
         sql`DELETE FROM ${table} WHERE rowid IN (
           SELECT rowid FROM ${table} WHERE ${table.hour} < ${statsCutoffHour} LIMIT ${RETENTION_CHUNK})`,
     ),
+    sql`DELETE FROM delivery_attempts WHERE id IN (
+      SELECT a.id FROM events e
+      JOIN deliveries d ON d.source_id = '' AND d.voice_id = e.id
+      JOIN delivery_attempts a ON a.delivery_id = d.id
+      WHERE ${expiredEvent} ORDER BY e.created_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM deliveries WHERE id IN (
+      SELECT d.id FROM events e JOIN deliveries d ON d.source_id = '' AND d.voice_id = e.id
+      WHERE ${expiredEvent} AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+      ORDER BY e.created_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM events WHERE id IN (
+      SELECT e.id FROM events e
+      WHERE e.created_at < ${callCutoff}
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source_id = '' AND d.voice_id = e.id)
+      ORDER BY e.created_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM event_claims WHERE key IN (
+      SELECT key FROM event_claims WHERE claimed_at < ${callCutoff} ORDER BY claimed_at LIMIT ${RETENTION_CHUNK})`,
+    sql`DELETE FROM event_gates WHERE key IN (
+      SELECT key FROM event_gates WHERE pending = 0 AND sent_at < ${callCutoff} LIMIT ${RETENTION_CHUNK})`,
   ]);
   await recordStorageSize(env.DB, results, now);
-  const [deliveryAttempts, deliveries, calls, pushBodies, pushes, ...rollups] = results.map((r) => r.meta.changes);
+  const changes = results.map((r) => r.meta.changes ?? 0);
+  const [deliveryAttempts, deliveries, calls, pushBodies, pushes] = changes;
+  const rollups = changes.slice(5, 9);
+  const events = changes.slice(9);
   const deleted = {
     archivedBodies,
     pushBodies: pushBodies ?? 0,
     pushes: pushes ?? 0,
-    rollups: rollups.reduce((sum, n) => sum + (n ?? 0), 0),
+    rollups: rollups.reduce((sum, n) => sum + n, 0),
     calls: calls ?? 0,
     deliveries: deliveries ?? 0,
     deliveryAttempts: deliveryAttempts ?? 0,
+    events: events.reduce((sum, n) => sum + n, 0),
   };
   if (Object.values(deleted).some((n) => n > 0)) console.log(JSON.stringify({ msg: "retention sweep", ...deleted }));
   return deleted;

@@ -1,8 +1,7 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepDeliveries } from "../../src/delivery/sweeper";
-import worker from "../../src/index";
+import { consume } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, attemptsOf, createDestination, push, record, rows, waitForStatus } from "../support/worker";
 
@@ -25,21 +24,6 @@ async function parked(body: Record<string, unknown>, count: number) {
     dest.id,
   );
   return { dest, ids: ids.map((r) => r.id), voiceIds: ids.map((r) => r.voice_id) };
-}
-
-async function consume(deliveryIds: string[], queue = "callrelay-deliveries") {
-  const batch = createMessageBatch(
-    queue,
-    deliveryIds.map((deliveryId) => ({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { deliveryId },
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
 }
 
 const delivery = async (id: string) =>

@@ -1,13 +1,6 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { consume, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import {
   admin,
@@ -39,27 +32,6 @@ async function parkedDelivery(body: Record<string, unknown>) {
   return { dest, voiceId: r.voiceId, deliveryId: paused?.id as string };
 }
 
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
-async function consume(...deliveryIds: string[]) {
-  const batch = createMessageBatch(
-    "callrelay-deliveries",
-    deliveryIds.map((deliveryId) => ({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { deliveryId },
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
 describe("retries", () => {
   it("delivers on retry after a 500, with both attempts logged", async () => {
     const receiver = installReceiver();
@@ -80,7 +52,7 @@ describe("retries", () => {
     receiver.answer(() => new Response("slow down", { status: 429, headers: { "retry-after": "120" } }));
     const { deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
     const before = Date.now();
-    expect((await consume(deliveryId)).ackAll).toBe(true);
+    expect((await consume([deliveryId])).ackAll).toBe(true);
     const [delivery] = await rows<{ status: string; next_attempt_at: number; lease_until: number }>(
       "SELECT status, next_attempt_at, lease_until FROM deliveries WHERE id = ?",
       deliveryId,
@@ -95,7 +67,7 @@ describe("retries", () => {
     const receiver = installReceiver();
     receiver.answer(() => "hang");
     const { dest, deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
-    await consume(deliveryId);
+    await consume([deliveryId]);
     const [first] = await attemptsOf(deliveryId);
     expect(first).toMatchObject({
       status_code: null,
@@ -120,7 +92,7 @@ describe("retries", () => {
     receiver.answer(() => new Response("down", { status: 502 }));
     const { dest, deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
     await env.DB.prepare("UPDATE deliveries SET attempts = 8 WHERE id = ?").bind(deliveryId).run();
-    expect((await consume(deliveryId)).ackAll).toBe(true);
+    expect((await consume([deliveryId])).ackAll).toBe(true);
     const [delivery] = await rows<{ status: string; last_error: string }>(
       "SELECT * FROM deliveries WHERE id = ?",
       deliveryId,
@@ -136,8 +108,8 @@ describe("retries", () => {
     const receiver = installReceiver();
     const url = hookUrl();
     const { deliveryId } = await parkedDelivery({ type: "webhook", config: { url } });
-    await Promise.all([consume(deliveryId), consume(deliveryId)]);
-    await consume(deliveryId);
+    await Promise.all([consume([deliveryId]), consume([deliveryId])]);
+    await consume([deliveryId]);
     expect(receiver.to(url)).toHaveLength(1);
   });
 });
@@ -163,7 +135,7 @@ describe("digests", () => {
     ]);
 
     const [otherDelivery] = await deliveriesOf(dest.id, other.voiceId);
-    await consume(leadDelivery?.id as string, otherDelivery?.id as string);
+    await consume([leadDelivery?.id as string, otherDelivery?.id as string]);
     expect(receiver.received).toHaveLength(1);
     expect(await deliveriesOf(dest.id, lead.voiceId)).toMatchObject([{ status: "failed" }]);
     const [waiting] = await deliveriesOf(dest.id, other.voiceId);

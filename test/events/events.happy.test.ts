@@ -1,33 +1,9 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { eventsTo, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, createDestination, push, record, rows } from "../support/worker";
 
 const MIN = 60_000;
-
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
-interface EventDelivery {
-  id: string;
-  type: string;
-  data: string;
-  status: string;
-  source_id: string;
-}
-
-/** The events delivered (or to be) to a destination, oldest first. */
-const eventsTo = (destinationId: string) =>
-  rows<EventDelivery>(
-    `SELECT d.id, e.type, e.data, d.status, d.source_id FROM deliveries d JOIN events e ON e.id = d.event_id
-     WHERE d.destination_id = ? ORDER BY e.created_at, e.rowid`,
-    destinationId,
-  );
 
 installReceiver();
 

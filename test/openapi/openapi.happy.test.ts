@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import pkg from "../../package.json";
 import { app } from "../../src/app";
 import { consoleApp } from "../../src/console/app";
+import { operationEventTypes } from "../../src/events/types";
 import { BASE } from "../support/worker";
 
 interface Operation {
@@ -187,6 +188,20 @@ describe("the OpenAPI document for an operator", () => {
       id: expect.stringMatching(/^dst_/),
       secret: expect.stringMatching(/^whsec_/),
     });
+  });
+
+  it("documents what webhooks receive for every event type, with its data shape", async () => {
+    const doc = (await getDocument()) as unknown as {
+      webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }>;
+      components: { schemas: Record<string, { properties: Record<string, { const?: string; required?: string[] }> }> };
+    };
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...operationEventTypes].sort());
+    const ref = doc.webhooks["breaker.closed"]?.post.requestBody.content["application/json"]?.schema.$ref;
+    expect(ref).toBe("#/components/schemas/BreakerClosedEvent");
+    const schema = doc.components.schemas.BreakerClosedEvent;
+    expect(schema?.properties.type?.const).toBe("breaker.closed");
+    expect(schema?.properties.data?.required).toEqual(["destinationId", "destinationName", "openedAt"]);
+    expect(doc.components.schemas.DigestDailyEvent?.properties.data?.required).toContain("topIntents");
   });
 
   it("gives the push endpoint the sample push and its answer as examples", async () => {

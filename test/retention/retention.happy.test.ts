@@ -149,4 +149,53 @@ describe("the retention sweep", () => {
     await expect(runCron(broken)).rejects.toThrow("queue unavailable");
     expect(await callCount(old.voiceId)).toBe(0);
   });
+
+  it("deletes old events with their deliveries, attempts, claims and idle gates, never one in flight", async () => {
+    const at = Date.now() - 400 * DAY;
+    const event = async (createdAt: number, status: string) => {
+      const id = `evt_${crypto.randomUUID()}`;
+      const deliveryId = `dlv_${crypto.randomUUID()}`;
+      await env.DB.batch([
+        env.DB.prepare("INSERT INTO events (id, type, data, created_at) VALUES (?, 'storage.high', '{}', ?)").bind(
+          id,
+          createdAt,
+        ),
+        env.DB.prepare(
+          "INSERT INTO deliveries (id, destination_id, source_id, voice_id, event_id, status, attempts, created_at, updated_at) VALUES (?, 'dst_x', '', ?, ?, ?, 1, ?, ?)",
+        ).bind(deliveryId, id, id, status, createdAt, createdAt),
+        env.DB.prepare(
+          "INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, outcome) VALUES (?, ?, 1, 'delivered')",
+        ).bind(deliveryId, createdAt),
+        env.DB.prepare("INSERT INTO event_claims (key, event_id, claimed_at) VALUES (?, ?, ?)").bind(id, id, createdAt),
+      ]);
+      return { id, deliveryId };
+    };
+    const old = await event(at, "delivered");
+    const busy = await event(at, "retrying");
+    const fresh = await event(Date.now(), "delivered");
+    const gate = (key: string, pending: number) =>
+      env.DB.prepare(
+        "INSERT INTO event_gates (key, type, window_ms, sent_at, pending, version) VALUES (?, 'records.rejected', 900000, ?, ?, 1)",
+      )
+        .bind(key, at, pending)
+        .run();
+    const idle = `gate_${crypto.randomUUID()}`;
+    const holding = `gate_${crypto.randomUUID()}`;
+    await gate(idle, 0);
+    await gate(holding, 3);
+    await runCron();
+    const eventCount = (id: string) => count("SELECT count(*) AS n FROM events WHERE id = ?", id);
+    const claimCount = (id: string) => count("SELECT count(*) AS n FROM event_claims WHERE key = ?", id);
+    const gateCount = (key: string) => count("SELECT count(*) AS n FROM event_gates WHERE key = ?", key);
+    const state = async (e: { id: string; deliveryId: string }) => [
+      await eventCount(e.id),
+      await deliveryCount(e.deliveryId),
+      await attemptCount(e.deliveryId),
+    ];
+    expect(await state(old)).toEqual([0, 0, 0]);
+    expect(await state(busy)).toEqual([1, 1, 1]);
+    expect(await state(fresh)).toEqual([1, 1, 1]);
+    expect([await claimCount(old.id), await claimCount(busy.id), await claimCount(fresh.id)]).toEqual([0, 0, 1]);
+    expect([await gateCount(idle), await gateCount(holding)]).toEqual([0, 1]);
+  });
 });

@@ -7,7 +7,7 @@ import { explainCall } from "../../calls/explain-route";
 import { callFieldDocs } from "../../calls/field-docs";
 import { normalizedCallColumns } from "../../calls/normalized";
 import { callConditions, getCallDetail } from "../../calls/routes";
-import { scanCalls } from "../../calls/scan";
+import { type CallPosition, scanCalls } from "../../calls/scan";
 import { getDb } from "../../db/client";
 import { inJsonArray } from "../../db/json-ids";
 import { calls, sources } from "../../db/schema";
@@ -157,7 +157,12 @@ export const callPages = new Hono<ConsoleEnv>()
     if (!error) {
       try {
         const { where, filter } = await searchOf(db, q, c.get("timeZone"));
-        page = await scanCalls(db, { where, filter, limit: PAGE, before: q.cursor });
+        page = await scanCalls(db, {
+          where,
+          filter,
+          limit: PAGE,
+          before: q.cursor === undefined ? undefined : { id: q.cursor },
+        });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         error = err.message;
@@ -190,7 +195,7 @@ export const callPages = new Hono<ConsoleEnv>()
           ])}
           empty={t("noRows")}
         />
-        <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
+        <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next.id)} label={t("nextPage")} />
       </>,
       { title: t("calls") },
     );
@@ -203,7 +208,7 @@ export const callPages = new Hono<ConsoleEnv>()
     c.header("content-disposition", 'attachment; filename="calls.csv"');
     return stream(c, async (out) => {
       await out.write(`${csvColumns.join(",")}\r\n`);
-      let before: number | undefined;
+      let before: CallPosition | undefined;
       for (;;) {
         const page = await scanCalls(db, { where, filter, limit: 200, before });
         if (page.calls.length > 0) {
