@@ -71,7 +71,9 @@ interface ScenarioResult {
 
 async function queueSettings(root: string): Promise<string> {
   const toml = await readFile(join(root, "wrangler.toml"), "utf8");
-  const get = (key: string) => new RegExp(`^${key}\\s*=\\s*(\\d+)`, "m").exec(toml)?.[1] ?? "?";
+  // The first-attempt lane's consumer block, not the first block of the file (the ingest queue's).
+  const block = /\[\[queues\.consumers\]\]\s*queue = "callrelay-deliveries"[^[]*/.exec(toml)?.[0] ?? "";
+  const get = (key: string) => new RegExp(`^${key}\\s*=\\s*(\\d+)`, "m").exec(block)?.[1] ?? "?";
   return `max_batch_size ${get("max_batch_size")}, max_batch_timeout ${get("max_batch_timeout")} s`;
 }
 
