@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { BASE, createDestination, push, record, rows } from "../support/worker";
@@ -51,6 +51,9 @@ describe("console pages", () => {
 
   it("exports every page of a search, not just the first", async () => {
     const taskId = 900_000 + Math.floor(Math.random() * 1000);
+    // No deliveries for these 230 calls: hundreds of queue messages left to failing receivers outlive the test and
+    // can keep the test runner from finishing.
+    await env.DB.prepare("UPDATE destinations SET enabled = 0").run();
     expect((await push({ array: Array.from({ length: 230 }, () => record({ taskId })) })).status).toBe(200);
     const csv = await page(`/calls.csv?taskId=${taskId}`, { cookie });
     expect((await csv.text()).trim().split("\r\n")).toHaveLength(231);
