@@ -8,7 +8,8 @@ import type { DestinationType, OutboundRequest } from "../destinations/types";
 import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
 import type { NormalizedCall } from "../ingest/fields";
-import { getConfig } from "../lib/config";
+import { type Config, getConfig } from "../lib/config";
+import { recordingLink } from "../recordings/link";
 import { storedTemplate } from "../templates/template";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
 import { afterAttempt, type Circuit } from "./breaker";
@@ -53,24 +54,26 @@ function jobsOf(claimed: readonly Claimed[]): Job[] {
   });
 }
 
-function render(job: Job, now: number): Promise<OutboundRequest> | OutboundRequest {
+/** Renders a job's message; chat messages carry each call's recording link when links are on. */
+async function render(job: Job, config: Config, now: number): Promise<OutboundRequest> {
   const { type, destination, members } = job;
   const lead = members[0] as Claimed;
   if (lead.event) return renderEventDelivery(destination, lead.event, lead.id, now);
   const options = resolveOptions(destination.options, type.chat);
   const calls = members.flatMap((m) => (m.call ? [m.call] : []));
+  const recordingUrls = type.chat ? await Promise.all(calls.map((call) => recordingLink(config, call, now))) : [];
   if (calls.length > 1 && type.renderDigest) {
-    return type.renderDigest({ config: destination.config, calls, options, now });
+    return type.renderDigest({ config: destination.config, calls, options, now, recordingUrls });
   }
-  const call = calls[0] as NormalizedCall;
   return type.render({
     config: destination.config,
-    call,
+    call: calls[0] as NormalizedCall,
     options,
     deliveryId: lead.id,
     now,
     extraSecrets: overlapSecrets(destination, now),
     template: storedTemplate(destination.template),
+    recordingUrl: recordingUrls[0],
   });
 }
 
@@ -96,7 +99,8 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 
 async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
   const db = getDb(env.DB);
-  const { deliveryTimeoutMs, fastLaneTimeoutMs } = getConfig(env);
+  const config = getConfig(env);
+  const { deliveryTimeoutMs, fastLaneTimeoutMs } = config;
   const timeoutMs = lane === "fast" ? fastLaneTimeoutMs : deliveryTimeoutMs;
   const now = Date.now();
   const leaseEnd = now + deliveryTimeoutMs + 60_000;
@@ -154,7 +158,7 @@ async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
         const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
         if (wait > 0) return giveBack(job, started + wait, Math.ceil(wait / 1000));
       }
-      const request = await render(job, started);
+      const request = await render(job, config, started);
       const result = await send(request, timeoutMs);
       const attemptedAt = Date.now();
       const statusCode = "response" in result ? result.response.status : null;

@@ -169,6 +169,7 @@ describe("digestSummary", () => {
     const digest = digestSummary(
       [sampleCall, { ...sampleCall, voiceId: "v2", intent: null, intentCode: null, answerTime: null, callee: null }],
       english,
+      ["https://relay.example/recordings/a.b"],
     );
     expect(digest).toEqual({
       title: "2 calls",
@@ -180,8 +181,17 @@ describe("digestSummary", () => {
           talkTime: "35s",
           answered: "03-26 15:22",
           callId: "260326152224160100152",
+          recording: { label: "Recording", url: "https://relay.example/recordings/a.b" },
         },
-        { title: "Call report", intentCode: null, callee: null, talkTime: "35s", answered: null, callId: "v2" },
+        {
+          title: "Call report",
+          intentCode: null,
+          callee: null,
+          talkTime: "35s",
+          answered: null,
+          callId: "v2",
+          recording: null,
+        },
       ],
       legend: "Intent (Intent code) · Callee · Talk time · Answered · Call ID; times in Asia/Shanghai",
     });

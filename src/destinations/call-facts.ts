@@ -1,6 +1,7 @@
 import { type NormalizedCall, upstreamFields } from "../ingest/fields";
 import { formatDuration, formatInstant } from "../lib/format-time";
 import { maskPhone } from "../lib/mask";
+import { MAX_RECORDING_LINK } from "../recordings/link";
 import { escapeMarkdown, oneLine } from "./text";
 import type { DestinationOptions } from "./types";
 
@@ -32,6 +33,13 @@ export interface CallFact {
   verbatim: boolean;
 }
 
+/** A link to a call's recording and the text it shows. */
+export interface RecordingLink {
+  label: string;
+  /** Holds nothing any platform's markup needs escaped (see `recordings/link.ts`). */
+  url: string;
+}
+
 /** What every chat message says about a call, before a platform lays it out. */
 export interface CallSummary {
   /** The intent on one line, or a localized "Call report" when the call has none. */
@@ -45,7 +53,12 @@ export interface CallSummary {
   headline: CallFact[];
   /** What separates a label from its value in running text: `": "` or `"："`. */
   colon: string;
+  /** The call's recording link and its text, shown whole (never cut) outside the facts; `null` without one. */
+  recording: RecordingLink | null;
 }
+
+/** What a message keeps for a call's recording link, its text and markup, besides its facts. */
+export const recordingLinkRoom = MAX_RECORDING_LINK + 200;
 
 /** What a message shows for a fact the call lacks. */
 export const missingValue = "—";
@@ -58,9 +71,10 @@ export function roomPerValue(limit: number, title: number, markup: number): numb
   return Math.floor((limit - title) / factKeys.length) - markup;
 }
 
-const labels: Record<Locale, Record<FactKey | "title" | "intent" | "yes" | "no", string>> = {
+const labels: Record<Locale, Record<FactKey | "title" | "intent" | "yes" | "no" | "listen", string>> = {
   en: {
     title: "Call report",
+    listen: "Listen to the recording",
     yes: "yes",
     no: "no",
     intent: "Intent",
@@ -77,6 +91,7 @@ const labels: Record<Locale, Record<FactKey | "title" | "intent" | "yes" | "no",
   },
   zh: {
     title: "通话报告",
+    listen: "收听录音",
     yes: "是",
     no: "否",
     intent: "意图",
@@ -144,12 +159,15 @@ export function readableValue(
   return oneLine(value);
 }
 
+const link = (label: string, url: string | undefined): RecordingLink | null => (url ? { label, url } : null);
+
 /**
  * The facts of `call` as a chat message states them: the intent as title, the callee masked unless
- * `options.maskCallee` is false, times in `options.timezone`, labels and status values in `options.locale`.
- * Platforms lay these out and escape them; a list of several calls can show each one's `title` and `headline`.
+ * `options.maskCallee` is false, times in `options.timezone`, labels and status values in `options.locale`, and the
+ * recording link when there is one. Platforms lay these out and escape them; a list of several calls can show each
+ * one's `title` and `headline`.
  */
-export function callSummary(call: NormalizedCall, options: DestinationOptions): CallSummary {
+export function callSummary(call: NormalizedCall, options: DestinationOptions, recordingUrl?: string): CallSummary {
   const { locale } = options;
   const l = labels[locale];
   const fact = (key: FactKey, value: string | null, verbatim = false): CallFact => ({
@@ -178,6 +196,7 @@ export function callSummary(call: NormalizedCall, options: DestinationOptions): 
     facts,
     headline: facts.filter((f) => f.key === "callee" || f.key === "talkTime"),
     colon: locale === "zh" ? "：" : ": ",
+    recording: link(l.listen, recordingUrl),
   };
 }
 
@@ -190,6 +209,8 @@ export interface DigestRow {
   /** The answer time without year and seconds, `03-26 15:22`. */
   answered: string | null;
   callId: string;
+  /** The call's recording link, shown whole after the call ID; `null` without one. */
+  recording: RecordingLink | null;
 }
 
 /** What a digest says, before a platform lays it out. */
@@ -202,11 +223,16 @@ export interface DigestSummary {
 }
 
 /**
- * Several calls as a digest: a title counting them, one row per call from its {@link callSummary}, and a legend.
+ * Several calls as a digest: a title counting them, one row per call from its {@link callSummary} (with the link at
+ * the call's index in `recordingUrls`), and a legend.
  */
-export function digestSummary(calls: readonly NormalizedCall[], options: DestinationOptions): DigestSummary {
+export function digestSummary(
+  calls: readonly NormalizedCall[],
+  options: DestinationOptions,
+  recordingUrls: readonly (string | undefined)[] = [],
+): DigestSummary {
   const l = labels[options.locale];
-  const rows = calls.map((call) => {
+  const rows = calls.map((call, i) => {
     const summary = callSummary(call, options);
     const value = (key: FactKey) => summary.facts.find((f) => f.key === key)?.value ?? null;
     return {
@@ -216,6 +242,7 @@ export function digestSummary(calls: readonly NormalizedCall[], options: Destina
       talkTime: value("talkTime"),
       answered: value("answered")?.slice("yyyy-".length, "yyyy-MM-dd HH:mm".length) ?? null,
       callId: value("callId") ?? call.voiceId,
+      recording: link(l.recording, recordingUrls[i]),
     };
   });
   const parts = `${l.intent} (${l.intentCode}) · ${l.callee} · ${l.talkTime} · ${l.answered} · ${l.callId}`;
@@ -226,6 +253,20 @@ export function digestSummary(calls: readonly NormalizedCall[], options: Destina
         rows,
         legend: `${parts}; times in ${options.timezone}`,
       };
+}
+
+/**
+ * A digest as `build` lays it out, with its rows' recording links when the message `fits` the platform's limit with
+ * them, and without any otherwise (its rows are budgeted for the costliest calls, links not included).
+ */
+export function withLinksIfTheyFit<T>(
+  summary: DigestSummary,
+  build: (summary: DigestSummary) => T,
+  fits: (message: T) => boolean,
+): T {
+  const message = build(summary);
+  if (fits(message) || summary.rows.every((row) => row.recording === null)) return message;
+  return build({ ...summary, rows: summary.rows.map((row) => ({ ...row, recording: null })) });
 }
 
 /** How much each cut part of a digest row may measure, in the platform's unit: what keeps a row compact. */
@@ -250,6 +291,8 @@ export interface RowStyle {
   /** `raw` escaped (in monospace where the platform has it); cut to measure at most `max` when given. */
   verbatim(raw: string, max?: number): string;
   strong(text: string): string;
+  /** A recording link in the row's text; without it a platform shows the link its own way, or not at all. */
+  link?(link: RecordingLink): string;
 }
 
 /** The row style of the Markdown platforms: `markdown` escapes and cuts, bold is `**…**`. */
@@ -259,12 +302,17 @@ export function markdownRowStyle(markdown: (raw: string, max: number) => string,
     text: markdown,
     verbatim: (raw, max) => (max === undefined ? escapeMarkdown(raw) : markdown(raw, max)),
     strong: (text) => `**${text}**`,
+    link: markdownLink,
   };
 }
 
+/** A recording link in Markdown: neither its label nor its URL needs escaping. */
+export const markdownLink = ({ label, url }: RecordingLink) => `[${label}](${url})`;
+
 /**
- * A digest row as `[head, details]`: the intent in bold with its code, then callee · talk time · answered · call ID,
- * missing parts as {@link missingValue}. The call ID is never cut; everything else fits the style's budget.
+ * A digest row as `[head, details]`: the intent in bold with its code, then callee · talk time · answered · call ID
+ * (· recording link), missing parts as {@link missingValue}. The call ID and link are never cut; everything else fits
+ * the style's budget.
  */
 export function digestRow(row: DigestRow, style: RowStyle): [head: string, details: string] {
   const { budget } = style;
@@ -276,6 +324,7 @@ export function digestRow(row: DigestRow, style: RowStyle): [head: string, detai
       row.talkTime === null ? missingValue : style.text(row.talkTime, budget.talkTime),
       row.answered ?? missingValue,
       style.verbatim(row.callId),
+      ...(row.recording && style.link ? [style.link(row.recording)] : []),
     ].join(" · "),
   ];
 }

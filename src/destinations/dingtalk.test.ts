@@ -7,13 +7,17 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  linkSuffix,
   markdownEscaped,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
   sampleCalls,
   strongEscaped,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import { dingtalk } from "./dingtalk";
 import { dingtalkLimits } from "./limits";
@@ -31,11 +35,12 @@ function userParts(text: string): string[] {
 
 function expectWellFormed(body: string, text: string) {
   expect(utf8Bytes(body)).toBeLessThanOrEqual(dingtalkLimits.body);
-  const lines = text.split("\n");
+  const unlinked = text.replace(/\n\n\[[^\]]+\]\(https:[^)]+\)$/, "");
+  const lines = unlinked.split("\n");
   expect(lines).toHaveLength(11);
   expect(lines[0]).toMatch(/^### ./);
   for (const line of lines.slice(1)) expect(line).toMatch(/^- \*\*[^*\\]+\*\*(: |：)./);
-  for (const part of userParts(text)) expect(markdownEscaped(part)).toBe(true);
+  for (const part of userParts(unlinked)) expect(markdownEscaped(part)).toBe(true);
 }
 
 describe("dingtalk config", () => {
@@ -122,18 +127,25 @@ describe("dingtalk render", () => {
 
   it("escapes user text and stays within 20,000 bytes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { request, body } = await render(
-          dingtalk,
-          { url, secret },
-          { intent, callee, displayNum: callee },
-          {
-            maskCallee: mask,
-          },
-        );
-        expectWellFormed(request.body, body.markdown.text);
-        expect(body.at).toEqual({ isAtAll: false });
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { request, body } = await render(
+            dingtalk,
+            { url, secret },
+            { intent, callee, displayNum: callee },
+            {
+              maskCallee: mask,
+            },
+            link ?? undefined,
+          );
+          expectWellFormed(request.body, body.markdown.text);
+          expect(body.at).toEqual({ isAtAll: false });
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -201,9 +213,9 @@ describe("dingtalk digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within 20,000 bytes", async () => {
-    await forFullDigests(dingtalk, { url, secret }, ({ request, body }, calls) => {
+    await forFullDigests(dingtalk, { url, secret }, ({ request, body }, calls, links) => {
       expect(utf8Bytes(request.body)).toBeLessThanOrEqual(dingtalkLimits.body);
-      const rows: string[] = body.markdown.text.split("\n").slice(1, -2);
+      const rows = withoutLinks(body.markdown.text.split("\n").slice(1, -2), links, linkSuffix);
       expect(rows).toHaveLength(calls.length);
       rows.forEach((row, i) => {
         expect(row.startsWith("- ")).toBe(true);
@@ -250,5 +262,26 @@ describe("dingtalk template", () => {
       { numRuns: 50 },
     );
     expect(dingtalk.checkTemplate(templateParts(`${"中".repeat(6200)}{{intent}}`))).toMatch(/^is too long/);
+  });
+});
+
+describe("dingtalk recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is a link under the facts, in the destination's language", async () => {
+    const { body } = await render(dingtalk, { url }, {}, {}, link);
+    expect(body.markdown.text.endsWith(`\n\n[Listen to the recording](${link})`)).toBe(true);
+    const zh = (await render(dingtalk, { url }, {}, chinese, link)).body;
+    expect(zh.markdown.text.endsWith(`\n\n[收听录音](${link})`)).toBe(true);
+    expect((await render(dingtalk, { url })).body.markdown.text).not.toContain("](");
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(dingtalk, { url }, sampleCalls(3), {}, urls);
+    const rows: string[] = body.markdown.text.split("\n").slice(1, -2);
+    expect(rows[0]?.endsWith(linkSuffix(urls[0] as string, "Recording"))).toBe(true);
+    expect(rows[1]).not.toContain("](");
+    expect(rows[2]?.endsWith(linkSuffix(urls[2] as string, "Recording"))).toBe(true);
   });
 });

@@ -8,20 +8,23 @@ import {
   digestRow,
   digestSummary,
   markdownInJsonBudget,
+  markdownLink,
   markdownRowStyle,
   missingValue,
+  recordingLinkRoom,
   roomPerValue,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { dingtalkLimits, paceRules } from "./limits";
 import { platformUrl } from "./platform-url";
 import { hmacSha256Base64 } from "./signing";
-import { clip, escapeMarkdown, jsonBytes } from "./text";
+import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "./text";
 import type { DestinationType } from "./types";
 
 const titleBytes = 1000;
 const envelopeBytes = 500;
-const valueBytes = roomPerValue(dingtalkLimits.body, 2 * titleBytes + envelopeBytes, 400);
+const valueBytes = roomPerValue(dingtalkLimits.body, 2 * titleBytes + envelopeBytes + recordingLinkRoom, 400);
 const legendBytes = 300;
 
 /**
@@ -50,15 +53,16 @@ const templateFormat: TextFormat = {
   limit: dingtalkLimits.body - titleBytes - envelopeBytes,
 };
 
-/** A call as DingTalk markdown: the intent as heading, then one list item per fact. */
+/** A call as DingTalk markdown: the intent as heading, one list item per fact, then the recording link. */
 function message(summary: CallSummary) {
   const lines = summary.facts.map(
     ({ label, value }) =>
       `- **${label}**${summary.colon}${value === null ? missingValue : markdown(value, valueBytes)}`,
   );
+  const link = summary.recording ? ["", markdownLink(summary.recording)] : [];
   return {
     title: notificationTitle(summary.title),
-    text: [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n"),
+    text: [`### ${markdown(summary.title, titleBytes)}`, ...lines, ...link].join("\n"),
   };
 }
 
@@ -84,7 +88,14 @@ function eventMessage(summary: EventSummary) {
   };
 }
 
-/** Posts a markdown message that mentions nobody, signed when the robot has a secret. */
+/** A markdown message that mentions nobody. */
+const markdownBody = (content: { title: string; text: string }) => ({
+  msgtype: "markdown",
+  markdown: content,
+  at: { isAtAll: false },
+});
+
+/** Posts a markdown message, signed when the robot has a secret. */
 async function post(config: DingtalkConfig, now: number, content: { title: string; text: string }) {
   const url = new URL(config.url);
   if (config.secret) {
@@ -92,7 +103,7 @@ async function post(config: DingtalkConfig, now: number, content: { title: strin
     url.searchParams.set("timestamp", timestamp);
     url.searchParams.set("sign", await hmacSha256Base64(config.secret, `${timestamp}\n${config.secret}`));
   }
-  return jsonRequest(url.href, { msgtype: "markdown", markdown: content, at: { isAtAll: false } });
+  return jsonRequest(url.href, markdownBody(content));
 }
 
 /** A `dingtalk` destination's settings. */
@@ -124,7 +135,7 @@ export const dingtalk: DestinationType<DingtalkConfig> = {
         .optional(),
     }),
   secretFields: ["url", "secret"],
-  render: ({ config, call, options, now, template }) =>
+  render: ({ config, call, options, now, template, recordingUrl }) =>
     post(
       config,
       now,
@@ -133,12 +144,21 @@ export const dingtalk: DestinationType<DingtalkConfig> = {
             title: notificationTitle(callSummary(call, options).title),
             text: fillTextTemplate(template, call, options, templateFormat),
           }
-        : message(callSummary(call, options)),
+        : message(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(dingtalkLimits.rates),
   digestMax: 20,
-  renderDigest: ({ config, calls, options, now }) => post(config, now, digest(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, now, recordingUrls }) =>
+    post(
+      config,
+      now,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digest,
+        (content) => utf8Bytes(JSON.stringify(markdownBody(content))) <= dingtalkLimits.body,
+      ),
+    ),
   renderEvent: ({ config, event, options, now }) => post(config, now, eventMessage(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {

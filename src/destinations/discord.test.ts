@@ -5,13 +5,17 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  linkSuffix,
   markdownEscaped,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
   sampleCalls,
   strongEscaped,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import { discord } from "./discord";
 import { discordLimits } from "./limits";
@@ -19,7 +23,7 @@ import { discordLimits } from "./limits";
 const url = "https://discord.com/api/webhooks/1234567890123456789/AbC-dEf_GhI";
 
 type Field = { name: string; value: string; inline: boolean };
-type Embed = { title: string; fields: Field[] };
+type Embed = { title: string; description?: string; fields: Field[] };
 
 function expectWellFormed(body: { embeds: Embed[]; allowed_mentions: unknown }) {
   expect(body.allowed_mentions).toEqual({ parse: [] });
@@ -29,7 +33,8 @@ function expectWellFormed(body: { embeds: Embed[]; allowed_mentions: unknown }) 
   expect(embed.title.length).toBeLessThanOrEqual(discordLimits.embedTitle);
   expect(markdownEscaped(embed.title)).toBe(true);
   expect(embed.fields.length).toBeLessThanOrEqual(discordLimits.embedFields);
-  let total = embed.title.length;
+  expect(embed.description ?? "").toMatch(/^(\[[^\]]+\]\(https:[^)]+\))?$/);
+  let total = embed.title.length + (embed.description?.length ?? 0);
   for (const { name, value } of embed.fields) {
     expect(name.length).toBeGreaterThan(0);
     expect(name.length).toBeLessThanOrEqual(discordLimits.fieldName);
@@ -174,10 +179,22 @@ describe("discord render", () => {
 
   it("stays within the embed limits and escapes any intent or callee", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { body } = await render(discord, { url }, { intent, callee, displayNum: callee }, { maskCallee: mask });
-        expectWellFormed(body);
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { body } = await render(
+            discord,
+            { url },
+            { intent, callee, displayNum: callee },
+            { maskCallee: mask },
+            link ?? undefined,
+          );
+          expectWellFormed(body);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -244,19 +261,25 @@ describe("discord digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within the embed limits", async () => {
-    await forFullDigests(discord, { url }, ({ body }, calls) => {
+    await forFullDigests(discord, { url }, ({ body }, calls, links) => {
       expect(body.allowed_mentions).toEqual({ parse: [] });
       const [embed] = body.embeds as [Embed & { footer: { text: string } }];
       expect(embed.fields).toHaveLength(calls.length);
       expect(embed.fields.length).toBeLessThanOrEqual(discordLimits.embedFields);
       let total = embed.title.length + embed.footer.text.length;
-      embed.fields.forEach(({ name, value }, i) => {
+      const values = withoutLinks(
+        embed.fields.map((f) => f.value),
+        links,
+        linkSuffix,
+      );
+      embed.fields.forEach(({ name, value: linked }, i) => {
+        const value = values[i] as string;
         expect(name.length).toBeLessThanOrEqual(discordLimits.fieldName);
-        expect(value.length).toBeLessThanOrEqual(discordLimits.fieldValue);
+        expect(linked.length).toBeLessThanOrEqual(discordLimits.fieldValue);
         expect(strongEscaped(name)).toBe(true);
         expect(markdownEscaped(value.replace(/`[^`]*`/g, ""))).toBe(true);
         expect(value.endsWith(` · \`${calls[i]?.voiceId.replaceAll("`", "'")}\``)).toBe(true);
-        total += name.length + value.length;
+        total += name.length + linked.length;
       });
       expect(total).toBeLessThanOrEqual(discordLimits.embedTotal);
     });
@@ -299,5 +322,26 @@ describe("discord template", () => {
       { numRuns: 50 },
     );
     expect(discord.checkTemplate(templateParts(`${"x".repeat(4080)}{{intent}}`))).toMatch(/^is too long/);
+  });
+});
+
+describe("discord recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is the embed's description, in the destination's language", async () => {
+    const { body } = await render(discord, { url }, {}, {}, link);
+    expect(body.embeds[0].description).toBe(`[Listen to the recording](${link})`);
+    const zh = (await render(discord, { url }, {}, chinese, link)).body;
+    expect(zh.embeds[0].description).toBe(`[收听录音](${link})`);
+    expect((await render(discord, { url })).body.embeds[0].description).toBeUndefined();
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(discord, { url }, sampleCalls(3), {}, urls);
+    const values = (body.embeds[0] as Embed).fields.map((f) => f.value);
+    expect(values[0]?.endsWith(linkSuffix(urls[0] as string, "Recording"))).toBe(true);
+    expect(values[1]).not.toContain("](");
+    expect(values[2]?.endsWith(linkSuffix(urls[2] as string, "Recording"))).toBe(true);
   });
 });

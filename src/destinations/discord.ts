@@ -8,10 +8,13 @@ import {
   type DigestSummary,
   digestRow,
   digestSummary,
+  markdownLink,
   missingValue,
   type RowStyle,
+  recordingLinkRoom,
   roomPerValue,
   rowBudget,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import {
   classifyHttpAnswer,
@@ -29,7 +32,7 @@ import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 const hosts = new Set(["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"]);
 const valueMax = Math.min(
   discordLimits.fieldValue,
-  roomPerValue(discordLimits.embedTotal, discordLimits.embedTitle, 20),
+  roomPerValue(discordLimits.embedTotal, discordLimits.embedTitle + recordingLinkRoom, 20),
 );
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown);
@@ -41,7 +44,13 @@ function code(raw: string, max?: number) {
   return `\`${max === undefined ? inner : clip(inner, max - 2)}\``;
 }
 
-const rowStyle: RowStyle = { budget: rowBudget, text: markdown, verbatim: code, strong: (text) => `**${text}**` };
+const rowStyle: RowStyle = {
+  budget: rowBudget,
+  text: markdown,
+  verbatim: code,
+  strong: (text) => `**${text}**`,
+  link: markdownLink,
+};
 
 const templateFormat: TextFormat = {
   escape: escapeMarkdown,
@@ -62,10 +71,18 @@ function post(webhookUrl: string, content: object) {
   return jsonRequest(url.href, { embeds: [content], allowed_mentions: { parse: [] } });
 }
 
-/** A call as an embed: the intent as title, facts as inline fields. */
+/** A call as an embed: the intent as title, the recording link as description, facts as inline fields. */
 function embed(summary: CallSummary) {
-  return { title: markdown(summary.title, discordLimits.embedTitle), fields: summary.facts.map(field) };
+  return {
+    title: markdown(summary.title, discordLimits.embedTitle),
+    description: summary.recording ? markdownLink(summary.recording) : undefined,
+    fields: summary.facts.map(field),
+  };
 }
+
+/** The characters of an embed that count towards Discord's total. */
+const embedLength = (embed: { title: string; fields: { name: string; value: string }[]; footer: { text: string } }) =>
+  embed.title.length + embed.footer.text.length + embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
 
 /** Several calls as an embed: the count as title, a field per call, the legend as footer. */
 function digestEmbed({ title, rows, legend }: DigestSummary) {
@@ -135,17 +152,27 @@ export const discord: DestinationType<DiscordConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options, template }) =>
+  render: ({ config, call, options, template, recordingUrl }) =>
     post(
       config.url,
       template
         ? { description: fillTextTemplate(template, call, options, templateFormat) }
-        : embed(callSummary(call, options)),
+        : embed(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(discordLimits.rates),
   digestMax: 19,
-  renderDigest: ({ config, calls, options }) => post(config.url, digestEmbed(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, recordingUrls }) =>
+    post(
+      config.url,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digestEmbed,
+        (embed) =>
+          embedLength(embed) <= discordLimits.embedTotal &&
+          embed.fields.every((f) => f.value.length <= discordLimits.fieldValue),
+      ),
+    ),
   renderEvent: ({ config, event, options }) => post(config.url, eventEmbed(eventSummary(event, options))),
   classify,
 };

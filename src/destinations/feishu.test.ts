@@ -7,6 +7,8 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
@@ -35,7 +37,9 @@ function expectWellFormed(body: string, card: Card) {
   expect(utf8Bytes(body)).toBeLessThanOrEqual(feishuLimits.body);
   expect(card.header.title.tag).toBe("plain_text");
   expect(card.header.title.content.length).toBeGreaterThan(0);
-  for (const row of card.elements) {
+  const rows = card.elements.at(-1)?.tag === "action" ? card.elements.slice(0, -1) : card.elements;
+  expect(rows).toHaveLength(10);
+  for (const row of rows) {
     expect(row.tag).toBe("column_set");
     const [label, value] = row.columns.map((c) => c.elements[0]);
     expect(label).toMatchObject({ tag: "markdown", content: expect.stringMatching(/^\*\*[^*<>[\]]+\*\*$/) });
@@ -174,17 +178,24 @@ describe("feishu render", () => {
 
   it("puts user text only in plain text, and stays within 20 KB", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { request, body } = await render(
-          feishu,
-          { url, secret: "s" },
-          { intent, callee, displayNum: callee },
-          {
-            maskCallee: mask,
-          },
-        );
-        expectWellFormed(request.body, body.card);
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { request, body } = await render(
+            feishu,
+            { url, secret: "s" },
+            { intent, callee, displayNum: callee },
+            {
+              maskCallee: mask,
+            },
+            link ?? undefined,
+          );
+          expectWellFormed(request.body, body.card);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -260,14 +271,20 @@ describe("feishu digest", () => {
   });
 
   it("holds every call of a full digest within 20 KB, user text only in plain text", async () => {
-    await forFullDigests(feishu, { url, secret: "s" }, ({ request, body }, calls) => {
+    await forFullDigests(feishu, { url, secret: "s" }, ({ request, body }, calls, links) => {
       expect(utf8Bytes(request.body)).toBeLessThanOrEqual(feishuLimits.body);
-      const elements: { tag: string; text: Text }[] = body.card.elements;
+      const elements: { tag: string; text: Text; extra?: object }[] = body.card.elements;
       expect(elements.pop()?.tag).toBe("note");
       expect(elements).toHaveLength(calls.length);
+      const linked = elements.some((element) => element.extra);
       elements.forEach((element, i) => {
         expect(element.text.tag).toBe("plain_text");
         expect(element.text.content.endsWith(` · ${calls[i]?.voiceId}`)).toBe(true);
+        expect(element.extra).toEqual(
+          linked
+            ? { tag: "button", text: { tag: "plain_text", content: links.label }, type: "default", url: links.urls[i] }
+            : undefined,
+        );
       });
     });
   });
@@ -312,5 +329,30 @@ describe("feishu template", () => {
       { numRuns: 50 },
     );
     expect(feishu.checkTemplate(templateParts(`${"中".repeat(6500)}{{intent}}`))).toMatch(/^is too long/);
+  });
+});
+
+describe("feishu recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is a button under the facts, in the destination's language", async () => {
+    const { body } = await render(feishu, { url }, {}, {}, link);
+    expect(body.card.elements.at(-1)).toEqual({
+      tag: "action",
+      actions: [
+        { tag: "button", text: { tag: "plain_text", content: "Listen to the recording" }, type: "primary", url: link },
+      ],
+    });
+    const zh = (await render(feishu, { url }, {}, chinese, link)).body;
+    expect(zh.card.elements.at(-1).actions[0].text.content).toBe("收听录音");
+    expect((await render(feishu, { url })).body.card.elements.some((e: Row) => e.tag === "action")).toBe(false);
+  });
+
+  it("puts a button to its recording beside each row of a digest", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(feishu, { url }, sampleCalls(3), {}, urls);
+    const rows: { extra?: { url: string; text: Text } }[] = body.card.elements.slice(0, -1);
+    expect(rows.map((row) => row.extra?.url)).toEqual(urls);
+    expect(rows[0]?.extra?.text.content).toBe("Recording");
   });
 });

@@ -8,21 +8,24 @@ import {
   digestRow,
   digestSummary,
   missingValue,
+  type RecordingLink,
   type RowStyle,
+  recordingLinkRoom,
   roomPerValue,
   rowBudget,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { feishuLimits, paceRules } from "./limits";
 import { platformUrl } from "./platform-url";
 import { hmacSha256Base64 } from "./signing";
-import { clip, jsonBytes } from "./text";
+import { clip, jsonBytes, utf8Bytes } from "./text";
 import type { DestinationType } from "./types";
 
 const hosts = new Set(["open.feishu.cn", "open.larksuite.com"]);
 const titleBytes = 1000;
 const envelopeBytes = 500;
-const valueBytes = roomPerValue(feishuLimits.body, titleBytes + envelopeBytes, 400);
+const valueBytes = roomPerValue(feishuLimits.body, titleBytes + envelopeBytes + recordingLinkRoom, 400);
 const legendBytes = 300;
 
 /**
@@ -59,24 +62,36 @@ const factRow = (label: string, value: string) => ({
   ],
 });
 
-/** A call as an interactive card: the intent as header, one row per fact, user text only in plain text. */
+const button = ({ label, url }: RecordingLink, type = "default") => ({ tag: "button", text: plain(label), type, url });
+
+/**
+ * A call as an interactive card: the intent as header, one row per fact, user text only in plain text, and a button
+ * to the recording when there is one.
+ */
 function card(summary: CallSummary) {
+  const facts = summary.facts.map(({ label, value }) =>
+    factRow(label, value === null ? missingValue : sized(value, valueBytes)),
+  );
   return {
     config: { wide_screen_mode: true },
     header: { template: "blue", title: plain(sized(summary.title, titleBytes)) },
-    elements: summary.facts.map(({ label, value }) =>
-      factRow(label, value === null ? missingValue : sized(value, valueBytes)),
-    ),
+    elements: summary.recording
+      ? [...facts, { tag: "action", actions: [button(summary.recording, "primary")] }]
+      : facts,
   };
 }
 
-/** Several calls as a card: the count as header, a plain-text row per call, the legend as a note. */
+/** Several calls as a card: the count as header, a plain-text row per call (a button beside it to its recording), the legend as a note. */
 function digestCard({ title, rows, legend }: DigestSummary) {
   return {
     config: { wide_screen_mode: true },
     header: { template: "blue", title: plain(title) },
     elements: [
-      ...rows.map((row) => ({ tag: "div", text: plain(digestRow(row, rowStyle).join(" · ")) })),
+      ...rows.map((row) => ({
+        tag: "div",
+        text: plain(digestRow(row, rowStyle).join(" · ")),
+        ...(row.recording ? { extra: button(row.recording) } : {}),
+      })),
       { tag: "note", elements: [plain(sized(legend, legendBytes))] },
     ],
   };
@@ -142,18 +157,27 @@ export const feishu: DestinationType<FeishuConfig> = {
         .optional(),
     }),
   secretFields: ["url", "secret"],
-  render: ({ config, call, options, now, template }) =>
+  render: ({ config, call, options, now, template, recordingUrl }) =>
     post(
       config,
       now,
       template
         ? templateCard(fillTextTemplate(template, call, options, templateFormat))
-        : card(callSummary(call, options)),
+        : card(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(feishuLimits.rates),
   digestMax: 19,
-  renderDigest: ({ config, calls, options, now }) => post(config, now, digestCard(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, now, recordingUrls }) =>
+    post(
+      config,
+      now,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digestCard,
+        (card) => utf8Bytes(JSON.stringify(card)) <= feishuLimits.body - envelopeBytes,
+      ),
+    ),
   renderEvent: ({ config, event, options, now }) => post(config, now, eventCard(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {

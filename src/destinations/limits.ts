@@ -40,6 +40,8 @@ export const slackLimits = {
   sectionText: 3000,
   sectionFields: 10,
   fieldText: 2000,
+  buttonText: 75,
+  buttonUrl: 3000,
   /** Characters of a message's top-level `text` that Slack advises at most (it truncates at 40,000). */
   text: 4000,
   rates: [{ messages: 1, perSeconds: 1, per: "channel", documented: true }] as readonly RateLimit[],

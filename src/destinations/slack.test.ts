@@ -4,10 +4,13 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  recordingUrlOf,
   renderDigest,
   renderTemplate,
   sampleCalls,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import sample from "../../test/fixtures/sample-push.json";
 import type { NormalizedCall } from "../ingest/fields";
@@ -25,10 +28,15 @@ const options: DestinationOptions = { timezone: "Asia/Shanghai", locale: "en", m
 const url = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX";
 
 type Text = { type: string; text: string };
-type Block = { type: string; text?: Text; fields?: Text[] };
+type Button = { type: string; text: Text; url: string };
+type Block = { type: string; text?: Text; fields?: Text[]; elements?: Button[] };
 type Message = { text: string; blocks: Block[] };
 
-async function render(changes: Partial<NormalizedCall> = {}, opts: Partial<DestinationOptions> = {}) {
+async function render(
+  changes: Partial<NormalizedCall> = {},
+  opts: Partial<DestinationOptions> = {},
+  recordingUrl?: string,
+) {
   const request = await slack.render({
     config: { url },
     call: { ...call, ...changes },
@@ -36,6 +44,7 @@ async function render(changes: Partial<NormalizedCall> = {}, opts: Partial<Desti
     deliveryId: "dlv_test123",
     now: 1774509791000,
     extraSecrets: [],
+    recordingUrl,
   });
   return { request, message: JSON.parse(request.body) as Message };
 }
@@ -54,6 +63,12 @@ function expectWithinLimits(message: Message) {
       expect(block.text?.type).toBe("plain_text");
       expect(block.text?.text.length).toBeGreaterThan(0);
       expect(block.text?.text.length).toBeLessThanOrEqual(slackLimits.headerText);
+    } else if (block.type === "actions") {
+      const [button, ...more] = block.elements ?? [];
+      expect(more).toEqual([]);
+      expect(button?.type).toBe("button");
+      expect(button?.text.text.length).toBeLessThanOrEqual(slackLimits.buttonText);
+      expect(button?.url.length).toBeLessThanOrEqual(slackLimits.buttonUrl);
     } else {
       expect(block.type).toBe("section");
       if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
@@ -255,10 +270,16 @@ describe("slack render", () => {
       fc.constantFrom("<!channel>", "<!here|here>", "&lt;", "a > b"),
     );
     await fc.assert(
-      fc.asyncProperty(fc.option(text), fc.option(text), fc.boolean(), async (intent, callee, maskCallee) => {
-        const { message } = await render({ intent, callee, displayNum: callee }, { maskCallee });
-        expectWithinLimits(message);
-      }),
+      fc.asyncProperty(
+        fc.option(text),
+        fc.option(text),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, maskCallee, link) => {
+          const { message } = await render({ intent, callee, displayNum: callee }, { maskCallee }, link ?? undefined);
+          expectWithinLimits(message);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -370,16 +391,16 @@ describe("slack digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within Block Kit's limits", async () => {
-    await forFullDigests(slack, { url }, ({ body }: { body: Digest }, calls) => {
+    await forFullDigests(slack, { url }, ({ body }: { body: Digest }, calls, links) => {
       expect(body.blocks.length).toBeLessThanOrEqual(slackLimits.blocks);
       const [header, ...sections] = body.blocks;
       const context = sections.pop();
       expect(header?.text?.text.length).toBeLessThanOrEqual(slackLimits.headerText);
       expect(context?.elements?.[0]?.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
       expect(sections).toHaveLength(calls.length);
-      sections.forEach((section, i) => {
-        const text = section.text?.text ?? "";
-        expect(text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+      for (const section of sections) expect(section.text?.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+      const texts = sections.map((section) => section.text?.text ?? "");
+      withoutLinks(texts, links, (url, label) => ` · <${url}|${label}>`).forEach((text, i) => {
         expect(text).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
         expect(text.endsWith(` · \`${escapeHtml(calls[i]?.voiceId.replaceAll("`", "'") ?? "")}\``)).toBe(true);
       });
@@ -428,5 +449,29 @@ describe("slack template", () => {
     expect(slack.checkTemplate(templateParts(`${"x".repeat(slackLimits.text - 47)}{{intent}}{{callee}}`))).toBe(
       "is too long for this destination: its text takes 3953 characters and each of its 2 fields 24, of at most 4000",
     );
+  });
+});
+
+describe("slack recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is a button under the facts, in the destination's language", async () => {
+    const { message } = await render({}, {}, link);
+    expect(message.blocks.at(-1)).toEqual({
+      type: "actions",
+      elements: [{ type: "button", text: { type: "plain_text", text: "Listen to the recording" }, url: link }],
+    });
+    const zh = (await render({}, { locale: "zh" }, link)).message;
+    expect(zh.blocks.at(-1)?.elements?.[0]?.text.text).toBe("收听录音");
+    expect((await render()).message.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(slack, { url }, sampleCalls(3), {}, urls);
+    const rows = (body as Message).blocks.slice(1, -1).map((b) => b.text?.text ?? "");
+    expect(rows[0]?.endsWith(` · <${urls[0]}|Recording>`)).toBe(true);
+    expect(rows[1]).not.toContain("https://");
+    expect(rows[2]?.endsWith(` · <${urls[2]}|Recording>`)).toBe(true);
   });
 });

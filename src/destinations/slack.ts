@@ -47,7 +47,13 @@ function code(raw: string, max?: number) {
   return `\`${max === undefined ? escapeHtml(inner) : mrkdwn(inner, max - 2)}\``;
 }
 
-const rowStyle: RowStyle = { budget: rowBudget, text: mrkdwn, verbatim: code, strong: (text) => `*${text}*` };
+const rowStyle: RowStyle = {
+  budget: rowBudget,
+  text: mrkdwn,
+  verbatim: code,
+  strong: (text) => `*${text}*`,
+  link: ({ label, url }) => `<${url}|${label}>`,
+};
 
 const templateFormat: TextFormat = {
   escape: escapeHtml,
@@ -63,7 +69,10 @@ function field({ label, value, verbatim }: CallFact) {
   return { type: "mrkdwn", text: prefix + (verbatim ? code(value, room) : mrkdwn(value, room)) };
 }
 
-/** A call as Block Kit: the intent as header (in full in a section when too long for one), facts as fields. */
+/**
+ * A call as Block Kit: the intent as header (in full in a section when too long for one), facts as fields, and a
+ * button to the recording when there is one.
+ */
 function message(summary: CallSummary) {
   const title = mrkdwn(summary.title, slackLimits.headerText);
   const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: title } }];
@@ -75,6 +84,10 @@ function message(summary: CallSummary) {
     });
   }
   blocks.push({ type: "section", fields: summary.facts.map(field) });
+  if (summary.recording) {
+    const { label, url } = summary.recording;
+    blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: label }, url }] });
+  }
   const headline = summary.headline.map((f) =>
     mrkdwn(`${f.label}${summary.colon}${f.value ?? missingValue}`, slackLimits.headerText),
   );
@@ -145,17 +158,18 @@ export const slack: DestinationType<SlackConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options, template }) =>
+  render: ({ config, call, options, template, recordingUrl }) =>
     jsonRequest(
       config.url,
       template
         ? { text: fillTextTemplate(template, call, options, templateFormat) }
-        : message(callSummary(call, options)),
+        : message(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(slackLimits.rates),
   digestMax: 25,
-  renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, recordingUrls }) =>
+    jsonRequest(config.url, digest(digestSummary(calls, options, recordingUrls))),
   renderEvent: ({ config, event, options }) => jsonRequest(config.url, eventMessage(eventSummary(event, options))),
   classify,
 };

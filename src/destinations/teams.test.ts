@@ -5,13 +5,17 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  linkSuffix,
   markdownEscaped,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
   sampleCalls,
   strongEscaped,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import { teamsLimits } from "./limits";
 import { teams } from "./teams";
@@ -165,17 +169,24 @@ describe("teams render", () => {
 
   it("stays within 28 KB and escapes any intent or callee", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { request, body } = await render(
-          teams,
-          { url },
-          { intent, callee, displayNum: callee },
-          {
-            maskCallee: mask,
-          },
-        );
-        expectWellFormed(request, body.attachments[0].content);
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { request, body } = await render(
+            teams,
+            { url },
+            { intent, callee, displayNum: callee },
+            {
+              maskCallee: mask,
+            },
+            link ?? undefined,
+          );
+          expectWellFormed(request, body.attachments[0].content);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -250,11 +261,17 @@ describe("teams digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within 28 KB", async () => {
-    await forFullDigests(teams, { url }, ({ request, body }, calls) => {
+    await forFullDigests(teams, { url }, ({ request, body }, calls, links) => {
       expect(utf8Bytes(request.body)).toBeLessThanOrEqual(teamsLimits.body);
-      const rows = cardBody(body).slice(1, -1);
+      const rows = withoutLinks(
+        cardBody(body)
+          .slice(1, -1)
+          .map((block) => block.text),
+        links,
+        linkSuffix,
+      );
       expect(rows).toHaveLength(calls.length);
-      rows.forEach(({ text }, i) => {
+      rows.forEach((text, i) => {
         expect(strongEscaped(text)).toBe(true);
         expect(text.endsWith(` · ${escapeMarkdown(calls[i]?.voiceId ?? "")}`)).toBe(true);
       });
@@ -296,5 +313,29 @@ describe("teams template", () => {
       { numRuns: 50 },
     );
     expect(teams.checkTemplate(templateParts(`${"\u0001".repeat(4600)}{{intent}}`))).toMatch(/^is too long/);
+  });
+});
+
+describe("teams recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+  const content = (body: { attachments: { content: { actions?: object[] } }[] }) => body.attachments[0]?.content ?? {};
+
+  it("is an Open URL action on the card, in the destination's language", async () => {
+    const { body } = await render(teams, { url }, {}, {}, link);
+    expect(content(body).actions).toEqual([{ type: "Action.OpenUrl", title: "Listen to the recording", url: link }]);
+    const zh = (await render(teams, { url }, {}, chinese, link)).body;
+    expect(content(zh).actions).toEqual([{ type: "Action.OpenUrl", title: "收听录音", url: link }]);
+    expect(content((await render(teams, { url })).body).actions).toBeUndefined();
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(teams, { url }, sampleCalls(3), {}, urls);
+    const rows = cardBody(body)
+      .slice(1, -1)
+      .map((block) => block.text);
+    expect(rows[0]?.endsWith(linkSuffix(urls[0] as string, "Recording"))).toBe(true);
+    expect(rows[1]).not.toContain("](");
+    expect(rows[2]?.endsWith(linkSuffix(urls[2] as string, "Recording"))).toBe(true);
   });
 });

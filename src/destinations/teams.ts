@@ -10,18 +10,21 @@ import {
   markdownInJsonBudget,
   markdownRowStyle,
   missingValue,
+  type RecordingLink,
+  recordingLinkRoom,
   roomPerValue,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyHttpAnswer, describeAnswer, jsonRequest } from "./http-answer";
 import { paceRules, teamsLimits } from "./limits";
 import { platformUrl } from "./platform-url";
-import { clip, escapeMarkdown, jsonBytes } from "./text";
+import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "./text";
 import type { DestinationType, ReceiverResponse, Verdict } from "./types";
 
 const hostSuffixes = [".logic.azure.com", ".environment.api.powerplatform.com"];
 const titleBytes = 2000;
 const envelopeBytes = 1000;
-const valueBytes = roomPerValue(teamsLimits.body, titleBytes + envelopeBytes, 400);
+const valueBytes = roomPerValue(teamsLimits.body, titleBytes + envelopeBytes + recordingLinkRoom, 400);
 const legendBytes = 300;
 
 const markdown = (raw: string, max: number) => clip(raw, max, escapeMarkdown, jsonBytes);
@@ -37,8 +40,8 @@ const templateFormat: TextFormat = {
 
 const textBlock = (text: string, style: object = {}) => ({ type: "TextBlock", text, wrap: true, ...style });
 
-/** An Adaptive Card 1.4 as a Workflows webhook takes it. */
-function card(body: object[]) {
+/** An Adaptive Card 1.4 as a Workflows webhook takes it, with a button to the recording when there is one. */
+function card(body: object[], recording?: RecordingLink | null) {
   return {
     type: "message",
     attachments: [
@@ -49,6 +52,7 @@ function card(body: object[]) {
           type: "AdaptiveCard",
           version: "1.4",
           body,
+          actions: recording ? [{ type: "Action.OpenUrl", title: recording.label, url: recording.url }] : undefined,
           msteams: { width: "Full" },
         },
       },
@@ -56,18 +60,21 @@ function card(body: object[]) {
   };
 }
 
-/** A call: the intent as a bold TextBlock, the facts as a FactSet. */
+/** A call: the intent as a bold TextBlock, the facts as a FactSet, a button to the recording. */
 function message(summary: CallSummary) {
-  return card([
-    textBlock(markdown(summary.title, titleBytes), { weight: "Bolder", size: "Medium" }),
-    {
-      type: "FactSet",
-      facts: summary.facts.map(({ label, value }) => ({
-        title: label,
-        value: value === null ? missingValue : markdown(value, valueBytes),
-      })),
-    },
-  ]);
+  return card(
+    [
+      textBlock(markdown(summary.title, titleBytes), { weight: "Bolder", size: "Medium" }),
+      {
+        type: "FactSet",
+        facts: summary.facts.map(({ label, value }) => ({
+          title: label,
+          value: value === null ? missingValue : markdown(value, valueBytes),
+        })),
+      },
+    ],
+    summary.recording,
+  );
 }
 
 /** Several calls: the count as a bold TextBlock, a TextBlock per call, the legend subtle. */
@@ -129,17 +136,25 @@ export const teams: DestinationType<TeamsConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options, template }) =>
+  render: ({ config, call, options, template, recordingUrl }) =>
     jsonRequest(
       config.url,
       template
         ? card([textBlock(fillTextTemplate(template, call, options, templateFormat))])
-        : message(callSummary(call, options)),
+        : message(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(teamsLimits.rates),
   digestMax: 25,
-  renderDigest: ({ config, calls, options }) => jsonRequest(config.url, digest(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, recordingUrls }) =>
+    jsonRequest(
+      config.url,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digest,
+        (message) => utf8Bytes(JSON.stringify(message)) <= teamsLimits.body,
+      ),
+    ),
   renderEvent: ({ config, event, options }) => jsonRequest(config.url, eventCard(eventSummary(event, options))),
   classify,
 };

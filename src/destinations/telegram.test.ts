@@ -5,11 +5,14 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
   sampleCalls,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import { telegramLimits } from "./limits";
 import { type TelegramConfig, telegram } from "./telegram";
@@ -20,7 +23,7 @@ const config: TelegramConfig = { botToken: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K
 /** The text as Telegram shows it: tags removed, entities decoded. */
 function shown(html: string): string {
   return html
-    .replace(/<\/?(b|code|i)>/g, "")
+    .replace(/<\/?(b|code|i|a)>|<a href="[^"]*">/g, "")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
@@ -135,10 +138,22 @@ describe("telegram render", () => {
 
   it("stays within 4,096 characters and escapes any intent or callee", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { body } = await render(telegram, config, { intent, callee, displayNum: callee }, { maskCallee: mask });
-        expectWellFormed(body.text);
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { body } = await render(
+            telegram,
+            config,
+            { intent, callee, displayNum: callee },
+            { maskCallee: mask },
+            link ?? undefined,
+          );
+          expectWellFormed(body.text);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -246,11 +261,14 @@ describe("telegram digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within 4,096 characters", async () => {
-    await forFullDigests(telegram, config, ({ body }, calls) => {
+    await forFullDigests(telegram, config, ({ body }, calls, links) => {
       const text: string = body.text;
       expect(shown(text).length).toBeLessThanOrEqual(telegramLimits.text);
-      expect(text.replace(/<\/?(b|code|i)>/g, "")).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
-      const rows = text.split("\n").slice(2, -2);
+      const lines = text.split("\n");
+      const rows = withoutLinks(lines.slice(2, -2), links, (url, label) => ` · <a href="${url}">${label}</a>`);
+      expect(
+        [...lines.slice(0, 2), ...rows, ...lines.slice(-2)].join("\n").replace(/<\/?(b|code|i)>/g, ""),
+      ).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
       expect(rows).toHaveLength(calls.length);
       rows.forEach((row, i) => {
         expect(row.endsWith(` · <code>${escapeHtml(calls[i]?.voiceId ?? "")}</code>`)).toBe(true);
@@ -315,5 +333,27 @@ describe("telegram apiBase", () => {
     expect(parse(false, "http://localhost:8081")).toBe(false);
     expect(parse(true, "http://tg.example.com")).toBe(false);
     expect(parse(true, "https://tg.example.com/?token=x")).toBe(false);
+  });
+});
+
+describe("telegram recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is a button under the message, in the destination's language", async () => {
+    const { body } = await render(telegram, config, {}, {}, link);
+    expect(body.reply_markup).toEqual({ inline_keyboard: [[{ text: "Listen to the recording", url: link }]] });
+    const zh = (await render(telegram, config, {}, chinese, link)).body;
+    expect(zh.reply_markup.inline_keyboard[0][0].text).toBe("收听录音");
+    expect((await render(telegram, config)).body.reply_markup).toBeUndefined();
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(telegram, config, sampleCalls(3), {}, urls);
+    const rows: string[] = body.text.split("\n").slice(2, -2);
+    expect(rows[0]?.endsWith(` · <a href="${urls[0]}">Recording</a>`)).toBe(true);
+    expect(rows[1]).not.toContain("href");
+    expect(rows[2]?.endsWith(` · <a href="${urls[2]}">Recording</a>`)).toBe(true);
+    expect(body.reply_markup).toBeUndefined();
   });
 });

@@ -8,9 +8,11 @@ import {
   digestRow,
   digestSummary,
   missingValue,
+  type RecordingLink,
   type RowStyle,
   roomPerValue,
   rowBudget,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import {
   classifyHttpAnswer,
@@ -44,6 +46,7 @@ const rowStyle: RowStyle = {
   text: shown,
   verbatim: (raw, max) => `<code>${max === undefined ? escapeHtml(raw) : shown(raw, max)}</code>`,
   strong: (text) => `<b>${text}</b>`,
+  link: ({ label, url }) => `<a href="${url}">${label}</a>`,
 };
 const legendMax = 150;
 const sectionMax = 1000;
@@ -64,6 +67,9 @@ function message(summary: CallSummary): string {
   });
   return [`<b>${html(summary.title, titleMax)}</b>`, "", ...lines].join("\n");
 }
+
+/** What a message measures: tags counted (which is more than Telegram counts), links' targets not (Telegram neither). */
+const textLength = (html: string) => parsedLength(html.replace(/ href="[^"]*"/g, ""));
 
 /** Several calls as HTML text: the count in bold, a line per call, the legend in italics. */
 function digest({ title, rows, legend }: DigestSummary): string {
@@ -128,7 +134,8 @@ function classify(response: ReceiverResponse): Verdict {
   return verdict.outcome === "delivered" ? verdict : { ...verdict, reason };
 }
 
-function sendMessage(config: TelegramConfig, text: string) {
+/** Sends HTML text, with a button under it to the recording when there is one. */
+function sendMessage(config: TelegramConfig, text: string, recording?: RecordingLink | null) {
   const base = (config.apiBase ?? defaultApiBase).replace(/\/+$/, "");
   return jsonRequest(`${base}/bot${config.botToken}/sendMessage`, {
     chat_id: config.chatId,
@@ -136,6 +143,7 @@ function sendMessage(config: TelegramConfig, text: string) {
     text,
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
+    reply_markup: recording ? { inline_keyboard: [[{ text: recording.label, url: recording.url }]] } : undefined,
   });
 }
 
@@ -181,15 +189,23 @@ export const telegram: DestinationType<TelegramConfig> = {
       ).optional(),
     }),
   secretFields: ["botToken"],
-  render: ({ config, call, options, template }) =>
-    sendMessage(
-      config,
-      template ? fillTextTemplate(template, call, options, templateFormat) : message(callSummary(call, options)),
-    ),
+  render: ({ config, call, options, template, recordingUrl }) => {
+    if (template) return sendMessage(config, fillTextTemplate(template, call, options, templateFormat));
+    const summary = callSummary(call, options, recordingUrl);
+    return sendMessage(config, message(summary), summary.recording);
+  },
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(telegramLimits.rates),
   digestMax: 13,
-  renderDigest: ({ config, calls, options }) => sendMessage(config, digest(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, recordingUrls }) =>
+    sendMessage(
+      config,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digest,
+        (text) => textLength(text) <= telegramLimits.text,
+      ),
+    ),
   renderEvent: ({ config, event, options }) => sendMessage(config, eventText(eventSummary(event, options))),
   classify,
 };

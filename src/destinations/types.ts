@@ -31,12 +31,16 @@ export interface RenderInput<C> {
   extraSecrets: string[];
   /** The destination's template: the message text (chat) or the JSON body (webhook) instead of the default. */
   template?: readonly TemplatePart[];
+  /** A link to the call's recording (callrelay's `/recordings/:token`), which chat messages carry as a link. */
+  recordingUrl?: string;
 }
 
 /** Several calls for one message: a chat type's compact list, when a burst is queued. */
 export interface DigestInput<C> {
   config: C;
   calls: NormalizedCall[];
+  /** Each call's recording link, at the call's index: rows carry them when they all fit the platform's limit. */
+  recordingUrls?: readonly (string | undefined)[];
   options: DestinationOptions;
   now: number;
 }

@@ -5,13 +5,17 @@ import {
   chinese,
   forFullDigests,
   hostileText,
+  linkOrNot,
+  linkSuffix,
   markdownEscaped,
+  recordingUrlOf,
   render,
   renderDigest,
   renderTemplate,
   sampleCalls,
   strongEscaped,
   templateParts,
+  withoutLinks,
 } from "../../test/chat/kit";
 import { wecomLimits } from "./limits";
 import { escapeMarkdown, utf8Bytes } from "./text";
@@ -21,7 +25,7 @@ const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a4c-
 
 function expectWellFormed(content: string) {
   expect(utf8Bytes(content)).toBeLessThanOrEqual(wecomLimits.markdownContent);
-  const [heading = "", ...lines] = content.split("\n");
+  const [heading = "", ...lines] = content.replace(/\n\[[^\]]+\]\(https:[^)]+\)$/, "").split("\n");
   expect(lines).toHaveLength(10);
   expect(heading).toMatch(/^### ./);
   expect(markdownEscaped(heading.slice(4))).toBe(true);
@@ -116,10 +120,22 @@ describe("wecom render", () => {
 
   it("escapes user text and stays within 4,096 bytes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileText), fc.option(hostileText), fc.boolean(), async (intent, callee, mask) => {
-        const { body } = await render(wecom, { url }, { intent, callee, displayNum: callee }, { maskCallee: mask });
-        expectWellFormed(body.markdown.content);
-      }),
+      fc.asyncProperty(
+        fc.option(hostileText),
+        fc.option(hostileText),
+        fc.boolean(),
+        linkOrNot,
+        async (intent, callee, mask, link) => {
+          const { body } = await render(
+            wecom,
+            { url },
+            { intent, callee, displayNum: callee },
+            { maskCallee: mask },
+            link ?? undefined,
+          );
+          expectWellFormed(body.markdown.content);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -173,10 +189,10 @@ describe("wecom digest", () => {
   });
 
   it("holds every call of a full digest, escaped, within 4,096 bytes", async () => {
-    await forFullDigests(wecom, { url }, ({ body }, calls) => {
+    await forFullDigests(wecom, { url }, ({ body }, calls, links) => {
       const content: string = body.markdown.content;
       expect(utf8Bytes(content)).toBeLessThanOrEqual(wecomLimits.markdownContent);
-      const rows = content.split("\n").slice(1, -1);
+      const rows = withoutLinks(content.split("\n").slice(1, -1), links, linkSuffix);
       expect(rows).toHaveLength(calls.length);
       rows.forEach((row, i) => {
         expect(strongEscaped(row)).toBe(true);
@@ -217,5 +233,26 @@ describe("wecom template", () => {
       { numRuns: 50 },
     );
     expect(wecom.checkTemplate(templateParts(`${"中".repeat(1360)}{{intent}}`))).toMatch(/^is too long/);
+  });
+});
+
+describe("wecom recording link", () => {
+  const link = "https://relay.example/recordings/abc.def";
+
+  it("is a link under the facts, in the destination's language", async () => {
+    const { body } = await render(wecom, { url }, {}, {}, link);
+    expect(body.markdown.content.endsWith(`\n[Listen to the recording](${link})`)).toBe(true);
+    const zh = (await render(wecom, { url }, {}, chinese, link)).body;
+    expect(zh.markdown.content.endsWith(`\n[收听录音](${link})`)).toBe(true);
+    expect((await render(wecom, { url })).body.markdown.content).not.toContain("](");
+  });
+
+  it("links each row of a digest to its recording", async () => {
+    const urls = [recordingUrlOf(0, 120), undefined, recordingUrlOf(2, 120)];
+    const { body } = await renderDigest(wecom, { url }, sampleCalls(3), {}, urls);
+    const rows: string[] = body.markdown.content.split("\n").slice(1, -1);
+    expect(rows[0]?.endsWith(linkSuffix(urls[0] as string, "Recording"))).toBe(true);
+    expect(rows[1]).not.toContain("](");
+    expect(rows[2]?.endsWith(linkSuffix(urls[2] as string, "Recording"))).toBe(true);
   });
 });

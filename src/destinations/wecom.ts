@@ -7,10 +7,13 @@ import {
   type DigestSummary,
   digestRow,
   digestSummary,
+  markdownLink,
   markdownRowStyle,
   missingValue,
+  recordingLinkRoom,
   roomPerValue,
   rowBudget,
+  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { paceRules, wecomLimits } from "./limits";
@@ -19,7 +22,7 @@ import { clip, escapeMarkdown, utf8Bytes } from "./text";
 import type { DestinationType } from "./types";
 
 const titleBytes = 560;
-const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10, 50);
+const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10 + recordingLinkRoom, 50);
 const legendBytes = 200;
 const sectionBytes = 1200;
 
@@ -40,13 +43,17 @@ const templateFormat: TextFormat = {
   limit: wecomLimits.markdownContent,
 };
 
-/** A call as WeCom markdown: the intent as heading, then one quoted line per fact with the value in grey. */
+/**
+ * A call as WeCom markdown: the intent as heading, one quoted line per fact with the value in grey, then the
+ * recording link.
+ */
 function content(summary: CallSummary): string {
   const lines = summary.facts.map(
     ({ label, value }) =>
       `>${label}${summary.colon}<font color="comment">${value === null ? missingValue : markdown(value, valueBytes)}</font>`,
   );
-  return [`### ${markdown(summary.title, titleBytes)}`, ...lines].join("\n");
+  const link = summary.recording ? [markdownLink(summary.recording)] : [];
+  return [`### ${markdown(summary.title, titleBytes)}`, ...lines, ...link].join("\n");
 }
 
 /** Several calls as WeCom markdown: the count as heading, a line per call, the legend in grey. */
@@ -99,15 +106,25 @@ export const wecom: DestinationType<WecomConfig> = {
       ),
     }),
   secretFields: ["url"],
-  render: ({ config, call, options, template }) =>
+  render: ({ config, call, options, template, recordingUrl }) =>
     post(
       config,
-      template ? fillTextTemplate(template, call, options, templateFormat) : content(callSummary(call, options)),
+      template
+        ? fillTextTemplate(template, call, options, templateFormat)
+        : content(callSummary(call, options, recordingUrl)),
     ),
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(wecomLimits.rates),
   digestMax: 6,
-  renderDigest: ({ config, calls, options }) => post(config, digest(digestSummary(calls, options))),
+  renderDigest: ({ config, calls, options, recordingUrls }) =>
+    post(
+      config,
+      withLinksIfTheyFit(
+        digestSummary(calls, options, recordingUrls),
+        digest,
+        (text) => utf8Bytes(text) <= wecomLimits.markdownContent,
+      ),
+    ),
   renderEvent: ({ config, event, options }) => post(config, eventContent(eventSummary(event, options))),
   classify: (response) =>
     classifyCodeAnswer(response, {

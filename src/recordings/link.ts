@@ -1,9 +1,17 @@
 import type { Config } from "../lib/config";
 import { signRecordingToken } from "./token";
 
+/** The longest link a chat message carries: every platform's budget keeps this much room for it. */
+export const MAX_RECORDING_LINK = 300;
+
+/** What a link may hold, so that it goes into every platform's markup (Markdown, HTML, mrkdwn) unescaped. */
+const plainLink = /^https?:\/\/[\w.:/~-]+$/;
+
 /**
  * The "Recording" link a chat message carries for a call with a `recordingFileId`: callrelay's own
- * `/recordings/:token`, valid for `RECORDING_LINK_DAYS`. `undefined` without platform credentials or `PUBLIC_URL`.
+ * `/recordings/:token`, valid for `RECORDING_LINK_DAYS`. `undefined` without platform credentials or `PUBLIC_URL`,
+ * and when the link would be longer than {@link MAX_RECORDING_LINK} (a call ID of hundreds of characters) or hold
+ * characters a platform's markup would need escaped (a `PUBLIC_URL` with a query).
  */
 export async function recordingLink(
   config: Pick<Config, "platformApi" | "recordingLinkDays" | "publicUrl">,
@@ -16,5 +24,6 @@ export async function recordingLink(
     { sourceId: call.sourceId, voiceId: call.voiceId, expiresAt },
     config.platformApi.secret,
   );
-  return `${config.publicUrl}/recordings/${token}`;
+  const link = `${config.publicUrl}/recordings/${token}`;
+  return link.length <= MAX_RECORDING_LINK && plainLink.test(link) ? link : undefined;
 }

@@ -14,11 +14,14 @@ export interface RecordingClaim {
 /** The key links are signed with: derived from the platform secret, so no other secret is needed. */
 const signingKey = (platformSecret: string) => `callrelay recording links\n${platformSecret}`;
 
+/** Characters of the signature kept: 22 of base64url are 128 bits, which keeps links short for chat messages. */
+const SIGNATURE_CHARS = 22;
+
 async function signature(payload: string, platformSecret: string) {
-  return base64url(await hmacSha256Base64(signingKey(platformSecret), payload));
+  return base64url(await hmacSha256Base64(signingKey(platformSecret), payload)).slice(0, SIGNATURE_CHARS);
 }
 
-/** A token `<payload>.<HMAC-SHA256>` naming a call until `expiresAt`. */
+/** A token `<payload>.<HMAC-SHA256, first 128 bits>` naming a call until `expiresAt`. */
 export async function signRecordingToken(claim: RecordingClaim, platformSecret: string): Promise<string> {
   const json = JSON.stringify([claim.sourceId, claim.voiceId, claim.expiresAt]);
   const payload = base64url(btoa(String.fromCharCode(...encoder.encode(json))));

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { expect } from "vitest";
 import type {
   DestinationOptions,
   DestinationType,
@@ -8,6 +9,7 @@ import type {
 import type { NormalizedCall } from "../../src/ingest/fields";
 import { normalize } from "../../src/ingest/normalize";
 import { parseRecord } from "../../src/ingest/record-schema";
+import { MAX_RECORDING_LINK } from "../../src/recordings/link";
 import { parseTemplate } from "../../src/templates/template";
 import sample from "../fixtures/sample-push.json";
 
@@ -24,12 +26,13 @@ export const chinese: DestinationOptions = { ...english, locale: "zh" };
 /** Epoch ms of the rendered attempt. */
 export const attemptAt = 1774509791000;
 
-/** Renders the sample call, changed by `changes`, for a destination of `type`. */
+/** Renders the sample call, changed by `changes`, for a destination of `type`, with a recording link if given. */
 export async function render<C extends Record<string, unknown>>(
   type: DestinationType<C>,
   config: C,
   changes: Partial<NormalizedCall> = {},
   options: Partial<DestinationOptions> = {},
+  recordingUrl?: string,
 ) {
   const request = await type.render({
     config,
@@ -38,6 +41,7 @@ export async function render<C extends Record<string, unknown>>(
     deliveryId: "dlv_test123",
     now: attemptAt,
     extraSecrets: [],
+    recordingUrl,
   });
   return { request, body: JSON.parse(request.body) };
 }
@@ -69,15 +73,22 @@ export async function renderTemplate<C extends Record<string, unknown>>(
   return { request, body: JSON.parse(request.body) };
 }
 
-/** Renders calls as one digest message. */
+/** Renders calls as one digest message, with the recording links given (at each call's index). */
 export async function renderDigest<C extends Record<string, unknown>>(
   type: DestinationType<C>,
   config: C,
   calls: NormalizedCall[],
   options: Partial<DestinationOptions> = {},
+  recordingUrls: readonly (string | undefined)[] = [],
 ) {
   if (!type.renderDigest) throw new Error(`${type.type} renders no digests`);
-  const request = await type.renderDigest({ config, calls, options: { ...english, ...options }, now: attemptAt });
+  const request = await type.renderDigest({
+    config,
+    calls,
+    options: { ...english, ...options },
+    now: attemptAt,
+    recordingUrls,
+  });
   return { request, body: JSON.parse(request.body) };
 }
 
@@ -151,31 +162,65 @@ export function worstCalls(n: number): NormalizedCall[][] {
   });
 }
 
+/** A recording link of `length` characters (the longest a message carries by default) for call `i`. */
+export function recordingUrlOf(i: number, length = MAX_RECORDING_LINK): string {
+  const start = `https://relay.example/recordings/${i}.`;
+  return start + "x".repeat(length - start.length);
+}
+
+/** The longest recording link, or none. */
+export const linkOrNot = fc.option(fc.constant(recordingUrlOf(0)));
+
+/** The text of a digest row's recording link, by locale. */
+export const rowLinkLabel = { en: "Recording", zh: "录音" } as const;
+
+/** The recording links a digest was rendered with (none: `urls` is empty) and the text a row's link shows. */
+export interface DigestLinks {
+  urls: string[];
+  label: string;
+}
+
 /**
  * Asserts `check` on digests of as many calls as `type` puts in one: hostile ones, and the costliest ones, with the
- * callee masked or not, in either locale.
+ * callee masked or not, in either locale, with the longest recording links or none.
  */
 export async function forFullDigests<C extends Record<string, unknown>>(
   type: DestinationType<C>,
   config: C,
   // biome-ignore lint/suspicious/noExplicitAny: each platform's test reads its own body shape
-  check: (rendered: { request: OutboundRequest; body: any }, calls: NormalizedCall[]) => void,
+  check: (rendered: { request: OutboundRequest; body: any }, calls: NormalizedCall[], links: DigestLinks) => void,
   numRuns = 20,
 ) {
   const n = type.digestMax ?? 0;
   const locales = ["en", "zh"] as const;
-  await fc.assert(
-    fc.asyncProperty(hostileCalls(n), fc.boolean(), fc.constantFrom(...locales), async (calls, maskCallee, locale) => {
-      check(await renderDigest(type, config, calls, { maskCallee, locale }), calls);
-    }),
-    {
-      numRuns,
-      examples: worstCalls(n).flatMap((calls): [NormalizedCall[], boolean, "en" | "zh"][] => [
-        [calls, true, "zh"],
-        [calls, false, "en"],
-      ]),
-    },
-  );
+  const run = async (calls: NormalizedCall[], maskCallee: boolean, locale: "en" | "zh", linked: boolean) => {
+    const urls = linked ? calls.map((_, i) => recordingUrlOf(i)) : [];
+    check(await renderDigest(type, config, calls, { maskCallee, locale }, urls), calls, {
+      urls,
+      label: rowLinkLabel[locale],
+    });
+  };
+  await fc.assert(fc.asyncProperty(hostileCalls(n), fc.boolean(), fc.constantFrom(...locales), fc.boolean(), run), {
+    numRuns,
+    examples: worstCalls(n).flatMap((calls): [NormalizedCall[], boolean, "en" | "zh", boolean][] => [
+      [calls, true, "zh", false],
+      [calls, false, "en", true],
+    ]),
+  });
+}
+
+/** How a Markdown digest row ends with its recording link. */
+export const linkSuffix = (url: string, label: string) => ` · [${label}](${url})`;
+
+/**
+ * `rows` without their recording links: either every row ends with its call's link (`suffix` of its URL and text),
+ * or the digest left them all out and no row holds one.
+ */
+export function withoutLinks(rows: string[], links: DigestLinks, suffix: (url: string, label: string) => string) {
+  const ends = rows.map((_, i) => suffix(links.urls[i] ?? "", links.label));
+  const linked = links.urls.length > 0 && rows.every((row, i) => row.endsWith(ends[i] as string));
+  for (const url of linked ? [] : links.urls) expect(rows.join("\n")).not.toContain(url);
+  return linked ? rows.map((row, i) => row.slice(0, -(ends[i] as string).length)) : rows;
 }
 
 /** Whether `text` is `**…**` and more, with no unescaped Markdown in or after the bold part. */
