@@ -1,30 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepDeliveries } from "../../src/delivery/sweeper";
-import { consume } from "../support/handlers";
+import { consume, parkedDeliveries } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
-import { admin, attemptsOf, createDestination, push, record, rows, waitForStatus } from "../support/worker";
+import { admin, attemptsOf, createDestination, rows, waitForStatus } from "../support/worker";
 
 afterEach(() => vi.unstubAllGlobals());
-
-/** Deliveries that exist in D1 but were never enqueued: the test drives the queue handler itself. */
-async function parked(body: Record<string, unknown>, count: number) {
-  const dest = await createDestination({ ...body, enabled: false });
-  const records = Array.from({ length: count }, () => record());
-  await push({ array: records });
-  const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id),
-    env.DB.prepare(
-      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ? WHERE destination_id = ?",
-    ).bind(now, now + 3_600_000, dest.id),
-  ]);
-  const ids = await rows<{ id: string; voice_id: string }>(
-    "SELECT id, voice_id FROM deliveries WHERE destination_id = ? ORDER BY created_at, id",
-    dest.id,
-  );
-  return { dest, ids: ids.map((r) => r.id), voiceIds: ids.map((r) => r.voice_id) };
-}
 
 const delivery = async (id: string) =>
   (
@@ -41,9 +22,9 @@ describe("a batch", () => {
     receiver.answer((request) =>
       request.url === hangingUrl ? "hang" : new Response("", { status: request.url === failingUrl ? 500 : 200 }),
     );
-    const healthy = await parked({ type: "webhook", config: { url: healthyUrl } }, 3);
-    const failing = await parked({ type: "webhook", config: { url: failingUrl } }, 1);
-    const hanging = await parked({ type: "webhook", config: { url: hangingUrl } }, 1);
+    const healthy = await parkedDeliveries({ type: "webhook", config: { url: healthyUrl } }, 3);
+    const failing = await parkedDeliveries({ type: "webhook", config: { url: failingUrl } }, 1);
+    const hanging = await parkedDeliveries({ type: "webhook", config: { url: hangingUrl } }, 1);
 
     const result = await consume([...healthy.ids, healthy.ids[0] as string, ...failing.ids, ...hanging.ids]);
     expect(result.ackAll).toBe(true);
@@ -61,7 +42,7 @@ describe("a batch", () => {
   it("sends a slow destination's deliveries to the slow lane without an attempt", async () => {
     const receiver = installReceiver();
     const url = hookUrl();
-    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 2);
+    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 2);
     await env.DB.prepare("UPDATE destinations SET slow = 1 WHERE id = ?").bind(dest.id).run();
     await consume(ids);
     expect(receiver.to(url)).toHaveLength(0);
@@ -75,7 +56,7 @@ describe("the circuit breaker", () => {
     const receiver = installReceiver();
     const url = hookUrl();
     receiver.answer(() => new Response("down", { status: 503 }));
-    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 8);
+    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 8);
     const [f1, f2, f3, f4, f5, ...rest] = ids as [string, string, string, string, string, ...string[]];
 
     for (const id of [f1, f2, f3, f4]) await consume([id]);
@@ -118,7 +99,7 @@ describe("retry now", () => {
   it("sends a retrying delivery at once, its attempts kept", async () => {
     const receiver = installReceiver();
     const url = hookUrl();
-    const { dest, ids, voiceIds } = await parked({ type: "webhook", config: { url } }, 1);
+    const { dest, ids, voiceIds } = await parkedDeliveries({ type: "webhook", config: { url } }, 1);
     const id = ids[0] as string;
     await env.DB.prepare(
       "UPDATE deliveries SET status = 'retrying', attempts = 2, next_attempt_at = ?, lease_until = NULL WHERE id = ?",
@@ -135,7 +116,7 @@ describe("retry now", () => {
 
   it("refuses a delivery being attempted right now", async () => {
     installReceiver();
-    const { ids } = await parked({ type: "webhook", config: { url: hookUrl() } }, 1);
+    const { ids } = await parkedDeliveries({ type: "webhook", config: { url: hookUrl() } }, 1);
     const leaseEnd = Date.now() + 60_000;
     await env.DB.prepare(
       "UPDATE deliveries SET status = 'retrying', attempts = 1, next_attempt_at = ?, lease_until = ? WHERE id = ?",
@@ -149,7 +130,7 @@ describe("retry now", () => {
   it("retries a destination's failed and retrying deliveries in bulk, leaving the others", async () => {
     const receiver = installReceiver();
     const url = hookUrl();
-    const { dest, ids } = await parked({ type: "webhook", config: { url } }, 4);
+    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 4);
     const [failed, retrying, paused, pending] = ids as [string, string, string, string];
     const later = Date.now() + 3_600_000;
     await env.DB.batch([

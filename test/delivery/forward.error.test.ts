@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { consume, runCron } from "../support/handlers";
+import { consume, parkedDeliveries, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import {
   admin,
@@ -15,21 +15,10 @@ import {
 
 afterEach(() => vi.unstubAllGlobals());
 
-/** A delivery that exists in D1 but was never enqueued: the test drives the consumer itself. */
+/** One delivery that exists in D1 but was never enqueued: the test drives the consumer itself. */
 async function parkedDelivery(body: Record<string, unknown>) {
-  const dest = await createDestination({ ...body, enabled: false });
-  const r = record();
-  await push({ array: [r] });
-  const [paused] = await deliveriesOf(dest.id, r.voiceId);
-  await env.DB.batch([
-    env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id),
-    env.DB.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ? WHERE id = ?").bind(
-      Date.now(),
-      Date.now() + 3_600_000,
-      paused?.id,
-    ),
-  ]);
-  return { dest, voiceId: r.voiceId, deliveryId: paused?.id as string };
+  const { dest, ids, voiceIds } = await parkedDeliveries(body, 1);
+  return { dest, voiceId: voiceIds[0] as string, deliveryId: ids[0] as string };
 }
 
 describe("retries", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
-import { consume, eventsTo, runCron } from "../support/handlers";
+import { consume, eventsTo, parkedDeliveries, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { attemptsOf, createDestination, deliveriesOf, push, record, rows } from "../support/worker";
 
@@ -9,23 +9,6 @@ const receiver = installReceiver();
 
 const webhook = (events: string[], url = hookUrl()) =>
   createDestination({ name: `hook ${events.join(",")}`, type: "webhook", config: { url }, events });
-
-/** A destination's call delivery that exists but is not queued: the test drives the consumer. */
-async function parkedCalls(url: string, count: number) {
-  const dest = await createDestination({ name: "failing", type: "webhook", config: { url }, enabled: false });
-  const calls = Array.from({ length: count }, () => record());
-  await push({ array: calls });
-  await env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id).run();
-  await env.DB.prepare(
-    "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ? WHERE destination_id = ?",
-  )
-    .bind(Date.now(), Date.now() + 3_600_000, dest.id)
-    .run();
-  const ids = (await rows<{ id: string }>("SELECT id FROM deliveries WHERE destination_id = ?", dest.id)).map(
-    (r) => r.id,
-  );
-  return { dest, ids, voiceIds: calls.map((c) => c.voiceId) };
-}
 
 /** Pushes a rejected record, with the debounce gate of the earlier tests' rejections cleared. */
 async function pushRejected() {
@@ -103,7 +86,7 @@ describe("events about destinations", () => {
   it("destination.disabled: which, why and the last answer, never to the disabled destination itself", async () => {
     const brokenUrl = hookUrl("gone");
     receiver.answer((r) => (r.url === brokenUrl ? new Response("no such hook", { status: 410 }) : new Response("ok")));
-    const { dest, ids } = await parkedCalls(brokenUrl, 1);
+    const { dest, ids } = await parkedDeliveries({ name: "failing", type: "webhook", config: { url: brokenUrl } }, 1);
     await env.DB.prepare("UPDATE destinations SET events = ? WHERE id = ?")
       .bind(JSON.stringify(["call.reported", "destination.disabled"]), dest.id)
       .run();
@@ -126,7 +109,7 @@ describe("events about destinations", () => {
     const flakyUrl = hookUrl("flaky");
     let up = false;
     receiver.answer((r) => (r.url === flakyUrl && !up ? new Response("down", { status: 503 }) : new Response("ok")));
-    const { dest, ids } = await parkedCalls(flakyUrl, 5);
+    const { dest, ids } = await parkedDeliveries({ name: "failing", type: "webhook", config: { url: flakyUrl } }, 5);
     const alerts = await webhook(["breaker.opened", "breaker.closed"]);
     await consume(ids);
     const [opened] = await deliveredEvents(alerts.id, 1);
@@ -148,7 +131,10 @@ describe("events about destinations", () => {
   it("delivery.exhausted: one per destination per 15 minutes with the count; failing events do not count", async () => {
     const deadUrl = hookUrl("dead");
     receiver.answer((r) => (r.url === deadUrl ? new Response("down", { status: 500 }) : new Response("ok")));
-    const { dest, ids, voiceIds } = await parkedCalls(deadUrl, 3);
+    const { dest, ids, voiceIds } = await parkedDeliveries(
+      { name: "failing", type: "webhook", config: { url: deadUrl } },
+      3,
+    );
     await env.DB.prepare("UPDATE deliveries SET attempts = 8 WHERE destination_id = ?").bind(dest.id).run();
     const alerts = await webhook(["delivery.exhausted"]);
     await consume(ids.slice(0, 2));

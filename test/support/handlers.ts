@@ -7,7 +7,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import { rows } from "./worker";
+import { createDestination, push, record, rows } from "./worker";
 
 /** Runs the Worker's cron handler at `scheduledTime`, with `bindings`, and waits for all its work. */
 export async function runCron(scheduledTime = Date.now(), bindings: Env = env) {
@@ -16,8 +16,30 @@ export async function runCron(scheduledTime = Date.now(), bindings: Env = env) {
   await waitOnExecutionContext(ctx);
 }
 
-/** Hands the Worker's queue handler one batch carrying `deliveryIds`, and answers what it acked or retried. */
-export async function consume(deliveryIds: readonly string[], queue = "callrelay-deliveries") {
+/**
+ * Deliveries that exist in D1 but were never enqueued, one per call pushed (`calls` of them, or those given) to a new
+ * destination made from `body`: the test drives the queue handler itself. Oldest first.
+ */
+export async function parkedDeliveries(body: Record<string, unknown>, calls: number | Record<string, unknown>[]) {
+  const dest = await createDestination({ ...body, enabled: false });
+  const records = typeof calls === "number" ? Array.from({ length: calls }, () => record()) : calls;
+  await push({ array: records });
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare("UPDATE destinations SET enabled = 1 WHERE id = ?").bind(dest.id),
+    env.DB.prepare(
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = ? WHERE destination_id = ?",
+    ).bind(now, now + 3_600_000, dest.id),
+  ]);
+  const ids = await rows<{ id: string; voice_id: string }>(
+    "SELECT id, voice_id FROM deliveries WHERE destination_id = ? ORDER BY created_at, id",
+    dest.id,
+  );
+  return { dest, ids: ids.map((r) => r.id), voiceIds: ids.map((r) => r.voice_id) };
+}
+
+/** Hands the Worker's queue handler one batch carrying `deliveryIds`, with `bindings`, and answers what it acked or retried. */
+export async function consume(deliveryIds: readonly string[], queue = "callrelay-deliveries", bindings: Env = env) {
   const batch = createMessageBatch(
     queue,
     deliveryIds.map((deliveryId) => ({
@@ -28,7 +50,7 @@ export async function consume(deliveryIds: readonly string[], queue = "callrelay
     })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
+  await worker.queue(batch, bindings);
   return getQueueResult(batch, ctx);
 }
 
