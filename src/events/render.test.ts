@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { chatConfigs } from "../../test/chat/kit";
 import {
   dingtalkLimits,
   discordLimits,
@@ -14,21 +15,12 @@ import { utf8Bytes } from "../destinations/text";
 import type { DestinationOptions } from "../destinations/types";
 import { generateWebhookSecret } from "../destinations/webhook";
 import { sampleEvent } from "./samples";
+import { eventSummary } from "./summary";
 import { type OperationEvent, type OperationEventType, operationEventTypes } from "./types";
 
 const now = Date.UTC(2026, 2, 26, 2, 0, 30);
 const en: DestinationOptions = { timezone: "Asia/Shanghai", locale: "en", maskCallee: true };
 const zh: DestinationOptions = { ...en, locale: "zh" };
-
-const configs: Record<string, Record<string, unknown>> = {
-  slack: { url: "https://hooks.slack.com/services/T000/B000/XXXX" },
-  telegram: { botToken: "123456789:AAabcdefghijklmnopqrstuvwxyz0123456", chatId: "-1001234567890" },
-  feishu: { url: "https://open.feishu.cn/open-apis/bot/v2/hook/abc", secret: "s3cret" },
-  dingtalk: { url: "https://oapi.dingtalk.com/robot/send?access_token=abc", secret: "SECabc" },
-  wecom: { url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc" },
-  discord: { url: "https://discord.com/api/webhooks/1/abc" },
-  teams: { url: "https://x.environment.api.powerplatform.com/workflows/a/triggers/manual/paths/invoke?sig=s" },
-};
 
 type Json = Record<string, never> & { [key: string]: unknown };
 
@@ -119,7 +111,7 @@ describe.each(chatTypes)("%s renders every event", (name, type) => {
   const render = async (event: OperationEvent, options: DestinationOptions) =>
     (
       await type.renderEvent({
-        config: configs[name] ?? {},
+        config: chatConfigs[name] ?? {},
         event,
         options,
         deliveryId: "dlv_e",
@@ -163,5 +155,19 @@ describe("webhook events", () => {
     const verified = new Webhook(secret).verify(request.body, request.headers) as Record<string, unknown>;
     expect(verified).toEqual({ type: eventType, timestamp: new Date(sentAt).toISOString(), data: event.data });
     expect(request.headers["webhook-id"]).toBe("dlv_evt1");
+  });
+});
+
+describe("event summaries", () => {
+  it("says a recovered breaker's opening time is unknown when it was not kept, and a push that never came never", () => {
+    const base = sampleEvent("breaker.closed", now);
+    const closed = { ...base, data: { ...base.data, openedAt: null } } as OperationEvent;
+    const fact = (event: OperationEvent, options: DestinationOptions, label: string) =>
+      eventSummary(event, options).facts.find((f) => f.label === label)?.value;
+    expect(fact(closed, en, "Opened at")).toBe("unknown");
+    expect(fact(closed, zh, "断开于")).toBe("未知");
+    const silent = sampleEvent("pushes.silent", now);
+    const never = { ...silent, data: { ...silent.data, lastPushAt: null } } as OperationEvent;
+    expect(fact(never, en, "Last push")).toBe("never");
   });
 });

@@ -67,6 +67,7 @@ const en = {
   byTask: "By task",
   all: "all",
   never: "never",
+  unknown: "unknown",
   none: "none",
 };
 
@@ -104,6 +105,7 @@ const zh: Words = {
   byTask: "按任务",
   all: "全部",
   never: "从未",
+  unknown: "未知",
   none: "无",
 };
 
@@ -197,7 +199,7 @@ function digestFacts(d: EventData<"digest.daily">, w: Words, tz: string) {
 }
 
 function body(event: OperationEvent, w: Words, tz: string): Pick<EventSummary, "facts" | "sections"> {
-  const time = (iso: string | null) => (iso === null ? w.never : formatInstant(Date.parse(iso), tz));
+  const time = (iso: string | null, missing = w.never) => (iso === null ? missing : formatInstant(Date.parse(iso), tz));
   const none = { sections: [] };
   switch (event.type) {
     case "destination.disabled": {
@@ -241,7 +243,7 @@ function body(event: OperationEvent, w: Words, tz: string): Pick<EventSummary, "
       return {
         facts: [
           { label: w.destination, value: text(d.destinationName, d.destinationId) },
-          { label: w.openedAt, value: time(d.openedAt) },
+          { label: w.openedAt, value: time(d.openedAt, w.unknown) },
         ],
         ...none,
       };

@@ -16,6 +16,17 @@ import sample from "../fixtures/sample-push.json";
 const parsed = parseRecord(sample.array[0]);
 if (!parsed.ok) throw new Error(parsed.error);
 
+/** A valid config of each chat type. */
+export const chatConfigs: Record<string, Record<string, unknown>> = {
+  slack: { url: "https://hooks.slack.com/services/T000/B000/XXXX" },
+  telegram: { botToken: "123456789:AAabcdefghijklmnopqrstuvwxyz0123456", chatId: "-1001234567890" },
+  feishu: { url: "https://open.feishu.cn/open-apis/bot/v2/hook/abc", secret: "s3cret" },
+  dingtalk: { url: "https://oapi.dingtalk.com/robot/send?access_token=abc", secret: "SECabc" },
+  wecom: { url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc" },
+  discord: { url: "https://discord.com/api/webhooks/1/abc" },
+  teams: { url: "https://x.environment.api.powerplatform.com/workflows/a/triggers/manual/paths/invoke?sig=s" },
+};
+
 /** The spec's sample record, as stored. */
 export const sampleCall: NormalizedCall = normalize(parsed.report, "src_default", 1774509790000);
 
