@@ -256,14 +256,20 @@ export function digestSummary(
 }
 
 /**
- * A digest as `build` lays it out, with its rows' recording links when the message `fits` the platform's limit with
- * them, and without any otherwise (its rows are budgeted for the costliest calls, links not included).
+ * The digest of `input`'s calls as `build` lays it out, with its rows' recording links when the message `fits` the
+ * platform's limit with them, and without any otherwise (its rows are budgeted for the costliest calls, links not
+ * included).
  */
-export function withLinksIfTheyFit<T>(
-  summary: DigestSummary,
+export function linkedDigest<T>(
+  input: {
+    calls: readonly NormalizedCall[];
+    options: DestinationOptions;
+    recordingUrls?: readonly (string | undefined)[];
+  },
   build: (summary: DigestSummary) => T,
   fits: (message: T) => boolean,
 ): T {
+  const summary = digestSummary(input.calls, input.options, input.recordingUrls);
   const message = build(summary);
   if (fits(message) || summary.rows.every((row) => row.recording === null)) return message;
   return build({ ...summary, rows: summary.rows.map((row) => ({ ...row, recording: null })) });

@@ -6,14 +6,13 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   markdownInJsonBudget,
   markdownLink,
   markdownRowStyle,
   missingValue,
   recordingLinkRoom,
   roomPerValue,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { dingtalkLimits, paceRules } from "./limits";
@@ -149,15 +148,11 @@ export const dingtalk: DestinationType<DingtalkConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(dingtalkLimits.rates),
   digestMax: 20,
-  renderDigest: ({ config, calls, options, now, recordingUrls }) =>
+  renderDigest: ({ config, now, ...input }) =>
     post(
       config,
       now,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
-        digest,
-        (content) => utf8Bytes(JSON.stringify(markdownBody(content))) <= dingtalkLimits.body,
-      ),
+      linkedDigest(input, digest, (content) => utf8Bytes(JSON.stringify(markdownBody(content))) <= dingtalkLimits.body),
     ),
   renderEvent: ({ config, event, options, now }) => post(config, now, eventMessage(eventSummary(event, options))),
   classify: (response) =>

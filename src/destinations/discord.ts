@@ -7,14 +7,13 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   markdownLink,
   missingValue,
   type RowStyle,
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import {
   classifyHttpAnswer,
@@ -162,11 +161,11 @@ export const discord: DestinationType<DiscordConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(discordLimits.rates),
   digestMax: 19,
-  renderDigest: ({ config, calls, options, recordingUrls }) =>
+  renderDigest: ({ config, ...input }) =>
     post(
       config.url,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
+      linkedDigest(
+        input,
         digestEmbed,
         (embed) =>
           embedLength(embed) <= discordLimits.embedTotal &&

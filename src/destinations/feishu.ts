@@ -6,14 +6,13 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   missingValue,
   type RecordingLink,
   type RowStyle,
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { feishuLimits, paceRules } from "./limits";
@@ -168,15 +167,11 @@ export const feishu: DestinationType<FeishuConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(feishuLimits.rates),
   digestMax: 19,
-  renderDigest: ({ config, calls, options, now, recordingUrls }) =>
+  renderDigest: ({ config, now, ...input }) =>
     post(
       config,
       now,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
-        digestCard,
-        (card) => utf8Bytes(JSON.stringify(card)) <= feishuLimits.body - envelopeBytes,
-      ),
+      linkedDigest(input, digestCard, (card) => utf8Bytes(JSON.stringify(card)) <= feishuLimits.body - envelopeBytes),
     ),
   renderEvent: ({ config, event, options, now }) => post(config, now, eventCard(eventSummary(event, options))),
   classify: (response) =>

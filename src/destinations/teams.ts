@@ -6,14 +6,13 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   markdownInJsonBudget,
   markdownRowStyle,
   missingValue,
   type RecordingLink,
   recordingLinkRoom,
   roomPerValue,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyHttpAnswer, describeAnswer, jsonRequest } from "./http-answer";
 import { paceRules, teamsLimits } from "./limits";
@@ -146,14 +145,10 @@ export const teams: DestinationType<TeamsConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(teamsLimits.rates),
   digestMax: 25,
-  renderDigest: ({ config, calls, options, recordingUrls }) =>
+  renderDigest: ({ config, ...input }) =>
     jsonRequest(
       config.url,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
-        digest,
-        (message) => utf8Bytes(JSON.stringify(message)) <= teamsLimits.body,
-      ),
+      linkedDigest(input, digest, (message) => utf8Bytes(JSON.stringify(message)) <= teamsLimits.body),
     ),
   renderEvent: ({ config, event, options }) => jsonRequest(config.url, eventCard(eventSummary(event, options))),
   classify,

@@ -6,13 +6,12 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   missingValue,
   type RecordingLink,
   type RowStyle,
   roomPerValue,
   rowBudget,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import {
   classifyHttpAnswer,
@@ -197,14 +196,10 @@ export const telegram: DestinationType<TelegramConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(telegramLimits.rates),
   digestMax: 13,
-  renderDigest: ({ config, calls, options, recordingUrls }) =>
+  renderDigest: ({ config, ...input }) =>
     sendMessage(
       config,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
-        digest,
-        (text) => textLength(text) <= telegramLimits.text,
-      ),
+      linkedDigest(input, digest, (text) => textLength(text) <= telegramLimits.text),
     ),
   renderEvent: ({ config, event, options }) => sendMessage(config, eventText(eventSummary(event, options))),
   classify,

@@ -6,14 +6,13 @@ import {
   callSummary,
   type DigestSummary,
   digestRow,
-  digestSummary,
+  linkedDigest,
   markdownLink,
   markdownRowStyle,
   missingValue,
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-  withLinksIfTheyFit,
 } from "./call-facts";
 import { classifyCodeAnswer, jsonRequest } from "./http-answer";
 import { paceRules, wecomLimits } from "./limits";
@@ -116,14 +115,10 @@ export const wecom: DestinationType<WecomConfig> = {
   checkTemplate: (parts) => textTemplateProblem(parts, templateFormat),
   rateLimits: paceRules(wecomLimits.rates),
   digestMax: 6,
-  renderDigest: ({ config, calls, options, recordingUrls }) =>
+  renderDigest: ({ config, ...input }) =>
     post(
       config,
-      withLinksIfTheyFit(
-        digestSummary(calls, options, recordingUrls),
-        digest,
-        (text) => utf8Bytes(text) <= wecomLimits.markdownContent,
-      ),
+      linkedDigest(input, digest, (text) => utf8Bytes(text) <= wecomLimits.markdownContent),
     ),
   renderEvent: ({ config, event, options }) => post(config, eventContent(eventSummary(event, options))),
   classify: (response) =>

@@ -213,6 +213,19 @@ async function storeInD1(
   return { deliveryIds: createdIds(results, plan, check.length), results: all };
 }
 
+/**
+ * Plans the deliveries of a push whose calls are stored already, when its own planning may not have finished (its
+ * batch committed, then D1 failed while it planned again for destinations changed meanwhile): from the current
+ * destinations, due now. Deliveries that exist are skipped, so it never sends twice. Answers those created.
+ */
+export async function planStoredPush(d1: D1Database, input: PushInput, now = Date.now()): Promise<string[]> {
+  const parsed = parsePushBody(input.body, input.sourceId, input.receivedAt);
+  if (parsed.calls.length === 0) return [];
+  const { targets } = await readTargets(getDb(d1), now);
+  const plan = planDeliveriesTo(targets, parsed.calls, now);
+  return createdIds(await runBatch(d1, [...plan.paused, ...plan.pending]), plan, 0);
+}
+
 /** The ids of the pending deliveries a batch ending with `plan`'s inserts (then `after` statements) created. */
 function createdIds(results: D1Result[], plan: DeliveryPlan, after: number): string[] {
   const end = results.length - after;

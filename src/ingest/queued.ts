@@ -1,7 +1,7 @@
 import { readArchive } from "../archive/archive";
 import { type DeliveryMessage, enqueueDeliveries } from "../delivery/enqueue";
 import { recordStorageSize } from "../stats/storage";
-import { archivedInput, ingestPush, type StorageEnv } from "./ingest";
+import { archivedInput, ingestPush, type PushInput, planStoredPush, type StorageEnv } from "./ingest";
 import { QUEUED_PREFIX, type QueuedPush } from "./queue-ingest";
 
 type QueuedEnv = StorageEnv & { DELIVERY_QUEUE: Queue<DeliveryMessage> };
@@ -20,28 +20,35 @@ const isDuplicatePush = (err: unknown): boolean => {
   return false;
 };
 
+/** Ingests a push once: a push whose log row exists (stored by a concurrent run) gets only its missing deliveries. */
+async function ingestOnce(env: QueuedEnv, input: PushInput): Promise<string[]> {
+  try {
+    const result = await ingestPush(env, input, true);
+    await recordStorageSize(env.DB, result.d1Results);
+    return result.deliveryIds;
+  } catch (err) {
+    if (!isDuplicatePush(err)) throw err;
+    return planStoredPush(env.DB, input);
+  }
+}
+
 /**
  * Ingests a push archived while D1 was unavailable, exactly once: the push log row, the calls and their
- * deliveries go in one atomic batch, and a push whose log row exists is not ingested again. Then enqueues its
- * deliveries and removes its marker. Throws while D1 still fails.
+ * deliveries go in one atomic batch. A push whose log row exists already (its batch committed, then D1 failed
+ * while its deliveries were planned again) is not stored again, but gets the deliveries it lacks. Then enqueues
+ * the deliveries created and removes its marker. Throws while D1 still fails.
  */
 export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<void> {
   const seen = await env.DB.prepare("SELECT 1 FROM pushes WHERE id = ?").bind(push.pushId).first();
-  if (seen === null) {
-    const archived = await readArchive(env.ARCHIVE, push.key);
-    if (archived === null) {
-      console.error(JSON.stringify({ msg: "queued push has no archived body", ...push }));
-    } else {
-      try {
-        const result = await ingestPush(env, archivedInput(archived.push, archived.body), true);
-        await recordStorageSize(env.DB, result.d1Results);
-        await enqueueDeliveries(env.DELIVERY_QUEUE, result.deliveryIds).catch((err) =>
-          console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: String(err) })),
-        );
-      } catch (err) {
-        if (!isDuplicatePush(err)) throw err;
-      }
-    }
+  const archived = await readArchive(env.ARCHIVE, push.key);
+  if (archived === null) {
+    console.error(JSON.stringify({ msg: "queued push has no archived body", ...push }));
+  } else {
+    const input = archivedInput(archived.push, archived.body);
+    const deliveryIds = seen === null ? await ingestOnce(env, input) : await planStoredPush(env.DB, input);
+    await enqueueDeliveries(env.DELIVERY_QUEUE, deliveryIds).catch((err) =>
+      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: String(err) })),
+    );
   }
   await env.ARCHIVE.delete(`${QUEUED_PREFIX}${push.pushId}`);
 }

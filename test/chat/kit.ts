@@ -57,6 +57,30 @@ export async function render<C extends Record<string, unknown>>(
   return { request, body: JSON.parse(request.body) };
 }
 
+/**
+ * Asserts `check` on messages of the sample call with any intent and callee (or none), the callee masked or not, with
+ * the longest recording link or none.
+ */
+export async function forHostileCalls<C extends Record<string, unknown>>(
+  type: DestinationType<C>,
+  config: C,
+  // biome-ignore lint/suspicious/noExplicitAny: each platform's test reads its own body shape
+  check: (rendered: { request: OutboundRequest; body: any }) => void,
+) {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.option(hostileText),
+      fc.option(hostileText),
+      fc.boolean(),
+      linkOrNot,
+      async (intent, callee, maskCallee, link) => {
+        check(await render(type, config, { intent, callee, displayNum: callee }, { maskCallee }, link ?? undefined));
+      },
+    ),
+    { numRuns: 100 },
+  );
+}
+
 /** A template's parts; throws if it does not parse. */
 export function templateParts(source: string) {
   const parsed = parseTemplate(source);

@@ -132,6 +132,37 @@ describe("a push while D1 is unavailable", () => {
   });
 });
 
+describe("a push whose deliveries are planned again when D1 fails", () => {
+  it("gets its deliveries from the queued ingest, though its calls were stored", async () => {
+    const receiver = installReceiver();
+    expect((await pushWith({}, { array: [record()] })).status).toBe(200);
+    const late = record();
+    const url = hookUrl("replanned");
+    const dest = await createDestination({ type: "webhook", config: { url }, filter: { voiceId: late.voiceId } });
+
+    let batches = 0;
+    const failsAfterFirstBatch = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return (statements: D1PreparedStatement[]) => (++batches > 1 ? unavailable() : target.batch(statements));
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const res = await pushWith({ DB: failsAfterFirstBatch }, { array: [late] });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ pushId: string; queued: boolean }>();
+    expect(body.queued).toBe(true);
+    expect(batches).toBeGreaterThan(1);
+    expect(await stored(body.pushId, late.voiceId)).toEqual([1, 1]);
+
+    await waitForStatus(dest.id, late.voiceId, "delivered");
+    expect(receiver.to(url)).toHaveLength(1);
+    expect(await deliveriesOf(dest.id, late.voiceId)).toHaveLength(1);
+  });
+});
+
 describe("admin reads while D1 is unavailable", () => {
   it.each(["/calls", "/pushes", "/deliveries", "/destinations", "/sources"])("GET %s answers 503", async (path) => {
     const ctx = createExecutionContext();
