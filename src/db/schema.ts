@@ -174,7 +174,11 @@ export const pushRollups = sqliteTable(
     records: integer("records").notNull(),
     rejected: integer("rejected").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.sourceId] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.sourceId] }),
+    // A source's totals (`GET /sources`) read its own rows only.
+    index("push_rollups_source_idx").on(t.sourceId),
+  ],
 );
 
 /** Deliveries per hour created, destination, source and current status, kept by triggers on `deliveries`. */

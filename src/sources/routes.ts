@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, asc, count, eq, max, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
 import { inJsonArray } from "../db/json-ids";
-import { calls, pushes, sources } from "../db/schema";
+import { pushes, pushRollups, sources } from "../db/schema";
 import { getConfig } from "../lib/config";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
 import { cursorParam, encodeCursor } from "../lib/cursor";
@@ -28,8 +28,11 @@ const sourceOutput = z
     builtIn: z.boolean().openapi({ description: "The `default` source, whose token is the PUSH_TOKEN secret" }),
     createdAt: z.string().nullable().openapi({ description: "Null for the built-in source until its first push" }),
     lastPushAt: z.string().nullable(),
-    pushes: z.number().int(),
-    calls: z.number().int(),
+    pushes: z.number().int().openapi({ description: "Pushes received, within `STATS_RETENTION_DAYS`" }),
+    calls: z.number().int().openapi({
+      description:
+        "Records accepted, within `STATS_RETENTION_DAYS` (from the hourly counts: a call pushed again counts again, a call removed by retention still counts)",
+    }),
   })
   .openapi("Source");
 
@@ -60,29 +63,37 @@ async function findSource(env: Env, id: string, action: string) {
   return row;
 }
 
-/** Push and call counts of the sources, from the indexes on `source_id`. */
+/**
+ * Push and call counts of the sources from their hourly push rollups (a few rows per source and hour, never the
+ * calls), and each one's last push from the index on `pushes(source_id, received_at)`.
+ */
 async function activity(env: Env, ids: string[]) {
   const db = getDb(env.DB);
-  const [pushCounts, callCounts] = await db.batch([
+  const [totals, lastPushes] = await db.batch([
     db
-      .select({ sourceId: pushes.sourceId, n: count(), last: max(pushes.receivedAt) })
-      .from(pushes)
-      .where(inJsonArray(pushes.sourceId, ids))
-      .groupBy(pushes.sourceId),
+      .select({
+        sourceId: pushRollups.sourceId,
+        pushes: sql<number>`sum(${pushRollups.pushes})`,
+        calls: sql<number>`sum(${pushRollups.records} - ${pushRollups.rejected})`,
+      })
+      .from(pushRollups)
+      .where(inJsonArray(pushRollups.sourceId, ids))
+      .groupBy(pushRollups.sourceId),
     db
-      .select({ sourceId: calls.sourceId, n: count() })
-      .from(calls)
-      .where(inJsonArray(calls.sourceId, ids))
-      .groupBy(calls.sourceId),
+      .select({
+        sourceId: sql<string>`value`,
+        last: sql<number | null>`(SELECT max(${pushes.receivedAt}) FROM ${pushes} WHERE ${pushes.sourceId} = value)`,
+      })
+      .from(sql`json_each(${JSON.stringify(ids)})`),
   ]);
-  const pushesOf = new Map(pushCounts.map((p) => [p.sourceId, p]));
-  const callsOf = new Map(callCounts.map((p) => [p.sourceId, p.n]));
+  const totalsOf = new Map(totals.map((t) => [t.sourceId, t]));
+  const lastOf = new Map(lastPushes.map((p) => [p.sourceId, p.last]));
   return (id: string) => {
-    const p = pushesOf.get(id);
+    const last = lastOf.get(id);
     return {
-      lastPushAt: p?.last == null ? null : new Date(p.last).toISOString(),
-      pushes: p?.n ?? 0,
-      calls: callsOf.get(id) ?? 0,
+      lastPushAt: last == null ? null : new Date(last).toISOString(),
+      pushes: totalsOf.get(id)?.pushes ?? 0,
+      calls: totalsOf.get(id)?.calls ?? 0,
     };
   };
 }

@@ -95,6 +95,8 @@ describe("sources API", () => {
       calls: 3,
       lastPushAt: new Date(log?.received_at ?? 0).toISOString(),
     });
+    expect((await push({ array: [record(), { nope: true }] }, { token: source.token })).status).toBe(200);
+    expect(await listed(source.id)).toMatchObject({ pushes: 2, calls: 4 });
   });
 
   it("rotates a token: the old one stops working at once, the new one works", async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX `push_rollups_source_idx` ON `push_rollups` (`source_id`);
