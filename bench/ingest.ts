@@ -4,8 +4,10 @@
 // in-process CPU cost of reading records and building their statements.
 // Options: --quick (fewer requests, for a smoke run), --skip-cpu, --skip-http, --keep (keep the temp directory),
 // --ref <commit> (bench that commit's callrelay instead of the working tree), --cpu-records <n>,
-// --floor-without-rollups (drop the rollup triggers on the floor's calls: what the rollups cost callrelay).
-import { mkdtemp, rm } from "node:fs/promises";
+// --floor-without-rollups (the floor keeps no stats rollups: what the rollups cost callrelay).
+// The floor keeps the hourly call and task rollups the plainest way, with the per-row triggers callrelay had before
+// it kept them with grouped statements in the push's batch (migration `call_rollups_in_push_batch`).
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,8 +32,19 @@ const PLANS = [
   { batch: 1000, maxRequests: 32, maxMs: 10000 },
 ] as const;
 
-/** The triggers on `calls` that keep the stats rollups (migration `stats_rollup_triggers`). */
+/** The per-row triggers on `calls` that kept the stats rollups (migration `stats_rollup_triggers`), for the floor. */
 const ROLLUP_TRIGGERS = ["call_rollups_insert", "call_rollups_update", "task_rollups_update"];
+
+/** The floor's rollup triggers, as migration `stats_rollup_triggers` created them. */
+async function rollupTriggers(): Promise<string> {
+  const migration = await readFile("migrations/0008_stats_rollup_triggers.sql", "utf8");
+  const statements = migration.split("--> statement-breakpoint").map((s) => s.trim());
+  return ROLLUP_TRIGGERS.map((name) => {
+    const found = statements.find((s) => s.startsWith(`CREATE TRIGGER ${name} `));
+    if (!found) throw new Error(`migration stats_rollup_triggers has no trigger ${name}`);
+    return found;
+  }).join("\n");
+}
 
 const { values: flags } = parseArgs({
   options: {
@@ -99,8 +112,10 @@ async function httpSection(tree: SourceTree, workDir: string): Promise<string> {
     workDir,
   );
   if (flags["floor-without-rollups"]) {
-    await queryLocalD1(floor, ROLLUP_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(" "));
-    log(`  floor: dropped the rollup triggers on calls (${ROLLUP_TRIGGERS.join(", ")})`);
+    log("  floor: keeps no rollups");
+  } else {
+    await queryLocalD1(floor, await rollupTriggers());
+    log(`  floor: keeps the rollups with per-row triggers on calls (${ROLLUP_TRIGGERS.join(", ")})`);
   }
   log(`  callrelay ${ingest.url}, floor ${floor.url} (logs in ${workDir})`);
   const pushUrl = (w: DevWorker) => `${w.url}/push/${PUSH_TOKEN}`;
@@ -179,9 +194,10 @@ async function httpSection(tree: SourceTree, workDir: string): Promise<string> {
   ]);
   return [
     "### Push ingest under wrangler dev --local: callrelay vs floor (latencies in ms, per request)",
-    ...(flags["floor-without-rollups"]
-      ? ["", "The floor's calls have no rollup triggers (`--floor-without-rollups`)."]
-      : []),
+    "",
+    flags["floor-without-rollups"]
+      ? "The floor keeps no stats rollups (`--floor-without-rollups`)."
+      : "The floor keeps the call and task rollups with per-row triggers on `calls`.",
     "",
     markdownTable(
       [

@@ -13,6 +13,7 @@ import {
 } from "../delivery/plan";
 import { AppError, storageUnavailable } from "../lib/errors";
 import { DEFAULT_SOURCE } from "../sources/resolve";
+import { callRollupStatements } from "../stats/call-rollups";
 import { type NormalizedCall, upstreamFields } from "./fields";
 import { normalize } from "./normalize";
 import { type QueuedPush, queueIngest } from "./queue-ingest";
@@ -244,7 +245,10 @@ async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
     .catch(() => undefined);
 }
 
-/** The upserts of a push's calls on source + voiceId: `INSERT … SELECT … FROM json_each(?)`, chunked. */
+/**
+ * The upserts of a push's calls on source + voiceId (`INSERT … SELECT … FROM json_each(?)`, chunked), between the
+ * statements that keep the hourly call and task rollups right.
+ */
 export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "receivedAt">): SQL[] {
   const first = parsed.calls[0];
   if (!first) return [];
@@ -255,7 +259,15 @@ export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "r
     createdAt: input.receivedAt,
     updatedAt: input.receivedAt,
   };
-  return insertJsonRows(calls, parsed.calls, { target: ["sourceId", "voiceId"], update: "all" }, undefined, shared);
+  const rollups = callRollupStatements(
+    first.sourceId,
+    parsed.calls.map((call) => call.voiceId),
+  );
+  return [
+    ...rollups.before,
+    ...insertJsonRows(calls, parsed.calls, { target: ["sourceId", "voiceId"], update: "all" }, undefined, shared),
+    ...rollups.after,
+  ];
 }
 
 function sourceRow(db: ReturnType<typeof getDb>, input: Pick<PushInput, "ensureSource" | "receivedAt">) {

@@ -1,5 +1,6 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { recordStorageSize } from "../../src/stats/storage";
@@ -77,6 +78,54 @@ describe("stats rollups", () => {
         { start: "2026-03-27T00:00:00+08:00", calls: 1, connected: 0 },
       ],
     });
+  });
+
+  it("always equal a recount of the stored calls, whatever is pushed and pushed again", async () => {
+    const call = fc.record({
+      voice: fc.integer({ min: 0, max: 7 }),
+      hour: fc.constantFrom("09", "10", "23"),
+      intentCode: fc.constantFrom("302", "303", null),
+      callStatusNew: fc.constantFrom(1, 3),
+      taskId: fc.constantFrom(7, 8, null),
+    });
+    const counts = async (source: string) => ({
+      calls: await rows(
+        `SELECT hour, intent_code AS code, call_status_new AS status, calls, connected FROM call_rollups
+         WHERE source_id = ? AND calls != 0 ORDER BY 1, 2, 3`,
+        source,
+      ),
+      tasks: await rows(
+        "SELECT hour, task_id AS task, calls, connected FROM task_rollups WHERE source_id = ? AND calls != 0 ORDER BY 1, 2",
+        source,
+      ),
+    });
+    const recount = async (source: string) => ({
+      calls: await rows(
+        `SELECT call_at / 3600000 AS hour, ifnull(intent_code, '') AS code, ifnull(call_status_new, -1) AS status,
+           count(*) AS calls, sum(connected) AS connected FROM calls WHERE source_id = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        source,
+      ),
+      tasks: await rows(
+        `SELECT call_at / 3600000 AS hour, ifnull(task_id, -1) AS task, count(*) AS calls, sum(connected) AS connected
+         FROM calls WHERE source_id = ? GROUP BY 1, 2 ORDER BY 1, 2`,
+        source,
+      ),
+    });
+    const pushes = fc.array(fc.array(call, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(pushes, async (batches) => {
+        const source = await createSource();
+        const run = crypto.randomUUID();
+        for (const batch of batches) {
+          const array = batch.map((c) =>
+            record({ ...c, voiceId: `${run}-${c.voice}`, callTime: `2026-03-26 ${c.hour}:15:00` }),
+          );
+          expect((await push({ array }, source)).status).toBe(200);
+        }
+        expect(await counts(source.id)).toEqual(await recount(source.id));
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it("count a call in the local day of its own time, across midnight", async () => {
