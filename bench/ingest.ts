@@ -115,6 +115,11 @@ async function httpSection(tree: SourceTree, workDir: string): Promise<string> {
     log("  floor: keeps no rollups");
   } else {
     await queryLocalD1(floor, await rollupTriggers());
+    const made = await queryLocalD1(
+      floor,
+      "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'calls'",
+    );
+    if (made.length !== ROLLUP_TRIGGERS.length) throw new Error(`floor: rollup triggers not created (${made.length})`);
     log(`  floor: keeps the rollups with per-row triggers on calls (${ROLLUP_TRIGGERS.join(", ")})`);
   }
   log(`  callrelay ${ingest.url}, floor ${floor.url} (logs in ${workDir})`);
