@@ -102,6 +102,20 @@ describe("webhook render", () => {
     expect(Object.keys((payload as { data: object }).data)).toEqual(Object.keys(call));
   });
 
+  it("masks the callee when the destination says so, and only the callee", async () => {
+    const masked = await webhook.render({
+      config,
+      call,
+      options: { ...options, maskCallee: true },
+      deliveryId: "dlv_test123",
+      now: Date.now(),
+      extraSecrets: [],
+    });
+    const { data } = JSON.parse(masked.body);
+    expect(data).toEqual({ ...call, callee: "222***************0007" });
+    expect(masked.body).not.toContain(call.callee);
+  });
+
   it("carries every field of the sample record", async () => {
     const { data } = JSON.parse((await render(config)).body);
     expect(data).toMatchObject({

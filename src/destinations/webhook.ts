@@ -130,7 +130,8 @@ function templateProblem(parts: readonly TemplatePart[]): string | undefined {
 /**
  * Signed JSON POSTs per Standard Webhooks: `{"type":"call.reported","timestamp":…,"data":{…call}}` with
  * `webhook-id`, `webhook-timestamp` and `webhook-signature` (one `v1,` signature per secret during a rotation).
- * A template replaces the body: its JSON filled with the call's values as stored (times in epoch ms).
+ * A template replaces the body: its JSON filled with the call's values as stored (times in epoch ms). Either way the
+ * callee is masked when `options.maskCallee` is set.
  */
 export const webhook: DestinationType<WebhookConfig> = {
   type: "webhook",
@@ -149,11 +150,12 @@ export const webhook: DestinationType<WebhookConfig> = {
     }),
   secretFields: ["secret", "url", "headers"],
   render({ config, call, options, deliveryId, now, extraSecrets, template }) {
+    const callee = options.maskCallee ? maskPhone(call.callee) : call.callee;
     const body = template
       ? fillTemplate(template, call, (field, value, inString) =>
-          writeJson(field, field === "callee" && options.maskCallee ? maskPhone(call.callee) : value, inString),
+          writeJson(field, field === "callee" ? callee : value, inString),
         )
-      : JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: call });
+      : JSON.stringify({ type: "call.reported", timestamp: new Date(now).toISOString(), data: { ...call, callee } });
     return signedRequest(config, { deliveryId, now, extraSecrets }, body);
   },
   renderEvent: ({ config, event, deliveryId, now, extraSecrets }) =>

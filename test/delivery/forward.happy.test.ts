@@ -53,6 +53,18 @@ describe("forwarding matching calls", () => {
     expect(receiver.to(url)[0]?.headers["x-team"]).toBe("sales");
   });
 
+  it("masks the callee of a webhook without a template when maskCallee is set", async () => {
+    const receiver = installReceiver();
+    const url = hookUrl();
+    const dest = await createDestination({ type: "webhook", config: { url }, options: { maskCallee: true } });
+    const r = record({ callee: "13800138000" });
+    await push({ array: [r] });
+    await waitForStatus(dest.id, r.voiceId, "delivered");
+    const [request] = receiver.to(url);
+    expect(request?.body).not.toContain("13800138000");
+    expect((JSON.parse(request?.body as string) as { data: { callee: string } }).data.callee).toBe("138****8000");
+  });
+
   it("sends nothing for calls the filter does not match", async () => {
     const receiver = installReceiver();
     const url = hookUrl();
