@@ -64,13 +64,34 @@ export async function readArchive(bucket: R2Bucket, key: string): Promise<{ body
 const DELETE_MAX = 1_000;
 
 /**
- * Deletes archived bodies of days before `cutoff`'s UTC day, oldest first, at most one listing (1,000 keys)
- * per call: keys sort by day, so the listing stops at the first day still kept. Returns how many it deleted.
+ * The bodies that must outlive retention: those whose marker is under one of `prefixes` (pushes still queued for
+ * D1, pushes set aside), named by the marker's `key` metadata. Null when there are more markers than one listing
+ * holds: then nothing is known to be safe to delete.
  */
-export async function expireArchive(bucket: R2Bucket, cutoff: number): Promise<number> {
+async function pinnedBodies(bucket: R2Bucket, prefixes: readonly string[]): Promise<Set<string> | null> {
+  const keys = new Set<string>();
+  for (const prefix of prefixes) {
+    const listed = await bucket.list({ prefix, limit: DELETE_MAX, include: ["customMetadata"] });
+    if (listed.truncated) return null;
+    for (const marker of listed.objects) if (marker.customMetadata?.key) keys.add(marker.customMetadata.key);
+  }
+  return keys;
+}
+
+/**
+ * Deletes archived bodies of days before `cutoff`'s UTC day, oldest first, at most one listing (1,000 keys)
+ * per call: keys sort by day, so the listing stops at the first day still kept. A body whose push is still marked
+ * under one of `pinnedBy` (queued, set aside) is kept; nothing is deleted when those markers cannot all be read.
+ * Returns how many it deleted.
+ */
+export async function expireArchive(bucket: R2Bucket, cutoff: number, pinnedBy: readonly string[]): Promise<number> {
   const keepFrom = archiveKey("", cutoff).slice(0, PREFIX.length + 10);
   const listed = await bucket.list({ prefix: PREFIX, limit: DELETE_MAX });
-  const expired = listed.objects.map((o) => o.key).filter((key) => key < keepFrom);
+  const old = listed.objects.map((o) => o.key).filter((key) => key < keepFrom);
+  if (old.length === 0) return 0;
+  const pinned = await pinnedBodies(bucket, pinnedBy);
+  if (pinned === null) return 0;
+  const expired = old.filter((key) => !pinned.has(key));
   if (expired.length > 0) await bucket.delete(expired);
   return expired.length;
 }

@@ -64,7 +64,8 @@ export function chunkJsonRows<R>(rows: readonly R[], maxChars = MAX_JSON_PARAM_C
 
 type OnConflict<T extends SQLiteTable> =
   | { doNothing: true }
-  | { target: (keyof T["$inferInsert"] & string)[]; update: "all" };
+  /** `where`: update the existing row only when this holds (`excluded.` is the row offered). */
+  | { target: (keyof T["$inferInsert"] & string)[]; update: "all"; where?: SQL };
 
 /**
  * Builds `INSERT … SELECT … FROM json_each(?)` statements: any number of rows in one statement with one
@@ -107,7 +108,7 @@ export function insertJsonRows<T extends SQLiteTable>(
             .filter((f) => !onConflict.target.includes(f as never) && f !== "createdAt")
             .map((f) => sql`${name(f)} = excluded.${name(f)}`),
           sql`, `,
-        )}`;
+        )}${onConflict.where ? sql` WHERE ${onConflict.where}` : sql``}`;
   const tail = returning ? sql` RETURNING ${name(returning)}` : sql``;
   const tuples = rows.map((row) => fields.map((f) => (row as Record<string, unknown>)[f]));
   return chunkJsonRows(tuples).map(

@@ -20,7 +20,11 @@ export const pushes = sqliteTable(
     id: text("id").primaryKey(),
     sourceId: text("source_id").notNull(),
     receivedAt: integer("received_at").notNull(),
-    status: text("status", { enum: ["stored", "invalid", "too_large"] }).notNull(),
+    /**
+     * `set_aside`: D1 refused the push's statements for good (never a passing outage); its body stays archived and
+     * nothing of it is deleted until it is reprocessed, which makes it `resolved`.
+     */
+    status: text("status", { enum: ["stored", "invalid", "too_large", "set_aside", "resolved"] }).notNull(),
     contentType: text("content_type"),
     bytes: integer("bytes").notNull(),
     records: integer("records").notNull().default(0),

@@ -16,17 +16,37 @@ import { type NewEvent, produceEvents } from "./store";
 /** `callDescription` of a call on which the platform played the line-balance announcement. */
 export const BALANCE_ANNOUNCEMENT = 10;
 
-/** What a stored push tells the event producers. */
+/** What a stored (or set aside) push tells the event producers. */
 export interface PushOutcome {
   pushId: string;
   sourceId: string;
   rejected: readonly { error: string }[];
   calls: readonly Pick<NormalizedCall, "voiceId" | "taskId" | "callDescription">[];
+  /** Why D1 refused the push for good, when it was set aside (its calls were not stored). */
+  setAside?: string | null;
 }
 
-/** The debounced events a stored push gives rise to: rejected records, balance announcements. */
+/** The debounced events a push gives rise to: a push set aside, rejected records, balance announcements. */
 export function pushOccurrences(push: PushOutcome): Occurrence[] {
   const occurrences: Occurrence[] = [];
+  if (push.setAside) {
+    occurrences.push({
+      key: `pushes.set_aside:${push.sourceId}`,
+      windowMs: ALERT_WINDOW_MS,
+      count: 1,
+      event: {
+        type: "pushes.set_aside",
+        sourceId: push.sourceId,
+        data: {
+          sourceId: push.sourceId,
+          pushId: push.pushId,
+          count: 1,
+          records: push.calls.length + push.rejected.length,
+          reason: push.setAside,
+        },
+      },
+    });
+  }
   if (push.rejected.length > 0) {
     occurrences.push({
       key: `records.rejected:${push.sourceId}`,
@@ -44,7 +64,7 @@ export function pushOccurrences(push: PushOutcome): Occurrence[] {
       },
     });
   }
-  const announced = push.calls.filter((c) => c.callDescription === BALANCE_ANNOUNCEMENT);
+  const announced = push.setAside ? [] : push.calls.filter((c) => c.callDescription === BALANCE_ANNOUNCEMENT);
   const last = announced.at(-1);
   if (last) {
     occurrences.push({
@@ -70,8 +90,15 @@ function logFailure(what: string, err: unknown, context: Record<string, unknown>
   console.error(JSON.stringify({ msg: `${what} failed`, ...context, error: String(err) }));
 }
 
-/** After a push is stored (never failing it): `records.rejected` and `line.balance_announcement`, debounced. */
-export async function eventsAfterPush(env: Env, push: PushOutcome, now: number): Promise<void> {
+/**
+ * After a push is stored or set aside (never failing it): `pushes.set_aside`, `records.rejected` and
+ * `line.balance_announcement`, debounced.
+ */
+export async function eventsAfterPush(
+  env: Pick<Env, "DB" | "DELIVERY_QUEUE">,
+  push: PushOutcome,
+  now: number,
+): Promise<void> {
   const occurrences = pushOccurrences(push);
   if (occurrences.length === 0) return;
   try {

@@ -53,6 +53,14 @@ export function sampleEventData(type: OperationEventType, now: number): EventDat
         count: 37,
         reasons: ["voiceId: expected a string or a number", "callTime: expected epoch milliseconds"],
       };
+    case "pushes.set_aside":
+      return {
+        sourceId: "src_default",
+        pushId: "psh_sample",
+        count: 1,
+        records: 1_000,
+        reason: "D1_ERROR: string or blob too big: SQLITE_TOOBIG",
+      };
     case "pushes.silent":
       return {
         sourceIds: [],

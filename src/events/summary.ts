@@ -47,6 +47,8 @@ const en = {
   source: "Source",
   push: "Latest push",
   records: "Records rejected",
+  pushesSetAside: "Pushes set aside",
+  recordsInPush: "Records in it",
   reasons: "Reasons",
   sources: "Sources",
   lastPush: "Last push",
@@ -85,6 +87,8 @@ const zh: Words = {
   source: "来源",
   push: "最近推送",
   records: "被拒记录",
+  pushesSetAside: "搁置的推送",
+  recordsInPush: "其中记录",
   reasons: "原因",
   sources: "来源",
   lastPush: "最后推送",
@@ -117,6 +121,7 @@ const titles: Record<OperationEvent["type"], Record<Locale, string>> = {
   "breaker.opened": { en: "Circuit breaker opened", zh: "熔断已打开" },
   "breaker.closed": { en: "Circuit breaker closed", zh: "熔断已恢复" },
   "records.rejected": { en: "Records rejected", zh: "记录被拒收" },
+  "pushes.set_aside": { en: "Push set aside", zh: "推送已搁置" },
   "pushes.silent": { en: "No pushes", zh: "推送中断" },
   "line.balance_announcement": { en: "Line balance ran out", zh: "线路余额不足" },
   "connect_rate.dropped": { en: "Connect rate dropped", zh: "接通率下降" },
@@ -131,6 +136,7 @@ const severities: Record<OperationEvent["type"], Severity> = {
   "breaker.opened": "warning",
   "breaker.closed": "info",
   "records.rejected": "warning",
+  "pushes.set_aside": "critical",
   "pushes.silent": "warning",
   "line.balance_announcement": "critical",
   "connect_rate.dropped": "warning",
@@ -257,6 +263,19 @@ function body(event: OperationEvent, w: Words, tz: string): Pick<EventSummary, "
           { label: w.push, value: text(d.pushId, "") },
         ],
         sections: [{ heading: w.reasons, items: d.reasons.map((r) => item(oneLine(r) ?? w.none)) }],
+      };
+    }
+    case "pushes.set_aside": {
+      const d = event.data;
+      return {
+        facts: [
+          { label: w.source, value: text(d.sourceId, "") },
+          { label: w.pushesSetAside, value: number(d.count) },
+          { label: w.push, value: text(d.pushId, "") },
+          { label: w.recordsInPush, value: number(d.records) },
+          { label: w.reason, value: text(d.reason, w.none) },
+        ],
+        ...none,
       };
     }
     case "pushes.silent": {

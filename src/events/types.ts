@@ -36,6 +36,13 @@ export const eventData = {
     count: count.describe("Records rejected since the last such event"),
     reasons: z.array(z.string()).max(5).describe("The first distinct reasons"),
   }),
+  "pushes.set_aside": z.object({
+    sourceId: z.string(),
+    pushId: z.string().describe("The latest push set aside"),
+    count: count.describe("Pushes set aside since the last such event"),
+    records: count.describe("Records in the latest push"),
+    reason: z.string().describe("Why D1 refused it, without the statement's values"),
+  }),
   "pushes.silent": z.object({
     sourceIds: z.array(z.string()).describe("The sources watched; empty: all"),
     lastPushAt: iso.nullable(),

@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
 import { insertJsonRows, runBatch } from "../db/batch";
 import { getDb } from "../db/client";
@@ -11,16 +11,22 @@ import {
   readTargets,
   versionCheck,
 } from "../delivery/plan";
-import { AppError, storageUnavailable } from "../lib/errors";
+import { AppError, storageFailure, storageFailureReason, storageUnavailable } from "../lib/errors";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { callRollupStatements } from "../stats/call-rollups";
 import { type NormalizedCall, upstreamFields } from "./fields";
 import { normalize } from "./normalize";
-import { type QueuedPush, queueIngest } from "./queue-ingest";
+import { type QueuedPush, queueIngest, setAsideMarker } from "./queue-ingest";
 import { parseRecord, pushBodySchema } from "./record-schema";
 
-/** Largest `extra` (fields outside the known set) kept with a call; a record with more is rejected. */
-export const MAX_EXTRA_CHARS = 256 * 1024;
+/**
+ * Largest `extra` (fields outside the known set) kept with a call; a record with more is rejected. With every known
+ * string field at `MAX_FIELD_CHARS`, a record still fits one D1 statement (`MAX_JSON_PARAM_CHARS`).
+ */
+export const MAX_EXTRA_CHARS = 128 * 1024;
+
+/** Most characters of rejected records kept in a push's log row (`rejectedCount` stays exact); the archive has all. */
+export const MAX_STORED_REJECTIONS_CHARS = 64 * 1024;
 
 /** The bindings a push is stored with: D1 for the rows, R2 for the body, a queue for bodies D1 could not take. */
 export interface StorageEnv {
@@ -56,6 +62,8 @@ export interface PushResult {
   d1Results: D1Result[];
   /** True when D1 was unavailable: the body is archived and will be ingested once D1 answers. */
   queued: boolean;
+  /** Why D1 refused the push for good when it was set aside (archived, logged `set_aside`, nothing stored); else null. */
+  setAside: string | null;
 }
 
 /** A call as read, with the fields of its record outside the known set. */
@@ -153,16 +161,92 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
     rejected: parsed.rejected,
     calls: parsed.calls,
   };
+  const none = { deliveryIds: [], d1Results: [], queued: false, setAside: null };
   if (stored.status === "fulfilled") {
     if (archive.status === "rejected") await forgetArchive(env.DB, input.pushId, archive.reason);
-    return { ...result, deliveryIds: stored.value.deliveryIds, d1Results: stored.value.results, queued: false };
+    return { ...result, ...none, deliveryIds: stored.value.deliveryIds, d1Results: stored.value.results };
   }
-  if (archived || archive.status === "rejected") throw storageUnavailable(stored.reason);
-  console.error(
-    JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: String(stored.reason) }),
-  );
+  if (archive.status === "rejected") throw storageUnavailable(stored.reason);
+  const reason = storageFailureReason(stored.reason);
+  if (storageFailure(stored.reason) === "permanent" && (await setAsidePush(env, input, parsed, key, reason))) {
+    return { ...result, ...none, setAside: reason };
+  }
+  if (archived) throw storageUnavailable(stored.reason);
+  console.error(JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: reason }));
   await queueIngest(env, { pushId: input.pushId, key });
-  return { ...result, deliveryIds: [], d1Results: [], queued: true };
+  return { ...result, ...none, queued: true };
+}
+
+/**
+ * Sets aside a push whose statements D1 refuses for good (an outage never does): a `set_aside/` marker in the
+ * archive (retention keeps its body while it is there), then its log row with the reason, so it is never retried
+ * and never holds up the pushes queued behind it. False (nothing set aside) when D1 does not take the row either,
+ * or the push is logged already.
+ */
+async function setAsidePush(
+  env: StorageEnv,
+  input: PushInput,
+  parsed: Parsed,
+  key: string,
+  reason: string,
+): Promise<boolean> {
+  console.error(
+    JSON.stringify({ msg: "D1 refused the push for good; set aside", pushId: input.pushId, error: reason }),
+  );
+  const marker = setAsideMarker(input.pushId);
+  try {
+    await env.ARCHIVE.put(marker, "", { customMetadata: { key } });
+    const db = getDb(env.DB);
+    const results = await runBatch(env.DB, [
+      ...sourceRow(db, input),
+      db
+        .insert(pushes)
+        .values({
+          ...pushLog(input, parsed, key),
+          status: "set_aside",
+          accepted: 0,
+          error: `D1 refused this push: ${reason}. Its body is kept; reprocess it once the cause is fixed.`,
+        })
+        .onConflictDoNothing()
+        .returning({ id: pushes.id }),
+    ]);
+    if ((results.at(-1)?.results.length ?? 0) > 0) return true;
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "could not set the push aside", pushId: input.pushId, error: String(err) }));
+  }
+  await env.ARCHIVE.delete(marker).catch(() => undefined);
+  return false;
+}
+
+/** A push's log row as stored: its counts, and as many rejected records as {@link MAX_STORED_REJECTIONS_CHARS} allow. */
+function pushLog(input: PushInput, parsed: Parsed, key: string) {
+  return {
+    id: input.pushId,
+    sourceId: input.sourceId,
+    receivedAt: input.receivedAt,
+    status: "stored" as const,
+    contentType: input.contentType,
+    bytes: input.bytes,
+    records: parsed.calls.length + parsed.rejected.length,
+    accepted: parsed.calls.length,
+    rejectedCount: parsed.rejected.length,
+    rejected: keptRejections(parsed.rejected),
+    reprocessedFrom: input.reprocessedFrom,
+    archiveKey: key,
+  };
+}
+
+/** The first rejected records, their reasons clipped, up to {@link MAX_STORED_REJECTIONS_CHARS} of JSON. */
+export function keptRejections(rejected: readonly RejectedRecord[]): RejectedRecord[] {
+  const kept: RejectedRecord[] = [];
+  let size = 2;
+  for (const r of rejected) {
+    const record = r.error.length > 1_000 ? { ...r, error: `${r.error.slice(0, 997)}...` } : r;
+    size += JSON.stringify(record).length + 1;
+    if (size > MAX_STORED_REJECTIONS_CHARS) break;
+    kept.push(record);
+  }
+  return kept;
 }
 
 /** Times a push plans its deliveries again when the destinations keep changing under it. */
@@ -185,20 +269,7 @@ async function storeInD1(
   let plan = planDeliveriesTo(snapshot.targets, parsed.calls, input.receivedAt, snapshot.version);
   const stored = [
     ...sourceRow(db, input),
-    db.insert(pushes).values({
-      id: input.pushId,
-      sourceId: input.sourceId,
-      receivedAt: input.receivedAt,
-      status: "stored",
-      contentType: input.contentType,
-      bytes: input.bytes,
-      records: parsed.calls.length + parsed.rejected.length,
-      accepted: parsed.calls.length,
-      rejectedCount: parsed.rejected.length,
-      rejected: parsed.rejected,
-      reprocessedFrom: input.reprocessedFrom,
-      archiveKey: key,
-    }),
+    db.insert(pushes).values(pushLog(input, parsed, key)),
     ...callUpserts(parsed, input),
   ];
   const check = parsed.calls.length > 0 ? [versionCheck()] : [];
@@ -246,8 +317,16 @@ async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
 }
 
 /**
- * The upserts of a push's calls on source + voiceId (`INSERT … SELECT … FROM json_each(?)`, chunked), between the
- * statements that keep the hourly call and task rollups right.
+ * The report of a call that replaces the stored one: the newest by `receivedAt`, and of two received in the same
+ * millisecond, the one stored later (within a push, the later record). A push queued while D1 was down keeps its
+ * original `receivedAt`, so it never replaces a report received after it. A reprocess is received now: it wins.
+ */
+const newerReport = sql`excluded.received_at >= ${calls.receivedAt}`;
+
+/**
+ * The upserts of a push's calls on source + voiceId (`INSERT … SELECT … FROM json_each(?)`, chunked), each replacing
+ * the stored report only when it is not older ({@link newerReport}), between the statements that keep the hourly
+ * call and task rollups right (they count the calls as stored, whichever report won).
  */
 export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "receivedAt">): SQL[] {
   const first = parsed.calls[0];
@@ -265,7 +344,13 @@ export function callUpserts(parsed: Parsed, input: Pick<PushInput, "pushId" | "r
   );
   return [
     ...rollups.before,
-    ...insertJsonRows(calls, parsed.calls, { target: ["sourceId", "voiceId"], update: "all" }, undefined, shared),
+    ...insertJsonRows(
+      calls,
+      parsed.calls,
+      { target: ["sourceId", "voiceId"], update: "all", where: newerReport },
+      undefined,
+      shared,
+    ),
     ...rollups.after,
   ];
 }

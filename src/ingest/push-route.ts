@@ -10,6 +10,7 @@ import { readBodyLimited } from "../lib/read-body";
 import { DEFAULT_SOURCE, resolveSource } from "../sources/resolve";
 import { recordStorageSize } from "../stats/storage";
 import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
+import { countPushRecords } from "./record-count";
 
 /** `POST /push/:token`: the URL the voice platform pushes status reports to. */
 export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
@@ -34,12 +35,20 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
     await logInvalidPush(c.env, input, message, "too_large");
     throw new AppError("payload_too_large", message);
   }
+  if (countPushRecords(input.body, config.maxPushRecords) > config.maxPushRecords) {
+    const message = `Push has more than ${config.maxPushRecords} records (MAX_PUSH_RECORDS); send them in smaller pushes`;
+    await logInvalidPush(c.env, input, message, "too_large");
+    throw new AppError("payload_too_large", message, { maxRecords: config.maxPushRecords });
+  }
 
   const result = await ingestPush(c.env, input);
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
   c.executionCtx.waitUntil(recordStorageSize(c.env.DB, result.d1Results));
   c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
   const { pushId, accepted, rejected } = result;
+  if (result.setAside !== null) {
+    return c.json({ ok: true, setAside: true, pushId, accepted: 0, rejected, error: result.setAside });
+  }
   return c.json(
     result.queued ? { ok: true, queued: true, pushId, accepted, rejected } : { ok: true, pushId, accepted, rejected },
   );

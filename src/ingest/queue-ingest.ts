@@ -9,6 +9,12 @@ export interface QueuedPush {
 /** Prefix of the markers of pushes waiting for ingest; the cron sweep lists it as the queue's backstop. */
 export const QUEUED_PREFIX = "queued/";
 
+/** Prefix of the markers of pushes set aside (D1 refused them for good) until they are reprocessed. */
+export const SET_ASIDE_PREFIX = "set_aside/";
+
+/** The marker of a push set aside; its `key` metadata names the archived body retention must keep. */
+export const setAsideMarker = (pushId: string) => `${SET_ASIDE_PREFIX}${pushId}`;
+
 /**
  * Records that an archived push still has to reach D1: a marker object in the archive (what the cron sweep
  * finds) and a queue message (the fast path). Either is enough; when neither is kept the push is a 503.

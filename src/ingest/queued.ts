@@ -1,5 +1,6 @@
 import { readArchive } from "../archive/archive";
 import { type DeliveryMessage, enqueueDeliveries } from "../delivery/enqueue";
+import { eventsAfterPush } from "../events/producers";
 import { recordStorageSize } from "../stats/storage";
 import { archivedInput, ingestPush, type PushInput, planStoredPush, type StorageEnv } from "./ingest";
 import { QUEUED_PREFIX, type QueuedPush } from "./queue-ingest";
@@ -20,11 +21,25 @@ const isDuplicatePush = (err: unknown): boolean => {
   return false;
 };
 
-/** Ingests a push once: a push whose log row exists (stored by a concurrent run) gets only its missing deliveries. */
+/** Whether D1 answers at all: a push that fails while it does has a problem of its own, not an outage. */
+const d1Answers = (d1: D1Database) =>
+  d1
+    .prepare("SELECT 1")
+    .first()
+    .then(
+      () => true,
+      () => false,
+    );
+
+/**
+ * Ingests a push once: a push whose log row exists (stored by a concurrent run) gets only its missing deliveries;
+ * one D1 refuses for good is set aside, and told about.
+ */
 async function ingestOnce(env: QueuedEnv, input: PushInput): Promise<string[]> {
   try {
     const result = await ingestPush(env, input, true);
     await recordStorageSize(env.DB, result.d1Results);
+    if (result.setAside !== null) await eventsAfterPush(env, { ...result, sourceId: input.sourceId }, Date.now());
     return result.deliveryIds;
   } catch (err) {
     if (!isDuplicatePush(err)) throw err;
@@ -68,7 +83,9 @@ export async function consumeQueuedPushes(batch: MessageBatch<QueuedPush>, env: 
 
 /**
  * The queue's backstop, run by the cron: ingests queued pushes whose marker is older than a minute (their
- * message was lost, or ran out of retries). Stops at the first failure. Returns how many it ingested.
+ * message was lost, or ran out of retries and went to the dead-letter queue). A push that fails while D1 answers
+ * does not hold up the others (a push D1 refuses for good is set aside by the ingest); the sweep stops only when D1
+ * itself does not answer. Returns how many it ingested.
  */
 export async function sweepQueuedPushes(env: QueuedEnv, now = Date.now()): Promise<number> {
   const listed = await env.ARCHIVE.list({
@@ -89,6 +106,7 @@ export async function sweepQueuedPushes(env: QueuedEnv, now = Date.now()): Promi
       await ingestQueued(env, { pushId, key });
     } catch (err) {
       console.error(JSON.stringify({ msg: "queued push not ingested yet", pushId, key, error: String(err) }));
+      if (await d1Answers(env.DB)) continue;
       break;
     }
     done += 1;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readInt, readString, readTime, readVoiceId } from "./values";
+import { MAX_FIELD_CHARS, readInt, readString, readTime, readVoiceId } from "./values";
 
 const UTC8 = 8 * 3600 * 1000;
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -89,6 +89,18 @@ describe("readString", () => {
     expect(readString("")).toEqual({ ok: true, value: null });
     expect(readString({ a: 1 }).ok).toBe(false);
     expect(readString(false).ok).toBe(false);
+  });
+
+  it("keeps a string up to MAX_FIELD_CHARS and refuses a longer one, saying how long it is", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_FIELD_CHARS * 2 }), (length) => {
+        const value = "x".repeat(length);
+        const read = readString(value);
+        if (length === 0) expect(read).toEqual({ ok: true, value: null });
+        else if (length <= MAX_FIELD_CHARS) expect(read).toEqual({ ok: true, value });
+        else expect(read).toEqual({ ok: false, error: `is longer than ${MAX_FIELD_CHARS} characters (${length})` });
+      }),
+    );
   });
 });
 

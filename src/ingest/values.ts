@@ -23,10 +23,21 @@ function describe(v: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** A string field: strings as they are, finite numbers as their decimal text; `""` and `null` are absent. */
+/**
+ * Longest string field kept, in UTF-16 units: four times the longest the platform documents (`calledInfo`, 1,000
+ * characters). Bounded so that a record, with every field at the cap, always fits one D1 statement.
+ */
+export const MAX_FIELD_CHARS = 4_096;
+
+/**
+ * A string field: strings as they are, finite numbers as their decimal text; `""` and `null` are absent. A string
+ * longer than {@link MAX_FIELD_CHARS} is refused (the record is rejected with this reason; the archive keeps it).
+ */
 export function readString(v: unknown): Read<string | null> {
   if (isAbsent(v)) return ok(null);
-  if (typeof v === "string") return ok(v);
+  if (typeof v === "string") {
+    return v.length > MAX_FIELD_CHARS ? fail(`is longer than ${MAX_FIELD_CHARS} characters (${v.length})`) : ok(v);
+  }
   if (typeof v === "number" && Number.isFinite(v)) return ok(String(v));
   return fail(`expected a string, got ${describe(v)}`);
 }

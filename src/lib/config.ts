@@ -10,6 +10,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().cat
 
 const configSchema = z.object({
   MAX_PUSH_BYTES: positiveInt(10 * 1024 * 1024),
+  MAX_PUSH_RECORDS: positiveInt(10_000),
   DELIVERY_TIMEOUT_MS: positiveInt(15_000),
   FAST_LANE_TIMEOUT_MS: positiveInt(2_000),
   RAW_RETENTION_DAYS: positiveInt(30),
@@ -32,6 +33,8 @@ const configSchema = z.object({
 /** Runtime settings read from the Worker's vars and secrets, with defaults. */
 export type Config = {
   maxPushBytes: number;
+  /** Most records one push may carry; more is a 413 that names the limit. */
+  maxPushRecords: number;
   deliveryTimeoutMs: number;
   /** How long a first attempt waits in the fast lane before its destination is moved to the slow lane. */
   fastLaneTimeoutMs: number;
@@ -61,6 +64,7 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
   const v = configSchema.parse(env);
   const config: Config = {
     maxPushBytes: v.MAX_PUSH_BYTES,
+    maxPushRecords: v.MAX_PUSH_RECORDS,
     deliveryTimeoutMs: v.DELIVERY_TIMEOUT_MS,
     fastLaneTimeoutMs: Math.min(v.FAST_LANE_TIMEOUT_MS, v.DELIVERY_TIMEOUT_MS),
     rawRetentionDays: v.RAW_RETENTION_DAYS,

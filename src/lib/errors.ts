@@ -69,3 +69,33 @@ export function isStorageError(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * D1 errors about the statement itself, which no retry fixes: a value or row too large, too many bound parameters
+ * (also caught before D1 by the batch guard), a constraint or type the data breaks. Anything else (a lost
+ * connection, an overloaded or resetting database, an unknown error) may pass on a later try.
+ */
+const PERMANENT_D1_ERROR =
+  /SQLITE_TOOBIG|SQLITE_CONSTRAINT|SQLITE_MISMATCH|SQLITE_RANGE|too big|too long|too large|too many SQL variables|too many terms|constraint failed|datatype mismatch|malformed JSON|BoundParamLimitError|statement binds \d+ parameters/i;
+
+/** Whether a failed D1 write may succeed later (`unavailable`) or never will (`permanent`), from its `cause` chain. */
+export function storageFailure(err: unknown): "unavailable" | "permanent" {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DrizzleQueryError) continue;
+    if (PERMANENT_D1_ERROR.test(`${e.name}: ${e.message}`)) return "permanent";
+  }
+  return "unavailable";
+}
+
+/**
+ * What a failed D1 write says, without the statement's parameters (Drizzle's message carries them: call data,
+ * secrets): the innermost error's first line, clipped to 300 characters.
+ */
+export function storageFailureReason(err: unknown): string {
+  let message = String(err);
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (!(e instanceof DrizzleQueryError)) message = e.message;
+  }
+  const line = message.split("\n")[0] ?? "";
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}

@@ -7,10 +7,22 @@ const pushResult = z
   .object({
     ok: z.literal(true),
     pushId: z.string().openapi({ example: "psh_..." }),
-    accepted: z.number().int().openapi({ description: "Records stored" }),
+    accepted: z.number().int().openapi({ description: "Records stored (or, when `queued`, to be stored)" }),
     rejected: z
       .array(z.object({ index: z.number().int(), voiceId: z.string().nullable(), error: z.string() }))
-      .openapi({ description: "Records that could not be read, with why; the others are stored" }),
+      .openapi({
+        description:
+          "Records that could not be read (a field of the wrong type, a string over 4,096 characters…), with why; the others are stored",
+      }),
+    queued: z.literal(true).optional().openapi({
+      description:
+        "D1 was unavailable: the body is archived and queued, and is stored as soon as D1 answers (never over a newer report of a call)",
+    }),
+    setAside: z.literal(true).optional().openapi({
+      description:
+        "D1 refused the push's statements for good: the body is archived and the push logged `set_aside` with `error`, for an operator to reprocess; nothing of it is stored",
+    }),
+    error: z.string().optional().openapi({ description: "With `setAside`: why D1 refused it" }),
   })
   .openapi("PushResult", {
     example: { ok: true, pushId: "psh_g63u6topk3zds2kmngf7bsq4vi", accepted: 1, rejected: [] },
@@ -43,8 +55,10 @@ export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): v
     summary: "Receive a status-report push",
     description:
       "The URL the voice platform pushes call status reports to. The body is read as JSON whatever its " +
-      '`content-type`: `{"array": [records]}`. Each record is stored on its own (upserted on source and ' +
-      "`voiceId`); unreadable records are listed in `rejected`. Matching calls are forwarded to destinations.",
+      '`content-type`: `{"array": [records]}`, at most `MAX_PUSH_BYTES` and `MAX_PUSH_RECORDS` records (413 ' +
+      "otherwise, naming the limit). Each record is stored on its own (upserted on source and `voiceId`, keeping " +
+      "the newest report of a call by the time its push was received); unreadable records are listed in " +
+      "`rejected`. Matching calls are forwarded to destinations.",
     security: [],
     request: {
       params: z.object({
@@ -63,7 +77,7 @@ export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): v
       },
     },
     responses: {
-      200: jsonContent(pushResult, "Stored"),
+      200: jsonContent(pushResult, "Durably kept: stored, queued for D1, or set aside"),
       400: errorResponse,
       401: errorResponse,
       413: errorResponse,

@@ -5,6 +5,7 @@ import { type Db, getDb } from "../db/client";
 import { pushes } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
 import { ingestPush } from "../ingest/ingest";
+import { setAsideMarker } from "../ingest/queue-ingest";
 import { newId } from "../lib/crypto";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
@@ -38,7 +39,10 @@ const pushOutput = z
     id: z.string(),
     sourceId: z.string(),
     receivedAt: z.string(),
-    status: z.enum(pushStatuses),
+    status: z.enum(pushStatuses).openapi({
+      description:
+        "`stored`; `invalid` (not a push) or `too_large` (over MAX_PUSH_BYTES or MAX_PUSH_RECORDS), neither stored; `set_aside`: D1 refused its statements for good, so nothing of it is stored, its body is kept (retention skips it) and `error` says why: reprocess it once the cause is fixed, which makes it `resolved`",
+    }),
     contentType: z.string().nullable(),
     bytes: z.number().int(),
     records: z.number().int(),
@@ -64,6 +68,9 @@ const reprocessOutput = z
     pushId: z.string(),
     accepted: z.number().int(),
     rejected: z.array(rejectedOutput),
+    status: z.enum(["stored", "queued", "set_aside"]).openapi({
+      description: "`queued`: D1 was unavailable, it is stored once D1 answers; `set_aside`: D1 refused it again",
+    }),
   })
   .openapi("Reprocessed");
 
@@ -130,7 +137,14 @@ export async function reprocessPush(env: Env, id: string, now: number) {
     }
     throw err;
   });
+  if (original.status === "set_aside" && result.setAside === null) await resolveSetAside(env, original.id);
   return { original, result };
+}
+
+/** A push set aside whose body was ingested again: `resolved`, and retention may delete it in its time. */
+async function resolveSetAside(env: Env, id: string) {
+  await getDb(env.DB).update(pushes).set({ status: "resolved" }).where(eq(pushes.id, id));
+  await env.ARCHIVE.delete(setAsideMarker(id));
 }
 
 /** `/api/v1/pushes`: the log of every push received, with its body while it is kept. */
@@ -174,7 +188,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       path: "/{id}/reprocess",
       summary: "Ingest a stored push again",
       description:
-        "Runs the stored body through ingest as a new push of the same source (received now), e.g. to accept records rejected before a fix. Records are upserted like any push, so a record also sent in a later push gets this push's values back. Deliveries already made are not made again. The new push is linked to the original only in this response and in the log. 409 when the body is no longer stored, or is still not a push (that attempt is logged as a new `invalid` push).",
+        "Runs the stored body through ingest as a new push of the same source (received now), e.g. to accept records rejected before a fix, or a push `set_aside` (which becomes `resolved` when this one is stored). Records are upserted like any push, received now, so a record also sent in a later push gets this push's values back: a reprocess overrides the newest-report rule. Deliveries already made are not made again. The new push is linked to the original only in this response and in the log. 409 when the body is no longer stored, or is still not a push (that attempt is logged as a new `invalid` push).",
       request: { params: idParam },
       responses: {
         200: jsonContent(reprocessOutput, "The new push"),
@@ -186,7 +200,18 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       const { original, result } = await reprocessPush(c.env, c.req.valid("param").id, Date.now());
       enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
       return c.json(
-        { reprocessedFrom: original.id, pushId: result.pushId, accepted: result.accepted, rejected: result.rejected },
+        {
+          reprocessedFrom: original.id,
+          pushId: result.pushId,
+          accepted: result.accepted,
+          rejected: result.rejected,
+          status:
+            result.setAside !== null
+              ? ("set_aside" as const)
+              : result.queued
+                ? ("queued" as const)
+                : ("stored" as const),
+        },
         200,
       );
     },

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { expireArchive } from "../archive/archive";
 import { runBatch } from "../db/batch";
 import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../db/schema";
+import { QUEUED_PREFIX, SET_ASIDE_PREFIX } from "../ingest/queue-ingest";
 import { getConfig } from "../lib/config";
 import { hourOf } from "../stats/hours";
 import { recordStorageSize } from "../stats/storage";
@@ -29,11 +30,11 @@ export interface RetentionResult {
 
 /**
  * Deletes what is past its retention, at most {@link RETENTION_CHUNK} rows per table, in one atomic batch:
- * - archived push bodies (R2) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 a sweep), and legacy bodies
- *   still in D1's `push_bodies` older than that;
+ * - archived push bodies (R2) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 a sweep), except those of
+ *   pushes still queued for D1 or set aside, and legacy bodies still in D1's `push_bodies` older than that;
  * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
  *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep);
- * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone;
+ * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone, unless the push is set aside (unresolved);
  * - stats rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never changes them);
  * - events older than `CALL_RETENTION_DAYS` with their deliveries and attempts (unless one is still in flight),
  *   their once-only claims, and debounce gates that hold nothing and last fired that long ago.
@@ -48,7 +49,8 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   const expiredCall = sql`c.received_at < ${callCutoff} AND NOT EXISTS (
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
-  const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff).catch((err: unknown) => {
+  const pinnedBy = [QUEUED_PREFIX, SET_ASIDE_PREFIX];
+  const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff, pinnedBy).catch((err: unknown) => {
     console.error(JSON.stringify({ msg: "archive expiry failed", error: String(err) }));
     return 0;
   });
@@ -76,7 +78,8 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
       WHERE p.received_at < ${rawCutoff} ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
     sql`DELETE FROM pushes WHERE id IN (
       SELECT p.id FROM pushes p
-      WHERE p.received_at < ${callCutoff} AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
+      WHERE p.received_at < ${callCutoff} AND p.status <> 'set_aside'
+        AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
     ...[callRollups, taskRollups, pushRollups, deliveryRollups].map(
       (table) =>

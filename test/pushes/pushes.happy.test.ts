@@ -244,6 +244,7 @@ describe("POST /pushes/:id/reprocess", () => {
       pushId: expect.any(String),
       accepted: sent.accepted,
       rejected: sent.rejected,
+      status: "stored",
     });
     expect(await rows("SELECT push_id FROM calls WHERE source_id = ?", source.id)).toEqual([
       { push_id: result.pushId },

@@ -28,7 +28,7 @@ export function flushGate(state: GateState, now: number, windowMs: number): Gate
   return { emit: false, state };
 }
 
-/** 15 minutes: `delivery.exhausted` and `records.rejected`. */
+/** 15 minutes: `delivery.exhausted`, `records.rejected` and `pushes.set_aside`. */
 export const ALERT_WINDOW_MS = 15 * 60_000;
 /** An hour: `line.balance_announcement`. */
 export const HOURLY_WINDOW_MS = 60 * 60_000;
