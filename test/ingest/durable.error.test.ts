@@ -3,31 +3,16 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { ingestQueued } from "../../src/ingest/queued";
+import { D1_LOST, downD1, pushWith } from "../support/outage";
 import { hookUrl, installReceiver } from "../support/receiver";
-import { BASE, createDestination, deliveriesOf, PUSH_TOKEN, record, rows, waitForStatus } from "../support/worker";
+import { BASE, createDestination, deliveriesOf, record, rows, waitForStatus } from "../support/worker";
 
 afterEach(() => vi.unstubAllGlobals());
 
-const unavailable = () => Promise.reject(new Error("D1_ERROR: Network connection lost."));
-const statement = { bind: () => statement, all: unavailable, run: unavailable, first: unavailable, raw: unavailable };
-/** A D1 binding that fails every query, as D1 does while it is unavailable. */
-const downD1 = { prepare: () => statement, batch: unavailable, exec: unavailable } as unknown as D1Database;
 const r2Down = () => Promise.reject(new Error("R2 unavailable"));
 /** An R2 binding that fails every operation. */
 const downR2 = { put: r2Down, get: r2Down, head: r2Down, delete: r2Down, list: r2Down } as unknown as R2Bucket;
 const downQueue = { send: r2Down, sendBatch: r2Down } as unknown as Queue;
-
-/** POSTs a push through the real Worker with some of its bindings replaced. */
-async function pushWith(bindings: Partial<Env>, body: unknown) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}/push/${PUSH_TOKEN}`, { method: "POST", body: JSON.stringify(body) }),
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 async function runCron(scheduledTime: number) {
   const ctx = createExecutionContext();
@@ -144,7 +129,8 @@ describe("a push whose deliveries are planned again when D1 fails", () => {
     const failsAfterFirstBatch = new Proxy(env.DB, {
       get(target, prop) {
         if (prop === "batch") {
-          return (statements: D1PreparedStatement[]) => (++batches > 1 ? unavailable() : target.batch(statements));
+          return (statements: D1PreparedStatement[]) =>
+            ++batches > 1 ? Promise.reject(new Error(D1_LOST)) : target.batch(statements);
         }
         const value = Reflect.get(target, prop);
         return typeof value === "function" ? value.bind(target) : value;

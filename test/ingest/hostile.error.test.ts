@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { archiveKey } from "../../src/archive/archive";
@@ -7,56 +7,13 @@ import type { QueuedPush } from "../../src/ingest/queue-ingest";
 import { sweepQueuedPushes } from "../../src/ingest/queued";
 import { MAX_FIELD_CHARS } from "../../src/ingest/values";
 import { runCron } from "../support/handlers";
+import { D1_LOST, D1_TOO_BIG, downD1, failingBatches, pushWith, recordingQueue } from "../support/outage";
 import { hookUrl, installReceiver } from "../support/receiver";
-import { admin, BASE, createDestination, PUSH_TOKEN, record, rows, waitForStatus } from "../support/worker";
+import { admin, createDestination, record, rows, waitForStatus } from "../support/worker";
 
 afterEach(() => vi.unstubAllGlobals());
 
 const DAY = 86_400_000;
-const TOO_BIG = "D1_ERROR: string or blob too big: SQLITE_TOOBIG";
-const LOST = "D1_ERROR: Network connection lost.";
-
-/** The test D1 with its first `n` batches failing with `message` (the rest pass through). */
-function failingBatches(message: string, n = 1): D1Database {
-  let failures = 0;
-  return new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) =>
-          failures++ < n ? Promise.reject(new Error(message)) : target.batch(statements);
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
-const unavailable = () => Promise.reject(new Error(LOST));
-const statement = { bind: () => statement, all: unavailable, run: unavailable, first: unavailable, raw: unavailable };
-const downD1 = { prepare: () => statement, batch: unavailable, exec: unavailable } as unknown as D1Database;
-
-/** A queue binding that keeps what is sent, so the test hands it to the handler itself (no work left behind). */
-function recordingQueue() {
-  const sent: QueuedPush[] = [];
-  const queue = {
-    send: async (body: QueuedPush) => void sent.push(body),
-    sendBatch: async (batch: { body: QueuedPush }[]) => void sent.push(...batch.map((m) => m.body)),
-  } as unknown as Queue;
-  return { sent, queue };
-}
-
-/** POSTs a push through the real Worker with some bindings replaced, and waits for its background work. */
-async function pushWith(bindings: Partial<Env>, body: unknown) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}/push/${PUSH_TOKEN}`, { method: "POST", body: JSON.stringify(body) }),
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
 const pushRow = async (pushId: string) =>
   (
     await rows<{ status: string; error: string | null; accepted: number; rejected_count: number }>(
@@ -120,10 +77,17 @@ describe("a push D1 refuses for good", () => {
     const url = hookUrl("ops");
     const ops = await createDestination({ type: "webhook", config: { url }, events: ["pushes.set_aside"] });
     const r = record();
-    const res = await pushWith({ DB: failingBatches(TOO_BIG) }, { array: [r] });
+    const res = await pushWith({ DB: failingBatches(D1_TOO_BIG) }, { array: [r] });
     expect(res.status).toBe(200);
     const body = await res.json<{ pushId: string }>();
-    expect(body).toEqual({ ok: true, setAside: true, pushId: body.pushId, accepted: 0, rejected: [], error: TOO_BIG });
+    expect(body).toEqual({
+      ok: true,
+      setAside: true,
+      pushId: body.pushId,
+      accepted: 0,
+      rejected: [],
+      error: D1_TOO_BIG,
+    });
     expect(await callsOf(r.voiceId)).toEqual([]);
     expect(await env.ARCHIVE.head(`queued/${body.pushId}`)).toBeNull();
     expect(await env.ARCHIVE.head(`set_aside/${body.pushId}`)).not.toBeNull();
@@ -146,7 +110,7 @@ describe("a push D1 refuses for good", () => {
       pushId: body.pushId,
       count: 1,
       records: 1,
-      reason: TOO_BIG,
+      reason: D1_TOO_BIG,
     });
     await waitForStatus(ops.id, event?.id as string, "delivered");
     expect(receiver.to(url)).toHaveLength(1);
@@ -155,7 +119,7 @@ describe("a push D1 refuses for good", () => {
 
   it("once reprocessed is resolved, and until then retention keeps its body and its log row", async () => {
     const r = record();
-    const res = await pushWith({ DB: failingBatches(TOO_BIG) }, { array: [r] });
+    const res = await pushWith({ DB: failingBatches(D1_TOO_BIG) }, { array: [r] });
     const { pushId } = await res.json<{ pushId: string }>();
     // Date the push, its body and its marker 400 days back: past RAW_RETENTION_DAYS and CALL_RETENTION_DAYS.
     const at = Date.now() - 400 * DAY;
@@ -193,7 +157,7 @@ describe("a push D1 refuses for good", () => {
       { id: "m1", timestamp: new Date(), attempts: 1, body: message as QueuedPush },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DB: failingBatches(TOO_BIG) });
+    await worker.queue(batch, { ...env, DB: failingBatches(D1_TOO_BIG) });
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["m1"]);
@@ -220,14 +184,14 @@ describe("the sweep of queued pushes", () => {
 
   it("sets aside a push D1 refuses for good and goes on to the pushes behind it", async () => {
     const { pushIds } = await twoQueued();
-    await sweepQueuedPushes({ ...env, DB: failingBatches(TOO_BIG) }, Date.now() + 120_000);
+    await sweepQueuedPushes({ ...env, DB: failingBatches(D1_TOO_BIG) }, Date.now() + 120_000);
     expect((await stored(pushIds)).sort()).toEqual(["set_aside", "stored"]);
     for (const id of pushIds) expect(await env.ARCHIVE.head(`queued/${id}`)).toBeNull();
   });
 
   it("goes on past a push that fails while D1 answers, and stores it at a later sweep", async () => {
     const { pushIds } = await twoQueued();
-    await sweepQueuedPushes({ ...env, DB: failingBatches(LOST) }, Date.now() + 120_000);
+    await sweepQueuedPushes({ ...env, DB: failingBatches(D1_LOST) }, Date.now() + 120_000);
     expect((await stored(pushIds)).sort()).toEqual(["queued", "stored"]);
     await sweepQueuedPushes(env, Date.now() + 120_000);
     expect(await stored(pushIds)).toEqual(["stored", "stored"]);

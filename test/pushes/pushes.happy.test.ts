@@ -193,6 +193,7 @@ describe("POST /pushes/:id/reprocess", () => {
       pushId: expect.stringMatching(/^psh_/),
       accepted: 2,
       rejected: [],
+      status: "stored",
     });
     expect(result.pushId).not.toBe(original);
 

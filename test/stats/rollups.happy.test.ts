@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { recordStorageSize } from "../../src/stats/storage";
+import { rollupCounts, rollupRecount } from "../support/rollups";
 import { admin, BASE, push, record, rows } from "../support/worker";
 
 const DAY = 86_400_000;
@@ -88,29 +89,6 @@ describe("stats rollups", () => {
       callStatusNew: fc.constantFrom(1, 3),
       taskId: fc.constantFrom(7, 8, null),
     });
-    const counts = async (source: string) => ({
-      calls: await rows(
-        `SELECT hour, intent_code AS code, call_status_new AS status, calls, connected FROM call_rollups
-         WHERE source_id = ? AND calls != 0 ORDER BY 1, 2, 3`,
-        source,
-      ),
-      tasks: await rows(
-        "SELECT hour, task_id AS task, calls, connected FROM task_rollups WHERE source_id = ? AND calls != 0 ORDER BY 1, 2",
-        source,
-      ),
-    });
-    const recount = async (source: string) => ({
-      calls: await rows(
-        `SELECT call_at / 3600000 AS hour, ifnull(intent_code, '') AS code, ifnull(call_status_new, -1) AS status,
-           count(*) AS calls, sum(connected) AS connected FROM calls WHERE source_id = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-        source,
-      ),
-      tasks: await rows(
-        `SELECT call_at / 3600000 AS hour, ifnull(task_id, -1) AS task, count(*) AS calls, sum(connected) AS connected
-         FROM calls WHERE source_id = ? GROUP BY 1, 2 ORDER BY 1, 2`,
-        source,
-      ),
-    });
     const pushes = fc.array(fc.array(call, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 });
     await fc.assert(
       fc.asyncProperty(pushes, async (batches) => {
@@ -122,7 +100,7 @@ describe("stats rollups", () => {
           );
           expect((await push({ array }, source)).status).toBe(200);
         }
-        expect(await counts(source.id)).toEqual(await recount(source.id));
+        expect(await rollupCounts(source.id)).toEqual(await rollupRecount(source.id));
       }),
       { numRuns: 15 },
     );
