@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
-import { insertJsonRows, runBatch } from "../db/batch";
+import { insertJsonRows, MAX_JSON_PARAM_CHARS, runBatch } from "../db/batch";
 import { getDb } from "../db/client";
 import { calls, pushes, type RejectedRecord, sources } from "../db/schema";
 import {
@@ -14,7 +14,7 @@ import {
 import { AppError, storageFailure, storageFailureReason, storageUnavailable } from "../lib/errors";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { callRollupStatements } from "../stats/call-rollups";
-import { type NormalizedCall, upstreamFields } from "./fields";
+import { type CallReport, type NormalizedCall, upstreamFields } from "./fields";
 import { normalize } from "./normalize";
 import { type QueuedPush, queueIngest, setAsideMarker } from "./queue-ingest";
 import { parseRecord, pushBodySchema } from "./record-schema";
@@ -99,18 +99,37 @@ export function parsePushBody(body: string, sourceId: string, receivedAt: number
   envelope.data.array.forEach((record, index) => {
     const result = parseRecord(record);
     const extra = result.ok ? extraFields(record) : null;
-    const tooLarge = extra !== null && (JSON.stringify(extra)?.length ?? 0) > MAX_EXTRA_CHARS;
-    if (!result.ok || tooLarge) {
-      parsed.rejected.push({
-        index,
-        voiceId: voiceIdOf(record),
-        error: result.ok ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters` : result.error,
-      });
+    const extraChars = extra === null ? 0 : (JSON.stringify(extra)?.length ?? 0);
+    const error = !result.ok
+      ? result.error
+      : extraChars > MAX_EXTRA_CHARS
+        ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`
+        : !fitsOneStatement(result.report, extra, extraChars)
+          ? `the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`
+          : null;
+    if (error !== null || !result.ok) {
+      parsed.rejected.push({ index, voiceId: voiceIdOf(record), error: error ?? "" });
       return;
     }
     parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
   });
   return parsed;
+}
+
+const stringFields = Object.entries(upstreamFields).flatMap(([name, kind]) => (kind === "string" ? [name] : []));
+/** Characters of a stored row besides its strings and `extra`: numbers, labels, separators, the voiceId. */
+const ROW_OVERHEAD_CHARS = 4_096;
+
+/**
+ * Whether a read record, stored as a row, fits one statement's JSON ({@link MAX_JSON_PARAM_CHARS}). Its strings can
+ * grow up to six times when escaped (`\u0001`), so only a record whose strings are long enough to matter is
+ * serialised to be measured.
+ */
+function fitsOneStatement(report: CallReport, extra: Record<string, unknown> | null, extraChars: number): boolean {
+  let chars = 0;
+  for (const name of stringFields) chars += (report[name as keyof CallReport] as string | null)?.length ?? 0;
+  if (6 * chars + extraChars + ROW_OVERHEAD_CHARS <= MAX_JSON_PARAM_CHARS) return true;
+  return JSON.stringify(Object.values(report)).length + extraChars + ROW_OVERHEAD_CHARS <= MAX_JSON_PARAM_CHARS;
 }
 
 function withExtra(call: NormalizedCall, extra: Record<string, unknown> | null): ParsedCall {
