@@ -34,14 +34,15 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-            setupFiles: ["./test/support/apply-migrations.ts"],
+            exclude: ["test/**/*.node.test.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts", "./test/support/close-queues.ts"],
             testTimeout: 30_000,
           },
         },
         {
           test: {
             name: "node",
-            include: ["scripts/**/*.test.ts", "bench/**/*.test.ts"],
+            include: ["scripts/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.node.test.ts"],
             environment: "node",
           },
         },

@@ -104,7 +104,7 @@ export function parsePushBody(body: string, sourceId: string, receivedAt: number
       ? result.error
       : extraChars > MAX_EXTRA_CHARS
         ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`
-        : !fitsOneStatement(result.report, extra, extraChars)
+        : !fitsOneStatement(result.report, extraChars)
           ? `the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`
           : null;
     if (error !== null || !result.ok) {
@@ -125,7 +125,7 @@ const ROW_OVERHEAD_CHARS = 4_096;
  * grow up to six times when escaped (`\u0001`), so only a record whose strings are long enough to matter is
  * serialised to be measured.
  */
-function fitsOneStatement(report: CallReport, extra: Record<string, unknown> | null, extraChars: number): boolean {
+function fitsOneStatement(report: CallReport, extraChars: number): boolean {
   let chars = 0;
   for (const name of stringFields) chars += (report[name as keyof CallReport] as string | null)?.length ?? 0;
   if (6 * chars + extraChars + ROW_OVERHEAD_CHARS <= MAX_JSON_PARAM_CHARS) return true;
