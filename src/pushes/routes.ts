@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
+import { readArchive } from "../archive/archive";
 import { type Db, getDb } from "../db/client";
 import { pushes } from "../db/schema";
 import { enqueueLater } from "../delivery/enqueue";
-import { ingestPush } from "../ingest/ingest";
-import { setAsideMarker } from "../ingest/queue-ingest";
+import { ingestPush, keptRejections, parsePushBody } from "../ingest/ingest";
+import { QUEUED_PREFIX, setAsideMarker } from "../ingest/queue-ingest";
 import { newId } from "../lib/crypto";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
@@ -39,9 +40,9 @@ const pushOutput = z
     id: z.string(),
     sourceId: z.string(),
     receivedAt: z.string(),
-    status: z.enum(pushStatuses).openapi({
+    status: z.enum([...pushStatuses, "queued"]).openapi({
       description:
-        "`stored`; `invalid` (not a push) or `too_large` (over MAX_PUSH_BYTES or MAX_PUSH_RECORDS), neither stored; `set_aside`: D1 refused its statements for good, so nothing of it is stored, its body is kept (retention skips it) and `error` says why: reprocess it once the cause is fixed, which makes it `resolved`",
+        "`queued` (only by id): answered while D1 was unavailable, archived, stored as soon as D1 answers; `stored`; `invalid` (not a push) or `too_large` (over MAX_PUSH_BYTES or MAX_PUSH_RECORDS), neither stored; `set_aside`: D1 refused its statements for good, so nothing of it is stored, its body is kept (retention skips it) and `error` says why: reprocess it once the cause is fixed, which makes it `resolved`",
     }),
     contentType: z.string().nullable(),
     bytes: z.number().int(),
@@ -78,10 +79,48 @@ function pushView<R extends { receivedAt: number }>(row: R): Omit<R, "receivedAt
   return { ...row, receivedAt: new Date(row.receivedAt).toISOString() };
 }
 
-/** A push with its body as received; `body` is null when none is stored (a body of 0 bytes is ""). */
+/**
+ * A push answered `queued` that D1 has not taken yet: no log row, but its marker and archived body, read as the
+ * ingest will read it. Undefined when there is none.
+ */
+async function queuedPush(env: Env, id: string) {
+  const marker = await env.ARCHIVE.head(`${QUEUED_PREFIX}${id}`);
+  const key = marker?.customMetadata?.key;
+  const archived = key === undefined ? null : await readArchive(env.ARCHIVE, key);
+  if (archived === null) return undefined;
+  const { push: meta, body } = archived;
+  let parsed: ReturnType<typeof parsePushBody> = { calls: [], rejected: [] };
+  try {
+    parsed = parsePushBody(body, meta.sourceId, meta.receivedAt);
+  } catch {}
+  const push = {
+    id,
+    sourceId: meta.sourceId,
+    receivedAt: meta.receivedAt,
+    status: "queued" as const,
+    contentType: meta.contentType,
+    bytes: meta.bytes,
+    records: parsed.calls.length + parsed.rejected.length,
+    accepted: parsed.calls.length,
+    rejectedCount: parsed.rejected.length,
+    rejected: keptRejections(parsed.rejected),
+    error: "D1 was unavailable: stored as soon as it answers",
+    reprocessedFrom: meta.reprocessedFrom ?? null,
+  };
+  return { push, body };
+}
+
+/**
+ * A push with its body as received; `body` is null when none is stored (a body of 0 bytes is ""). A push still
+ * queued for D1 is `queued`.
+ */
 export async function findPush(env: Env, id: string) {
   const row = await getDb(env.DB).select().from(pushes).where(eq(pushes.id, id)).get();
-  if (!row) throw new AppError("not_found", `No push ${id}`);
+  if (!row) {
+    const queued = await queuedPush(env, id);
+    if (queued) return queued;
+    throw new AppError("not_found", `No push ${id}`);
+  }
   const { archiveKey, ...push } = row;
   const body = await readPushBody(env, { id, archiveKey });
   return { push, body: body ?? (push.bytes === 0 ? "" : null) };
@@ -114,6 +153,9 @@ export async function listPushes(db: Db, q: z.output<typeof listQuery>) {
 /** Runs a stored push's body through ingest again as a new push; the caller queues `result.deliveryIds`. */
 export async function reprocessPush(env: Env, id: string, now: number) {
   const { push: original, body } = await findPush(env, id);
+  if (original.status === "queued") {
+    throw new AppError("conflict", `Push ${original.id} is still queued for D1; it is stored as soon as D1 answers`);
+  }
   if (body === null) {
     throw new AppError(
       "conflict",

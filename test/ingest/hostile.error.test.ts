@@ -167,6 +167,30 @@ describe("a push D1 refuses for good", () => {
   });
 });
 
+describe("a push queued while D1 was down", () => {
+  it("reads as queued by id, with what it will store, and cannot be reprocessed before it is stored", async () => {
+    const { queue } = recordingQueue();
+    const good = record();
+    const res = await pushWith({ DB: downD1, INGEST_QUEUE: queue }, { array: [good, { voiceId: null }] });
+    const { pushId } = await res.json<{ pushId: string }>();
+    const detail = await admin(`/pushes/${pushId}`);
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({
+      id: pushId,
+      status: "queued",
+      sourceId: "src_default",
+      records: 2,
+      accepted: 1,
+      rejectedCount: 1,
+      body: JSON.stringify({ array: [good, { voiceId: null }] }),
+    });
+    const again = await admin(`/pushes/${pushId}/reprocess`, { method: "POST" });
+    expect(again.status).toBe(409);
+    await sweepQueuedPushes(env, Date.now() + 120_000);
+    expect(await (await admin(`/pushes/${pushId}`)).json()).toMatchObject({ status: "stored", accepted: 1 });
+  });
+});
+
 describe("the sweep of queued pushes", () => {
   /** Two pushes queued while D1 was down, their messages lost: only their markers are left. */
   async function twoQueued() {
