@@ -4,9 +4,9 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { median } from "./stats.ts";
 
-type Ingest = typeof import("../../src/ingest/ingest.ts");
-type RecordSchema = typeof import("../../src/ingest/record-schema.ts");
-type Normalize = typeof import("../../src/ingest/normalize.ts");
+type Ingest = typeof import("../../src/pipeline/ingest/ingest.ts");
+type RecordSchema = typeof import("../../src/model/calls/record-schema.ts");
+type Normalize = typeof import("../../src/model/calls/normalize.ts");
 
 /** The Worker's own ingest code, bundled for Node (its modules import without extensions). */
 export type IngestCode = Pick<Ingest, "parsePushBody" | "callUpserts"> &

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { enqueueLater } from "../delivery/enqueue";
-import { eventsAfterPush } from "../events/producers";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body";
-import { DEFAULT_SOURCE, resolveSource } from "../sources/resolve";
-import { recordStorageSize } from "../stats/storage";
-import { ingestPush, logInvalidPush, type PushInput } from "./ingest";
+import { enqueueLater } from "../pipeline/dispatch/enqueue";
+import { eventsAfterPush } from "../pipeline/events/producers";
+import { ingestPush, logInvalidPush, type PushInput } from "../pipeline/ingest/ingest";
+import { getDb } from "../storage/db/client";
+import { DEFAULT_SOURCE, resolveSource } from "../storage/sources";
+import { recordStorageSize } from "../storage/usage";
+import type { AppEnv } from "./app-env";
 
 /** `POST /push/:token`: the URL the voice platform pushes status reports to. */
 export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {

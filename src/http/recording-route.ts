@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { calls } from "../db/schema";
 import { getConfig } from "../lib/config";
 import { AppError, unlessStorageFails } from "../lib/errors";
-import { fetchRecordingUrl } from "./platform";
-import { readRecordingToken } from "./token";
+import { fetchRecordingUrl } from "../messages/recording-platform";
+import { readRecordingToken } from "../messages/recording-token";
+import { getDb } from "../storage/db/client";
+import { calls } from "../storage/db/schema";
+import type { AppEnv } from "./app-env";
 
 /** `GET /recordings/:token`: redirects to a fresh URL of the named call's recording (the platform's expire). */
 export const recordingRoute = new Hono<AppEnv>().get("/:token", async (c) => {

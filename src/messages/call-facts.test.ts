@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chinese, english, sampleCall } from "../../test/chat/kit";
-import { callDescriptionLabels, callStatusLabels } from "../ingest/labels";
+import { callDescriptionLabels, callStatusLabels } from "../model/calls/labels";
 import {
   callSummary,
   type DigestRow,

@@ -1,7 +1,7 @@
-import { type NormalizedCall, upstreamFields } from "../ingest/fields";
 import { formatDuration, formatInstant } from "../lib/format-time";
 import { maskPhone } from "../lib/mask";
-import { MAX_RECORDING_LINK } from "../recordings/link";
+import { type NormalizedCall, upstreamFields } from "../model/calls/fields";
+import { MAX_RECORDING_LINK } from "./recording-link";
 import { escapeMarkdown, oneLine } from "./text";
 import type { DestinationOptions } from "./types";
 

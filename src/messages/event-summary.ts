@@ -1,7 +1,7 @@
-import { clip, oneLine } from "../destinations/text";
-import type { DestinationOptions } from "../destinations/types";
 import { formatInstant } from "../lib/format-time";
-import type { EventData, OperationEvent } from "./types";
+import type { EventData, OperationEvent } from "../model/events/types";
+import { clip, oneLine } from "./text";
+import type { DestinationOptions } from "./types";
 
 /** How urgent an event is: platforms colour or mark it accordingly. */
 export type Severity = "critical" | "warning" | "info";

@@ -1,4 +1,4 @@
-import { MAX_RETRY_AFTER_SECONDS } from "../delivery/backoff";
+import { MAX_RETRY_AFTER_SECONDS } from "../model/backoff";
 import type { OutboundRequest, ReceiverResponse, Verdict } from "./types";
 
 /** The `user-agent` of every request callrelay sends. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { eventSettingsInput } from "../events/settings";
 import { isValidTimeZone } from "../lib/format-time";
+import { eventSettingsInput } from "../model/events/settings";
 import type { DestinationOptions } from "./types";
 
 /** Presentation options as given in the admin API; absent ones take their defaults. */

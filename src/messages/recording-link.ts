@@ -1,5 +1,5 @@
 import type { Config } from "../lib/config";
-import { signRecordingToken } from "./token";
+import { signRecordingToken } from "./recording-token";
 
 /** The longest link a chat message carries: every platform's budget keeps this much room for it. */
 export const MAX_RECORDING_LINK = 300;

@@ -1,4 +1,4 @@
-import { hmacSha256Base64 } from "../destinations/signing";
+import { hmacSha256Base64 } from "./signing";
 
 const encoder = new TextEncoder();
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import sample from "../../test/fixtures/sample-push.json";
-import { normalize } from "../ingest/normalize";
-import { parseRecord } from "../ingest/record-schema";
+import { normalize } from "../model/calls/normalize";
+import { parseRecord } from "../model/calls/record-schema";
 import { fillTemplate, parseTemplate, storedTemplate, writeJson } from "./template";
 
 const report = parseRecord(sample.array[0]);

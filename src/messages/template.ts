@@ -1,6 +1,6 @@
-import { closestName } from "../filters/closest-name";
-import type { NormalizedCall } from "../ingest/fields";
-import { normalizedFieldTypes } from "../ingest/fields";
+import { closestName } from "../lib/closest-name";
+import type { NormalizedCall } from "../model/calls/fields";
+import { normalizedFieldTypes } from "../model/calls/fields";
 
 /** A parsed template: literal text and `{{field}}` slots, in order. */
 export type TemplatePart = { text: string } | { field: keyof NormalizedCall; inString: boolean };

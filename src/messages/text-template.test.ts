@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chinese, english, hostileText, sampleCall, templateParts } from "../../test/chat/kit";
-import { escapeHtml, escapeMarkdown, jsonBytes, utf8Bytes } from "../destinations/text";
+import { escapeHtml, escapeMarkdown, jsonBytes, utf8Bytes } from "./text";
 import { fillTextTemplate, type TextFormat, textTemplateProblem } from "./text-template";
 
 const html: TextFormat = { escape: escapeHtml, measure: (t) => t.length, unit: "characters", limit: 200 };

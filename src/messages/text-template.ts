@@ -1,8 +1,8 @@
-import { missingValue, readableValue } from "../destinations/call-facts";
-import { clip, type Measure } from "../destinations/text";
-import type { DestinationOptions } from "../destinations/types";
-import type { NormalizedCall } from "../ingest/fields";
+import type { NormalizedCall } from "../model/calls/fields";
+import { missingValue, readableValue } from "./call-facts";
 import { fillTemplate, type TemplatePart } from "./template";
+import { clip, type Measure } from "./text";
+import type { DestinationOptions } from "./types";
 
 /** How a chat platform takes the text of a template: how values are escaped, and how much text fits. */
 export interface TextFormat {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { OperationEvent } from "../events/types";
-import type { NormalizedCall } from "../ingest/fields";
-import type { TemplatePart } from "../templates/template";
+import type { NormalizedCall } from "../model/calls/fields";
+import type { OperationEvent } from "../model/events/types";
+import type { TemplatePart } from "./template";
 
 /** Per-destination presentation settings. */
 export type DestinationOptions = {

@@ -1,6 +1,6 @@
 import { desc, lt } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { auditLog } from "../db/schema";
+import type { Db } from "./db/client";
+import { auditLog } from "./db/schema";
 
 /** A page of the audit log, newest first, below the id `before`; `next` continues it, null at the end. */
 export async function listAudit(db: Db, opts: { limit: number; before?: number }) {

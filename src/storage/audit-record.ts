@@ -1,6 +1,6 @@
 import { and, count, eq, gte, sql } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { auditLog } from "../db/schema";
+import { getDb } from "./db/client";
+import { auditLog } from "./db/schema";
 
 /** The actor name of the admin token (people signed in through Access are named by their email). */
 export const ADMIN_TOKEN_ACTOR = "admin token";

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { chunkJsonRows } from "../db/batch";
-import { callRollups, calls, taskRollups } from "../db/schema";
+import { chunkJsonRows } from "./db/batch";
+import { callRollups, calls, taskRollups } from "./db/schema";
 
 const hour = sql`${calls.callAt} / 3600000`;
 

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
-import { readArchive } from "../archive/archive";
-import { getDb } from "../db/client";
-import { pushBodies } from "../db/schema";
+import { readArchive } from "./archive";
+import { getDb } from "./db/client";
+import { pushBodies } from "./db/schema";
 
 /**
  * A push's body as received: from the R2 archive, or for a push stored before the archive existed from the

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { sources } from "../db/schema";
 import type { Config } from "../lib/config";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
+import type { Db } from "./db/client";
+import { sources } from "./db/schema";
 
 /** The built-in source whose push token is the `PUSH_TOKEN` secret. */
 export const DEFAULT_SOURCE = { id: "src_default", name: "default" } as const;

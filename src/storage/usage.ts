@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { storageUsage } from "../db/schema";
+import type { Db } from "./db/client";
+import { storageUsage } from "./db/schema";
 
 /** Fewest ms between two writes of the size from one isolate: the figure is a gauge, not a log. */
 const RECORD_EVERY_MS = 10_000;

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { recordStorageSize } from "../../src/stats/storage";
+import { recordStorageSize } from "../../src/storage/usage";
 import { admin, BASE, push, record, rows } from "../support/worker";
 
 const DAY = 86_400_000;

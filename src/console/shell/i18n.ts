@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { getConfig } from "../lib/config";
-import { isValidTimeZone } from "../lib/format-time";
+import { getConfig } from "../../lib/config";
+import { isValidTimeZone } from "../../lib/format-time";
 import type { ConsoleEnv } from "./env";
 
 const en = {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
-import { ADMIN_TOKEN_ACTOR } from "../audit/record";
-import { getConfig } from "../lib/config";
+import { getConfig } from "../../lib/config";
+import { ADMIN_TOKEN_ACTOR } from "../../storage/audit-record";
 import { accessEmail } from "./access";
 import type { ConsoleEnv } from "./env";
 

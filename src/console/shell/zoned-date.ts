@@ -1,4 +1,4 @@
-import { formatterFor } from "../lib/format-time";
+import { formatterFor } from "../../lib/format-time";
 
 /** How far `timeZone`'s wall clock is ahead of UTC at the instant `at` (ms); UTC for an unknown zone. */
 function offsetAt(at: number, timeZone: string): number {

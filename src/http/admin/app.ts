@@ -1,17 +1,17 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { validationHook } from "../../lib/validation";
 import type { AppEnv } from "../app-env";
-import { auditWrites } from "../audit/middleware";
-import { auditRoutes } from "../audit/routes";
-import { explainRoutes } from "../calls/explain-route";
-import { callRoutes } from "../calls/routes";
-import { deliveryRoutes } from "../delivery/routes";
-import { destinationRoutes } from "../destinations/routes";
-import { filterRoutes } from "../filters/routes";
-import { validationHook } from "../lib/validation";
-import { pushRoutes } from "../pushes/routes";
-import { sourceRoutes } from "../sources/routes";
-import { statsRoutes } from "../stats/routes";
+import { auditRoutes } from "./audit";
+import { auditWrites } from "./audit-middleware";
 import { requireAdmin } from "./auth";
+import { callRoutes } from "./calls";
+import { explainRoutes } from "./calls-explain";
+import { deliveryRoutes } from "./deliveries";
+import { destinationRoutes } from "./destinations";
+import { filterRoutes } from "./filters";
+import { pushRoutes } from "./pushes";
+import { sourceRoutes } from "./sources";
+import { statsRoutes } from "./stats";
 
 /** `/api/v1`: the admin API, every route behind the admin token. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
+import { ADMIN_TOKEN_ACTOR, actionOf, recordAudit } from "../../storage/audit-record";
 import type { AppEnv } from "../app-env";
-import { ADMIN_TOKEN_ACTOR, actionOf, recordAudit } from "./record";
 
 /** POSTs that only read. */
 const readOnly = new Set(["filters.preview"]);

@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { cursorParam, encodeCursor } from "../../lib/cursor";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { limitParam } from "../../lib/query-params";
+import { validationHook } from "../../lib/validation";
+import { listAudit } from "../../storage/audit-list";
+import { getDb } from "../../storage/db/client";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { cursorParam, encodeCursor } from "../lib/cursor";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { limitParam } from "../lib/query-params";
-import { validationHook } from "../lib/validation";
-import { listAudit } from "./list";
 
 const auditEntry = z
   .object({

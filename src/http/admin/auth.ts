@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
+import { getConfig } from "../../lib/config";
+import { secretsEqual } from "../../lib/crypto";
+import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../app-env";
-import { getConfig } from "../lib/config";
-import { secretsEqual } from "../lib/crypto";
-import { AppError } from "../lib/errors";
 
 /** Requires `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

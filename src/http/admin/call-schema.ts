@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { sampleCall } from "../destinations/sample-call";
-import { type NormalizedCall, normalizedFieldTypes } from "../ingest/fields";
-import { callDescriptionLabels, callStatusLabels } from "../ingest/labels";
-import { callFieldDocs } from "./field-docs";
+import { callFieldDocs } from "../../model/calls/field-docs";
+import { type NormalizedCall, normalizedFieldTypes } from "../../model/calls/fields";
+import { callDescriptionLabels, callStatusLabels } from "../../model/calls/labels";
+import { sampleCall } from "../../model/calls/sample-call";
 
 const alwaysSet = new Set(["voiceId", "connected", "sourceId", "receivedAt"]);
 const kinds = { string: z.string(), number: z.number(), boolean: z.boolean() };

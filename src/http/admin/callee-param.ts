@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { calleeSearchKey } from "../db/derived-columns";
+import { calleeSearchKey } from "../../storage/db/derived-columns";
 
 /**
  * `callee`: a phone number or its last 4 or more digits, `+`, spaces, dashes and brackets ignored; read as

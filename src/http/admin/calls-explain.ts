@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import { AppError } from "../../lib/errors";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { validationHook } from "../../lib/validation";
+import { toNormalizedCall } from "../../model/calls/normalized";
+import { explainForward } from "../../model/filters/explain-call";
+import { type Db, getDb } from "../../storage/db/client";
+import { calls, destinations } from "../../storage/db/schema";
 import type { AppEnv } from "../app-env";
-import { type Db, getDb } from "../db/client";
-import { calls, destinations } from "../db/schema";
-import { AppError } from "../lib/errors";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { validationHook } from "../lib/validation";
-import { explainForward } from "./explain";
-import { toNormalizedCall } from "./normalized";
 
 const params = z.object({
   sourceId: z.string().openapi({ param: { name: "sourceId", in: "path" }, example: "src_default" }),

@@ -1,17 +1,24 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { cursorParam, encodeCursor } from "../../lib/cursor";
+import { AppError } from "../../lib/errors";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { instantParam, limitParam } from "../../lib/query-params";
+import { untilAfterSince } from "../../lib/time-window";
+import { validationHook } from "../../lib/validation";
+import { type RetryableStatus, retryableStatuses, retryNow } from "../../pipeline/delivery/retry-now";
+import { type Db, getDb } from "../../storage/db/client";
+import {
+  calls,
+  type DeliveryStatus,
+  deliveries,
+  deliveryAttempts,
+  deliveryStatuses,
+  destinations,
+} from "../../storage/db/schema";
 import type { AppEnv } from "../app-env";
-import { type Db, getDb } from "../db/client";
-import { calls, type DeliveryStatus, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../db/schema";
-import { cursorParam, encodeCursor } from "../lib/cursor";
-import { AppError } from "../lib/errors";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { instantParam, limitParam } from "../lib/query-params";
-import { untilAfterSince } from "../lib/time-window";
-import { validationHook } from "../lib/validation";
-import { type RetryableStatus, retryableStatuses, retryNow } from "./retry-now";
-import { deliveryOutput, deliveryWithAttempts } from "./schema";
-import { attemptView, deliveryView } from "./view";
+import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
+import { attemptView, deliveryView } from "./delivery-view";
 
 /** Most attempts `GET /deliveries/{id}` shows: the latest ones. */
 const MAX_ATTEMPTS_SHOWN = 200;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { deliveryStatuses } from "../db/schema";
+import { deliveryStatuses } from "../../storage/db/schema";
 
 /** A delivery as the admin API shows it. */
 export const deliveryOutput = z

@@ -1,4 +1,4 @@
-import type { deliveries, deliveryAttempts } from "../db/schema";
+import type { deliveries, deliveryAttempts } from "../../storage/db/schema";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,6 +1,6 @@
-import type { destinations } from "../db/schema";
-import { getDestinationType } from "./registry";
-import { maskUrl } from "./url-rules";
+import { getDestinationType } from "../../messages/destinations/registry";
+import { maskUrl } from "../../messages/url-rules";
+import type { destinations } from "../../storage/db/schema";
 
 type DestinationRow = typeof destinations.$inferSelect;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { filterSchema } from "./schema";
+import { filterSchema } from "./filter-schema";
 
 describe("filterSchema", () => {
   it("passes a valid filter through as it is", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Filter, findFilterProblems } from "./validate";
+import { type Filter, findFilterProblems } from "../../model/filters/validate";
 
 /**
  * A filter in API input: accepts what {@link validateFilter} accepts, with one issue per problem at its path

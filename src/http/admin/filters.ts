@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { validationHook } from "../../lib/validation";
+import { PREVIEW_SAMPLE, previewFilter } from "../../model/filters/preview";
+import { getDb } from "../../storage/db/client";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { validationHook } from "../lib/validation";
-import { PREVIEW_SAMPLE, previewFilter } from "./preview";
-import { filterSchema } from "./schema";
+import { filterSchema } from "./filter-schema";
 
 const previewInput = z
   .object({

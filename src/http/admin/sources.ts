@@ -1,17 +1,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { getConfig } from "../../lib/config";
+import { newId, randomToken, sha256Hex } from "../../lib/crypto";
+import { cursorParam, encodeCursor } from "../../lib/cursor";
+import { AppError } from "../../lib/errors";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { limitParam } from "../../lib/query-params";
+import { validationHook } from "../../lib/validation";
+import { getDb } from "../../storage/db/client";
+import { inJsonArray } from "../../storage/db/json-ids";
+import { pushes, pushRollups, sources } from "../../storage/db/schema";
+import { DEFAULT_SOURCE, forgetSource } from "../../storage/sources";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
-import { inJsonArray } from "../db/json-ids";
-import { pushes, pushRollups, sources } from "../db/schema";
-import { getConfig } from "../lib/config";
-import { newId, randomToken, sha256Hex } from "../lib/crypto";
-import { cursorParam, encodeCursor } from "../lib/cursor";
-import { AppError } from "../lib/errors";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { limitParam } from "../lib/query-params";
-import { validationHook } from "../lib/validation";
-import { DEFAULT_SOURCE, forgetSource } from "./resolve";
 
 /** Random bytes in a push token. */
 const TOKEN_BYTES = 32;

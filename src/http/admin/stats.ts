@@ -1,17 +1,24 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { getConfig } from "../../lib/config";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { assertWindow, resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../../lib/time-window";
+import { validationError, validationHook } from "../../lib/validation";
+import { callDescriptionLabels } from "../../model/calls/labels";
+import { coveringHours, toSeries } from "../../model/stats/series";
+import { type Db, getDb } from "../../storage/db/client";
+import {
+  callRollups,
+  deliveryRollups,
+  deliveryStatuses,
+  destinations,
+  pushRollups,
+  taskRollups,
+} from "../../storage/db/schema";
+import { hourStart } from "../../storage/hours";
+import { storageRow, storageSchema, storageView } from "../../storage/usage";
 import type { AppEnv } from "../app-env";
-import { type Db, getDb } from "../db/client";
-import { callRollups, deliveryRollups, deliveryStatuses, destinations, pushRollups, taskRollups } from "../db/schema";
-import { callDescriptionLabels } from "../ingest/labels";
-import { getConfig } from "../lib/config";
-import { errorResponse, jsonContent } from "../lib/openapi";
-import { assertWindow, resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "../lib/time-window";
-import { validationError, validationHook } from "../lib/validation";
-import { hourStart } from "./hours";
-import { coveringHours, toSeries } from "./series";
-import { storageRow, storageSchema, storageView } from "./storage";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Longest window one request may aggregate over. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { destinationTypes } from "../destinations/registry";
+import { destinationTypes } from "../../messages/destinations/registry";
 import type { OpenApiDocument } from "./document";
 
 /** What each type sends, in a line. */

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import pkg from "../../package.json";
+import pkg from "../../../package.json";
 import { describeDestinationTypes } from "./destination-configs";
 import { describeEvents } from "./event-schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { eventData, operationEventTypes } from "../events/types";
+import { eventData, operationEventTypes } from "../../model/events/types";
 import type { OpenApiDocument } from "./document";
 
 const schemaName = (type: string) =>

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { sampleRecord } from "../destinations/sample-call";
-import { pushBodySchema } from "../ingest/record-schema";
-import { errorResponse, jsonContent } from "../lib/openapi";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { pushBodySchema } from "../../model/calls/record-schema";
+import { sampleRecord } from "../../model/calls/sample-call";
 
 const pushResult = z
   .object({

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { jsonContent } from "../../lib/openapi";
 import type { AppEnv } from "../app-env";
-import { jsonContent } from "../lib/openapi";
 import { renderDocsPage } from "./docs-page";
 import { openApiDocument } from "./document";
 import { registerPublicPaths } from "./public-paths";

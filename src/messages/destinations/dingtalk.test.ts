@@ -18,10 +18,10 @@ import {
   strongEscaped,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
+} from "../../../test/chat/kit";
+import { dingtalkLimits } from "../limits";
+import { escapeMarkdown, utf8Bytes } from "../text";
 import { dingtalk } from "./dingtalk";
-import { dingtalkLimits } from "./limits";
-import { escapeMarkdown, utf8Bytes } from "./text";
 
 const url =
   "https://oapi.dingtalk.com/robot/send?access_token=6c7bf2a1d0e94a5f8b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a";

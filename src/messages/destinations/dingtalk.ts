@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { type EventSummary, eventSummary, severityMark } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
   callSummary,
@@ -13,13 +11,15 @@ import {
   missingValue,
   recordingLinkRoom,
   roomPerValue,
-} from "./call-facts";
-import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { dingtalkLimits, paceRules } from "./limits";
-import { platformUrl } from "./platform-url";
-import { hmacSha256Base64 } from "./signing";
-import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "./text";
-import type { DestinationType } from "./types";
+} from "../call-facts";
+import { type EventSummary, eventSummary, severityMark } from "../event-summary";
+import { classifyCodeAnswer, jsonRequest } from "../http-answer";
+import { dingtalkLimits, paceRules } from "../limits";
+import { platformUrl } from "../platform-url";
+import { hmacSha256Base64 } from "../signing";
+import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType } from "../types";
 
 const titleBytes = 1000;
 const envelopeBytes = 500;

@@ -16,9 +16,9 @@ import {
   strongEscaped,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
+} from "../../../test/chat/kit";
+import { discordLimits } from "../limits";
 import { discord } from "./discord";
-import { discordLimits } from "./limits";
 
 const url = "https://discord.com/api/webhooks/1234567890123456789/AbC-dEf_GhI";
 

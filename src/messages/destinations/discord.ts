@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallFact,
   type CallSummary,
@@ -14,7 +12,8 @@ import {
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-} from "./call-facts";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary } from "../event-summary";
 import {
   classifyHttpAnswer,
   describeAnswer,
@@ -22,11 +21,12 @@ import {
   jsonRetryAfter,
   parseRetryAfter,
   readJsonObject,
-} from "./http-answer";
-import { discordLimits, paceRules } from "./limits";
-import { platformUrl } from "./platform-url";
-import { clip, codeUnits, escapeMarkdown } from "./text";
-import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+} from "../http-answer";
+import { discordLimits, paceRules } from "../limits";
+import { platformUrl } from "../platform-url";
+import { clip, codeUnits, escapeMarkdown } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType, ReceiverResponse, Verdict } from "../types";
 
 const hosts = new Set(["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"]);
 const valueMax = Math.min(

@@ -14,10 +14,10 @@ import {
   renderTemplate,
   sampleCalls,
   templateParts,
-} from "../../test/chat/kit";
+} from "../../../test/chat/kit";
+import { feishuLimits } from "../limits";
+import { utf8Bytes } from "../text";
 import { feishu } from "./feishu";
-import { feishuLimits } from "./limits";
-import { utf8Bytes } from "./text";
 
 const url = "https://open.feishu.cn/open-apis/bot/v2/hook/0f3c9f8e-1111-2222-3333-444455556666";
 

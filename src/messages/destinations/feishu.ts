@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
   callSummary,
@@ -13,13 +11,15 @@ import {
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-} from "./call-facts";
-import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { feishuLimits, paceRules } from "./limits";
-import { platformUrl } from "./platform-url";
-import { hmacSha256Base64 } from "./signing";
-import { clip, jsonBytes, utf8Bytes } from "./text";
-import type { DestinationType } from "./types";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary } from "../event-summary";
+import { classifyCodeAnswer, jsonRequest } from "../http-answer";
+import { feishuLimits, paceRules } from "../limits";
+import { platformUrl } from "../platform-url";
+import { hmacSha256Base64 } from "../signing";
+import { clip, jsonBytes, utf8Bytes } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType } from "../types";
 
 const hosts = new Set(["open.feishu.cn", "open.larksuite.com"]);
 const titleBytes = 1000;

@@ -1,10 +1,10 @@
+import type { DestinationType } from "../types";
 import { dingtalk } from "./dingtalk";
 import { discord } from "./discord";
 import { feishu } from "./feishu";
 import { slack } from "./slack";
 import { teams } from "./teams";
 import { telegram } from "./telegram";
-import type { DestinationType } from "./types";
 import { webhook } from "./webhook";
 import { wecom } from "./wecom";
 

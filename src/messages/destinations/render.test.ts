@@ -1,6 +1,9 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { chatConfigs } from "../../test/chat/kit";
+import { chatConfigs } from "../../../test/chat/kit";
+import { sampleEvent } from "../../model/events/samples";
+import { type OperationEvent, type OperationEventType, operationEventTypes } from "../../model/events/types";
+import { eventSummary } from "../event-summary";
 import {
   dingtalkLimits,
   discordLimits,
@@ -9,14 +12,11 @@ import {
   teamsLimits,
   telegramLimits,
   wecomLimits,
-} from "../destinations/limits";
-import { destinationTypes, getDestinationType } from "../destinations/registry";
-import { utf8Bytes } from "../destinations/text";
-import type { DestinationOptions } from "../destinations/types";
-import { generateWebhookSecret } from "../destinations/webhook";
-import { sampleEvent } from "./samples";
-import { eventSummary } from "./summary";
-import { type OperationEvent, type OperationEventType, operationEventTypes } from "./types";
+} from "../limits";
+import { utf8Bytes } from "../text";
+import type { DestinationOptions } from "../types";
+import { destinationTypes, getDestinationType } from "./registry";
+import { generateWebhookSecret } from "./webhook";
 
 const now = Date.UTC(2026, 2, 26, 2, 0, 30);
 const en: DestinationOptions = { timezone: "Asia/Shanghai", locale: "en", maskCallee: true };

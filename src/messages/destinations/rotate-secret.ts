@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { destinations } from "../db/schema";
-import { AppError } from "../lib/errors";
+import { AppError } from "../../lib/errors";
+import type { Db } from "../../storage/db/client";
+import { destinations } from "../../storage/db/schema";
 import { generateWebhookSecret } from "./webhook";
 
 type DestinationRow = typeof destinations.$inferSelect;

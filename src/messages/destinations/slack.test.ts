@@ -11,15 +11,15 @@ import {
   sampleCalls,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
-import sample from "../../test/fixtures/sample-push.json";
-import type { NormalizedCall } from "../ingest/fields";
-import { normalize } from "../ingest/normalize";
-import { parseRecord } from "../ingest/record-schema";
-import { slackLimits } from "./limits";
+} from "../../../test/chat/kit";
+import sample from "../../../test/fixtures/sample-push.json";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { normalize } from "../../model/calls/normalize";
+import { parseRecord } from "../../model/calls/record-schema";
+import { slackLimits } from "../limits";
+import { escapeHtml } from "../text";
+import type { DestinationOptions, ReceiverResponse } from "../types";
 import { slack } from "./slack";
-import { escapeHtml } from "./text";
-import type { DestinationOptions, ReceiverResponse } from "./types";
 
 const parsed = parseRecord(sample.array[0]);
 if (!parsed.ok) throw new Error(parsed.error);

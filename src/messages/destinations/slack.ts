@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary, severityMark } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallFact,
   type CallSummary,
@@ -11,12 +9,14 @@ import {
   missingValue,
   type RowStyle,
   rowBudget,
-} from "./call-facts";
-import { classifyHttpAnswer, jsonRequest } from "./http-answer";
-import { paceRules, slackLimits } from "./limits";
-import { platformUrl } from "./platform-url";
-import { clip, codeUnits, escapeHtml } from "./text";
-import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary, severityMark } from "../event-summary";
+import { classifyHttpAnswer, jsonRequest } from "../http-answer";
+import { paceRules, slackLimits } from "../limits";
+import { platformUrl } from "../platform-url";
+import { clip, codeUnits, escapeHtml } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType, ReceiverResponse, Verdict } from "../types";
 
 /**
  * Incoming-webhook errors that retrying cannot fix: the webhook, channel or workspace is gone or refuses it.

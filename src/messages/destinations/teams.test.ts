@@ -16,10 +16,10 @@ import {
   strongEscaped,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
-import { teamsLimits } from "./limits";
+} from "../../../test/chat/kit";
+import { teamsLimits } from "../limits";
+import { escapeMarkdown, utf8Bytes } from "../text";
 import { teams } from "./teams";
-import { escapeMarkdown, utf8Bytes } from "./text";
 
 const url =
   "https://default0123456789abcdef.01.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/0a1b2c3d4e5f/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf-123_xyz";

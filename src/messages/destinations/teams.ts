@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
   callSummary,
@@ -13,12 +11,14 @@ import {
   type RecordingLink,
   recordingLinkRoom,
   roomPerValue,
-} from "./call-facts";
-import { classifyHttpAnswer, describeAnswer, jsonRequest } from "./http-answer";
-import { paceRules, teamsLimits } from "./limits";
-import { platformUrl } from "./platform-url";
-import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "./text";
-import type { DestinationType, ReceiverResponse, Verdict } from "./types";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary } from "../event-summary";
+import { classifyHttpAnswer, describeAnswer, jsonRequest } from "../http-answer";
+import { paceRules, teamsLimits } from "../limits";
+import { platformUrl } from "../platform-url";
+import { clip, escapeMarkdown, jsonBytes, utf8Bytes } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType, ReceiverResponse, Verdict } from "../types";
 
 const hostSuffixes = [".logic.azure.com", ".environment.api.powerplatform.com"];
 const titleBytes = 2000;

@@ -13,10 +13,10 @@ import {
   sampleCalls,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
-import { telegramLimits } from "./limits";
+} from "../../../test/chat/kit";
+import { telegramLimits } from "../limits";
+import { escapeHtml } from "../text";
 import { type TelegramConfig, telegram } from "./telegram";
-import { escapeHtml } from "./text";
 
 const config: TelegramConfig = { botToken: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", chatId: "-1001234567890" };
 

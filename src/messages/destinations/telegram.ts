@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary, severityMark } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
   callSummary,
@@ -12,7 +10,8 @@ import {
   type RowStyle,
   roomPerValue,
   rowBudget,
-} from "./call-facts";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary, severityMark } from "../event-summary";
 import {
   classifyHttpAnswer,
   describeAnswer,
@@ -20,11 +19,12 @@ import {
   jsonRetryAfter,
   parseRetryAfter,
   readJsonObject,
-} from "./http-answer";
-import { paceRules, telegramLimits } from "./limits";
-import { clip, escapeHtml, type Measure } from "./text";
-import type { DestinationType, ReceiverResponse, Verdict } from "./types";
-import { destinationUrlSchema } from "./url-rules";
+} from "../http-answer";
+import { paceRules, telegramLimits } from "../limits";
+import { clip, escapeHtml, type Measure } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType, ReceiverResponse, Verdict } from "../types";
+import { destinationUrlSchema } from "../url-rules";
 
 const defaultApiBase = "https://api.telegram.org";
 const titleMax = 1000;

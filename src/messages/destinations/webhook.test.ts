@@ -1,10 +1,10 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { templateParts } from "../../test/chat/kit";
-import sample from "../../test/fixtures/sample-push.json";
-import { normalize } from "../ingest/normalize";
-import { parseRecord } from "../ingest/record-schema";
-import type { ConfigContext, DestinationOptions, ReceiverResponse } from "./types";
+import { templateParts } from "../../../test/chat/kit";
+import sample from "../../../test/fixtures/sample-push.json";
+import { normalize } from "../../model/calls/normalize";
+import { parseRecord } from "../../model/calls/record-schema";
+import type { ConfigContext, DestinationOptions, ReceiverResponse } from "../types";
 import { generateWebhookSecret, type WebhookConfig, webhook } from "./webhook";
 
 const parsed = parseRecord(sample.array[0]);

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { NormalizedCall } from "../ingest/fields";
-import { maskPhone } from "../lib/mask";
-import { fillTemplate, type TemplatePart, writeJson } from "../templates/template";
-import { classifyHttpAnswer, userAgent } from "./http-answer";
-import { sampleCall } from "./sample-call";
-import { hmacSha256Base64, toBase64 } from "./signing";
-import type { DestinationType, OutboundRequest } from "./types";
-import { destinationUrlSchema } from "./url-rules";
+import { maskPhone } from "../../lib/mask";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { sampleCall } from "../../model/calls/sample-call";
+import { classifyHttpAnswer, userAgent } from "../http-answer";
+import { hmacSha256Base64, toBase64 } from "../signing";
+import { fillTemplate, type TemplatePart, writeJson } from "../template";
+import type { DestinationType, OutboundRequest } from "../types";
+import { destinationUrlSchema } from "../url-rules";
 
 const secretPrefix = "whsec_";
 const secretBytes = { min: 24, max: 64, generated: 32 };

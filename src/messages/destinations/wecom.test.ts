@@ -16,9 +16,9 @@ import {
   strongEscaped,
   templateParts,
   withoutLinks,
-} from "../../test/chat/kit";
-import { wecomLimits } from "./limits";
-import { escapeMarkdown, utf8Bytes } from "./text";
+} from "../../../test/chat/kit";
+import { wecomLimits } from "../limits";
+import { escapeMarkdown, utf8Bytes } from "../text";
 import { wecom } from "./wecom";
 
 const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a4c-4f8e-9b2d-1c3e5f7a9b0d";

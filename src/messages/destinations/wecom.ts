@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { bullets, type EventSummary, eventSummary } from "../events/summary";
-import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../templates/text-template";
 import {
   type CallSummary,
   callSummary,
@@ -13,12 +11,14 @@ import {
   recordingLinkRoom,
   roomPerValue,
   rowBudget,
-} from "./call-facts";
-import { classifyCodeAnswer, jsonRequest } from "./http-answer";
-import { paceRules, wecomLimits } from "./limits";
-import { platformUrl } from "./platform-url";
-import { clip, escapeMarkdown, utf8Bytes } from "./text";
-import type { DestinationType } from "./types";
+} from "../call-facts";
+import { bullets, type EventSummary, eventSummary } from "../event-summary";
+import { classifyCodeAnswer, jsonRequest } from "../http-answer";
+import { paceRules, wecomLimits } from "../limits";
+import { platformUrl } from "../platform-url";
+import { clip, escapeMarkdown, utf8Bytes } from "../text";
+import { fillTextTemplate, type TextFormat, textTemplateProblem } from "../text-template";
+import type { DestinationType } from "../types";
 
 const titleBytes = 560;
 const valueBytes = roomPerValue(wecomLimits.markdownContent, titleBytes + 10 + recordingLinkRoom, 50);

@@ -1,5 +1,5 @@
-import type { NormalizedCall } from "../ingest/fields";
-import { callDescriptionLabels, callStatusLabels } from "../ingest/labels";
+import type { NormalizedCall } from "./fields";
+import { callDescriptionLabels, callStatusLabels } from "./labels";
 
 const codes = (labels: Readonly<Record<number, string>>) =>
   Object.entries(labels)

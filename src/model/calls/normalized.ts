@@ -1,6 +1,6 @@
 import { getTableColumns } from "drizzle-orm";
-import { calls } from "../db/schema";
-import type { NormalizedCall } from "../ingest/fields";
+import { calls } from "../../storage/db/schema";
+import type { NormalizedCall } from "./fields";
 
 type CallRow = typeof calls.$inferSelect;
 

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { pushes } from "../db/schema";
-import { readVoiceId } from "../ingest/values";
-import { readPushBody } from "../pushes/body";
+import { getDb } from "../../storage/db/client";
+import { pushes } from "../../storage/db/schema";
+import { readPushBody } from "../../storage/push-body";
+import { readVoiceId } from "./values";
 
 /**
  * A call's record as received: found in the archived body of the push that last stored it (the last record of

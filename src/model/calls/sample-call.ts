@@ -1,6 +1,6 @@
-import type { NormalizedCall } from "../ingest/fields";
-import { normalize } from "../ingest/normalize";
-import { parseRecord } from "../ingest/record-schema";
+import type { NormalizedCall } from "./fields";
+import { normalize } from "./normalize";
+import { parseRecord } from "./record-schema";
 
 /** The platform specification's sample status report: what `POST /destinations/{id}/test` sends. */
 export const sampleRecord = {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { NormalizedCall } from "../ingest/fields";
+import type { NormalizedCall } from "../calls/fields";
 import { nullableValueFor, sampleCall, sampleFields, validFilter } from "./arbitraries";
 import { matchesFilter } from "./evaluate";
 import type { Filter } from "./validate";

@@ -1,6 +1,6 @@
-import type { destinations } from "../db/schema";
-import { explainFilter } from "../filters/explain";
-import type { NormalizedCall } from "../ingest/fields";
+import type { destinations } from "../../storage/db/schema";
+import type { NormalizedCall } from "../calls/fields";
+import { explainFilter } from "./explain";
 
 type DestinationRow = Pick<
   typeof destinations.$inferSelect,

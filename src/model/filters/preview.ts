@@ -1,8 +1,8 @@
 import { desc } from "drizzle-orm";
+import type { Db } from "../../storage/db/client";
+import { inJsonArray } from "../../storage/db/json-ids";
+import { calls } from "../../storage/db/schema";
 import { normalizedCallColumns } from "../calls/normalized";
-import type { Db } from "../db/client";
-import { inJsonArray } from "../db/json-ids";
-import { calls } from "../db/schema";
 import { matchesFilter } from "./evaluate";
 import type { Filter } from "./validate";
 

@@ -1,10 +1,10 @@
 import { and, desc, lt, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { calls } from "../db/schema";
-import { matchesFilter } from "../filters/evaluate";
-import type { Filter } from "../filters/validate";
-import type { NormalizedCall } from "../ingest/fields";
-import { normalizedCallColumns } from "./normalized";
+import type { Db } from "../../storage/db/client";
+import { calls } from "../../storage/db/schema";
+import type { NormalizedCall } from "../calls/fields";
+import { normalizedCallColumns } from "../calls/normalized";
+import { matchesFilter } from "./evaluate";
+import type { Filter } from "./validate";
 
 /** Most calls one page reads to apply a filter expression; then the page ends, maybe short, with a cursor. */
 export const MAX_SCANNED_CALLS = 2_000;

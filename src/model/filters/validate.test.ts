@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizedFieldTypes } from "../ingest/fields";
+import { closestName } from "../../lib/closest-name";
+import { normalizedFieldTypes } from "../calls/fields";
 import { validFilter } from "./arbitraries";
-import { closestName } from "./closest-name";
 import { matchesFilter } from "./evaluate";
 import { type Filter, type FilterIssue, filterLimits, formatFilterPath, validateFilter } from "./validate";
 

@@ -1,5 +1,5 @@
-import { normalizedFieldTypes } from "../ingest/fields";
-import { closestName } from "./closest-name";
+import { closestName } from "../../lib/closest-name";
+import { normalizedFieldTypes } from "../calls/fields";
 
 /** A validated filter: plain JSON over the fields of a normalized call (see {@link validateFilter}). */
 export type Filter = { [key: string]: unknown };

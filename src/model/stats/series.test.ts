@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hourOf } from "./hours";
+import { hourOf } from "../../storage/hours";
 import { coveringHours, toSeries } from "./series";
 
 describe("toSeries", () => {

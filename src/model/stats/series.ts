@@ -1,5 +1,5 @@
-import { formatLocal, instantOf, localTimeAt } from "../lib/timezone";
-import { hourOf, hourStart } from "./hours";
+import { formatLocal, instantOf, localTimeAt } from "../../lib/timezone";
+import { hourOf, hourStart } from "../../storage/hours";
 
 /** Counts of one hour of call time. */
 export interface HourCounts {

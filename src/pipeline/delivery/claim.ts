@@ -1,13 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { normalizedCallColumns } from "../calls/normalized";
-import { runBatch, type Statement, updateJsonRows } from "../db/batch";
-import type { Db } from "../db/client";
-import { inJsonArray } from "../db/json-ids";
-import { calls, deliveries, destinations, events } from "../db/schema";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { normalizedCallColumns } from "../../model/calls/normalized";
+import type { OperationEvent } from "../../model/events/types";
+import { runBatch, type Statement, updateJsonRows } from "../../storage/db/batch";
+import type { Db } from "../../storage/db/client";
+import { inJsonArray } from "../../storage/db/json-ids";
+import { calls, deliveries, destinations, events } from "../../storage/db/schema";
+import { type Admission, admit, type Circuit } from "../dispatch/breaker";
 import { eventFromRow } from "../events/send-event";
-import type { OperationEvent } from "../events/types";
-import type { NormalizedCall } from "../ingest/fields";
-import { type Admission, admit, type Circuit } from "./breaker";
 
 type DestinationRow = typeof destinations.$inferSelect;
 

@@ -1,23 +1,23 @@
-import { runBatch } from "../db/batch";
-import { getDb } from "../db/client";
-import type { DeliveryStatus } from "../db/schema";
-import { resolveOptions } from "../destinations/options";
-import { getDestinationType } from "../destinations/registry";
-import { overlapSecrets } from "../destinations/rotate-secret";
-import type { DestinationType, OutboundRequest } from "../destinations/types";
+import { type Config, getConfig } from "../../lib/config";
+import { getDestinationType } from "../../messages/destinations/registry";
+import { overlapSecrets } from "../../messages/destinations/rotate-secret";
+import { resolveOptions } from "../../messages/options";
+import { recordingLink } from "../../messages/recording-link";
+import { storedTemplate } from "../../messages/template";
+import type { DestinationType, OutboundRequest } from "../../messages/types";
+import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "../../model/backoff";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { runBatch } from "../../storage/db/batch";
+import { getDb } from "../../storage/db/client";
+import type { DeliveryStatus } from "../../storage/db/schema";
+import { afterAttempt, type Circuit } from "../dispatch/breaker";
+import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "../dispatch/enqueue";
+import { send, verdictOf } from "../dispatch/send";
 import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
-import type { NormalizedCall } from "../ingest/fields";
-import { type Config, getConfig } from "../lib/config";
-import { recordingLink } from "../recordings/link";
-import { storedTemplate } from "../templates/template";
-import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
-import { afterAttempt, type Circuit } from "./breaker";
 import { type Claimed, claimBatch, type Lane } from "./claim";
-import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "./enqueue";
 import { runPool } from "./pool";
 import { type AttemptOutcome, type DestinationOutcome, recordStatements, type Unclaimed } from "./record";
-import { send, verdictOf } from "./send";
 import { releaseHeld } from "./sweeper";
 
 /** Requests in flight per invocation: Workers allow 6 open connections at once. */

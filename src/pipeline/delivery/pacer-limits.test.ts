@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { waitForSlot } from "../delivery/pacer";
-import { dingtalk } from "./dingtalk";
-import { discord } from "./discord";
-import { feishu } from "./feishu";
-import { slack } from "./slack";
-import { teams } from "./teams";
-import { telegram } from "./telegram";
-import type { DestinationType, RateRule } from "./types";
-import { wecom } from "./wecom";
+import { dingtalk } from "../../messages/destinations/dingtalk";
+import { discord } from "../../messages/destinations/discord";
+import { feishu } from "../../messages/destinations/feishu";
+import { slack } from "../../messages/destinations/slack";
+import { teams } from "../../messages/destinations/teams";
+import { telegram } from "../../messages/destinations/telegram";
+import { wecom } from "../../messages/destinations/wecom";
+import type { DestinationType, RateRule } from "../../messages/types";
+import { waitForSlot } from "./pacer";
 
 /** Each chat type with its platform's documented rates: messages per seconds. */
 const documented: { name: string; type: Pick<DestinationType, "rateLimits">; rates: [number, number][] }[] = [

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { RateRule } from "../destinations/types";
+import type { RateRule } from "../../messages/types";
 
 const LOG_KEY = "sent";
 

@@ -1,8 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { insertJsonRows, type Statement, updateJsonRows } from "../db/batch";
-import type { Db } from "../db/client";
-import { type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../db/schema";
-import type { Circuit } from "./breaker";
+import { insertJsonRows, type Statement, updateJsonRows } from "../../storage/db/batch";
+import type { Db } from "../../storage/db/client";
+import { type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
+import type { Circuit } from "../dispatch/breaker";
 
 /** One logged attempt of one delivery, and the delivery's state after it. */
 export interface AttemptOutcome {

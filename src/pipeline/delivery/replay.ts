@@ -1,14 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { and, gte, lt, sql } from "drizzle-orm";
-import { normalizedCallColumns } from "../calls/normalized";
-import { runBatch } from "../db/batch";
-import { getDb } from "../db/client";
-import { inJsonArray } from "../db/json-ids";
-import { calls, type destinations } from "../db/schema";
-import { planDeliveriesTo } from "../delivery/plan";
-import { matchesFilter } from "../filters/evaluate";
-import type { Filter } from "../filters/validate";
-import { encodeCursor } from "../lib/cursor";
+import { encodeCursor } from "../../lib/cursor";
+import { normalizedCallColumns } from "../../model/calls/normalized";
+import { matchesFilter } from "../../model/filters/evaluate";
+import type { Filter } from "../../model/filters/validate";
+import { runBatch } from "../../storage/db/batch";
+import { getDb } from "../../storage/db/client";
+import { inJsonArray } from "../../storage/db/json-ids";
+import { calls, type destinations } from "../../storage/db/schema";
+import { planDeliveriesTo } from "../dispatch/plan";
 
 /** Most stored calls one replay request reads; its `nextCursor` continues after them. */
 export const REPLAY_SCAN_LIMIT = 2_000;

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { deliveries } from "../db/schema";
-import { encodeCursor } from "../lib/cursor";
+import { encodeCursor } from "../../lib/cursor";
+import { getDb } from "../../storage/db/client";
+import { deliveries } from "../../storage/db/schema";
+import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 import { QUEUED_GRACE_MS } from "./consumer";
-import { type DeliveryMessage, enqueueByLane } from "./enqueue";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */
 export const RETRY_CHUNK = 500;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { deliveries } from "../db/schema";
-import { type DeliveryMessage, enqueueByLane } from "./enqueue";
+import { getDb } from "../../storage/db/client";
+import { deliveries } from "../../storage/db/schema";
+import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 
 /** Deliveries re-enqueued per statement. */
 export const SWEEP_CHUNK = 1_000;

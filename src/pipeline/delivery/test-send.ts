@@ -1,15 +1,15 @@
-import type { destinations } from "../db/schema";
-import { send, verdictOf } from "../delivery/send";
-import { sampleEvent } from "../events/samples";
+import { newId } from "../../lib/crypto";
+import { getDestinationType } from "../../messages/destinations/registry";
+import { overlapSecrets } from "../../messages/destinations/rotate-secret";
+import { resolveOptions } from "../../messages/options";
+import { storedTemplate } from "../../messages/template";
+import { sampleCall } from "../../model/calls/sample-call";
+import { sampleEvent } from "../../model/events/samples";
+import type { EventType } from "../../model/events/types";
+import type { destinations } from "../../storage/db/schema";
+import { DEFAULT_SOURCE } from "../../storage/sources";
+import { send, verdictOf } from "../dispatch/send";
 import { sendEventDelivery } from "../events/send-event";
-import type { EventType } from "../events/types";
-import { newId } from "../lib/crypto";
-import { DEFAULT_SOURCE } from "../sources/resolve";
-import { storedTemplate } from "../templates/template";
-import { resolveOptions } from "./options";
-import { getDestinationType } from "./registry";
-import { overlapSecrets } from "./rotate-secret";
-import { sampleCall } from "./sample-call";
 
 const RESPONSE_CHARS = 1024;
 

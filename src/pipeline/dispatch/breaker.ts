@@ -1,4 +1,4 @@
-import type { CircuitState } from "../db/schema";
+import type { CircuitState } from "../../storage/db/schema";
 
 /** Consecutive failed or timed-out attempts that open a destination's circuit. */
 export const BREAKER_THRESHOLD = 5;

@@ -1,11 +1,11 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import { insertJsonRows } from "../db/batch";
-import type { Db } from "../db/client";
-import { deliveries, destinations, destinationsVersion } from "../db/schema";
-import { matchesFilter } from "../filters/evaluate";
-import type { Filter } from "../filters/validate";
-import type { NormalizedCall } from "../ingest/fields";
-import { newId } from "../lib/crypto";
+import { newId } from "../../lib/crypto";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { matchesFilter } from "../../model/filters/evaluate";
+import type { Filter } from "../../model/filters/validate";
+import { insertJsonRows } from "../../storage/db/batch";
+import type { Db } from "../../storage/db/client";
+import { deliveries, destinations, destinationsVersion } from "../../storage/db/schema";
 
 /** A pending delivery not picked up by then is re-enqueued by the sweeper. */
 export const ENQUEUE_GRACE_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { OutboundRequest, ReceiverResponse, Verdict } from "../destinations/types";
+import type { OutboundRequest, ReceiverResponse, Verdict } from "../../messages/types";
 
 /** Most of a receiver's body that is read; classification needs only its start. */
 const MAX_BODY_CHARS = 64 * 1024;

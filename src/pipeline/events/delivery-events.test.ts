@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOSED } from "../delivery/breaker";
+import { CLOSED } from "../dispatch/breaker";
 import { type BatchFacts, exhaustedOccurrences, transitionEvents } from "./delivery-events";
 
 const destination = { id: "dst_a", name: "CRM" };

@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { events } from "../db/schema";
-import type { Circuit } from "../delivery/breaker";
-import { enqueueDeliveries } from "../delivery/enqueue";
+import { getDb } from "../../storage/db/client";
+import { events } from "../../storage/db/schema";
+import type { Circuit } from "../dispatch/breaker";
+import { enqueueDeliveries } from "../dispatch/enqueue";
 import { type Occurrence, passGates } from "./gates";
 import { ALERT_WINDOW_MS } from "./rules/debounce";
 import { type NewEvent, produceEvents } from "./store";

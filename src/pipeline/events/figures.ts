@@ -1,11 +1,11 @@
 import { and, desc, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { type Db, getDb } from "../db/client";
-import { callRollups, deliveryRollups, storageUsage, taskRollups } from "../db/schema";
-import { hourOf } from "../stats/hours";
+import type { EventData } from "../../model/events/types";
+import { type Db, getDb } from "../../storage/db/client";
+import { callRollups, deliveryRollups, storageUsage, taskRollups } from "../../storage/db/schema";
+import { hourOf } from "../../storage/hours";
 import type { HourCount } from "./rules/connect-rate";
 import type { StorageFigure } from "./scheduled";
-import type { EventData } from "./types";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

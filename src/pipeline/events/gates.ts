@@ -1,10 +1,10 @@
 import { inArray, sql } from "drizzle-orm";
-import { runBatch } from "../db/batch";
-import { getDb } from "../db/client";
-import { eventGates } from "../db/schema";
+import type { OperationEventType } from "../../model/events/types";
+import { runBatch } from "../../storage/db/batch";
+import { getDb } from "../../storage/db/client";
+import { eventGates } from "../../storage/db/schema";
 import { flushGate, type GateDecision, type GateState, passGate } from "./rules/debounce";
 import { eventStatements, type NewEvent, readSubscribers } from "./store";
-import type { OperationEventType } from "./types";
 
 /** Repeated occurrences of one debounced event (one gate key), as a producer reports them. */
 export interface Occurrence {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { sampleEventData } from "../../model/events/samples";
+import { eventSettings } from "../../model/events/settings";
+import type { EventData } from "../../model/events/types";
 import { pushOccurrences } from "./producers";
-import { sampleEventData } from "./samples";
 import { connectRateEvent, digestEvent, digestsDue, storageEvent } from "./scheduled";
-import { eventSettings } from "./settings";
 import { subscribersOf } from "./store";
-import type { EventData } from "./types";
 
 const now = Date.UTC(2026, 2, 26, 1, 0, 20);
 

@@ -1,16 +1,16 @@
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { inJsonArray } from "../db/json-ids";
-import { destinations, eventClaims, pushes } from "../db/schema";
-import { enqueueDeliveries } from "../delivery/enqueue";
-import type { NormalizedCall } from "../ingest/fields";
-import { getConfig } from "../lib/config";
+import { getConfig } from "../../lib/config";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { eventSettings } from "../../model/events/settings";
+import { getDb } from "../../storage/db/client";
+import { inJsonArray } from "../../storage/db/json-ids";
+import { destinations, eventClaims, pushes } from "../../storage/db/schema";
+import { enqueueDeliveries } from "../dispatch/enqueue";
 import { digestFigures, hourWithWeek, storageFigure } from "./figures";
 import { flushGates, type Occurrence, passGates } from "./gates";
 import { ALERT_WINDOW_MS, HOURLY_WINDOW_MS } from "./rules/debounce";
 import { silenceSince } from "./rules/silence";
 import { connectRateClaimKey, connectRateEvent, digestEvent, digestsDue, storageEvent } from "./scheduled";
-import { eventSettings } from "./settings";
 import { type NewEvent, produceEvents } from "./store";
 
 /** `callDescription` of a call on which the platform played the line-balance announcement. */

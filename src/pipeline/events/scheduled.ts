@@ -1,9 +1,9 @@
+import type { EventSettings } from "../../model/events/settings";
+import type { EventData } from "../../model/events/types";
 import { connectRateDrop, type HourCount } from "./rules/connect-rate";
 import { dailyDigestDue, hourlyDigestDue } from "./rules/schedule";
 import { storageClaimKey, thresholdsCrossed } from "./rules/storage";
-import type { EventSettings } from "./settings";
 import type { NewEvent } from "./store";
-import type { EventData } from "./types";
 
 const HOUR_MS = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();

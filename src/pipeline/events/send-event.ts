@@ -1,10 +1,10 @@
-import type { destinations, events } from "../db/schema";
-import { type SendResult, send, verdictOf } from "../delivery/send";
-import { resolveOptions } from "../destinations/options";
-import { getDestinationType } from "../destinations/registry";
-import { overlapSecrets } from "../destinations/rotate-secret";
-import type { OutboundRequest, Verdict } from "../destinations/types";
-import { eventData, isOperationEventType, type OperationEvent } from "./types";
+import { getDestinationType } from "../../messages/destinations/registry";
+import { overlapSecrets } from "../../messages/destinations/rotate-secret";
+import { resolveOptions } from "../../messages/options";
+import type { OutboundRequest, Verdict } from "../../messages/types";
+import { eventData, isOperationEventType, type OperationEvent } from "../../model/events/types";
+import type { destinations, events } from "../../storage/db/schema";
+import { type SendResult, send, verdictOf } from "../dispatch/send";
 
 type DestinationRow = typeof destinations.$inferSelect;
 

@@ -1,10 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import { runBatch } from "../db/batch";
-import { getDb } from "../db/client";
-import { destinations } from "../db/schema";
-import { ENQUEUE_GRACE_MS } from "../delivery/plan";
-import { newId } from "../lib/crypto";
-import type { EventData, OperationEventType } from "./types";
+import { newId } from "../../lib/crypto";
+import type { EventData, OperationEventType } from "../../model/events/types";
+import { runBatch } from "../../storage/db/batch";
+import { getDb } from "../../storage/db/client";
+import { destinations } from "../../storage/db/schema";
+import { ENQUEUE_GRACE_MS } from "../dispatch/plan";
 
 /** An event to store and fan out. */
 export interface NewEvent<T extends OperationEventType = OperationEventType> {

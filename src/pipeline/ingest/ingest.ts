@@ -1,8 +1,14 @@
 import type { SQL } from "drizzle-orm";
-import { type ArchivedPush, archiveKey, putArchive } from "../archive/archive";
-import { insertJsonRows, runBatch } from "../db/batch";
-import { getDb } from "../db/client";
-import { calls, pushes, type RejectedRecord, sources } from "../db/schema";
+import { AppError, storageUnavailable } from "../../lib/errors";
+import { type NormalizedCall, upstreamFields } from "../../model/calls/fields";
+import { normalize } from "../../model/calls/normalize";
+import { parseRecord, pushBodySchema } from "../../model/calls/record-schema";
+import { type ArchivedPush, archiveKey, putArchive } from "../../storage/archive";
+import { callRollupStatements } from "../../storage/call-rollups";
+import { insertJsonRows, runBatch } from "../../storage/db/batch";
+import { getDb } from "../../storage/db/client";
+import { calls, pushes, type RejectedRecord, sources } from "../../storage/db/schema";
+import { DEFAULT_SOURCE } from "../../storage/sources";
 import {
   checkedVersion,
   type DeliveryPlan,
@@ -10,14 +16,8 @@ import {
   planDeliveriesTo,
   readTargets,
   versionCheck,
-} from "../delivery/plan";
-import { AppError, storageUnavailable } from "../lib/errors";
-import { DEFAULT_SOURCE } from "../sources/resolve";
-import { callRollupStatements } from "../stats/call-rollups";
-import { type NormalizedCall, upstreamFields } from "./fields";
-import { normalize } from "./normalize";
+} from "../dispatch/plan";
 import { type QueuedPush, queueIngest } from "./queue-ingest";
-import { parseRecord, pushBodySchema } from "./record-schema";
 
 /** Largest `extra` (fields outside the known set) kept with a call; a record with more is rejected. */
 export const MAX_EXTRA_CHARS = 256 * 1024;

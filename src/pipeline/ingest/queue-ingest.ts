@@ -1,4 +1,4 @@
-import { storageUnavailable } from "../lib/errors";
+import { storageUnavailable } from "../../lib/errors";
 
 /** A push archived while D1 was unavailable: its id and where its body is. */
 export interface QueuedPush {

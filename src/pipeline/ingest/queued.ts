@@ -1,6 +1,6 @@
-import { readArchive } from "../archive/archive";
-import { type DeliveryMessage, enqueueDeliveries } from "../delivery/enqueue";
-import { recordStorageSize } from "../stats/storage";
+import { readArchive } from "../../storage/archive";
+import { recordStorageSize } from "../../storage/usage";
+import { type DeliveryMessage, enqueueDeliveries } from "../dispatch/enqueue";
 import { archivedInput, ingestPush, type PushInput, planStoredPush, type StorageEnv } from "./ingest";
 import { QUEUED_PREFIX, type QueuedPush } from "./queue-ingest";
 

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { expireArchive } from "../archive/archive";
-import { runBatch } from "../db/batch";
-import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../db/schema";
-import { getConfig } from "../lib/config";
-import { hourOf } from "../stats/hours";
-import { recordStorageSize } from "../stats/storage";
+import { getConfig } from "../../lib/config";
+import { expireArchive } from "../../storage/archive";
+import { runBatch } from "../../storage/db/batch";
+import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../../storage/db/schema";
+import { hourOf } from "../../storage/hours";
+import { recordStorageSize } from "../../storage/usage";
 
 /**
  * Most rows one sweep deletes from each table; the next sweep (a minute later) goes on. 5,000 a minute is

@@ -1,4 +1,4 @@
-import { wallClock } from "../../lib/format-time";
+import { wallClock } from "../../../lib/format-time";
 
 /** Wall-clock time of an instant in `timeZone`. */
 export interface LocalTime {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseActiveHours } from "../settings";
+import { parseActiveHours } from "../../../model/events/settings";
 import { connectRateDrop } from "./connect-rate";
 import { ALERT_WINDOW_MS, flushGate, type GateState, HOURLY_WINDOW_MS, passGate } from "./debounce";
 import { lastLocalMinute, localTime } from "./local-time";

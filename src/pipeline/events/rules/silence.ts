@@ -1,4 +1,4 @@
-import type { ActiveHours } from "../settings";
+import type { ActiveHours } from "../../../model/events/settings";
 import { localTime } from "./local-time";
 
 /** What a destination knows when it checks for silence. */
