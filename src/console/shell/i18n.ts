@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { getConfig } from "../../lib/config";
 import { isValidTimeZone } from "../../lib/format-time";
-import type { ConsoleEnv } from "./env";
 
 const en = {
   title: "callrelay console",
@@ -281,7 +280,7 @@ export type T = (key: Key, vars?: Record<string, string | number>) => string;
 export const languages: Record<Lang, string> = { en: "English", zh: "中文" };
 
 /** The viewer's preferences: language and time zone (cookies, defaulting to the deployment's). */
-export function preferences(c: Context<ConsoleEnv>): { lang: Lang; timeZone: string; t: T } {
+export function preferences<E extends { Bindings: Env }>(c: Context<E>): { lang: Lang; timeZone: string; t: T } {
   const lang: Lang = getCookie(c, "lang") === "zh" ? "zh" : "en";
   const chosen = getCookie(c, "tz");
   const timeZone = chosen && isValidTimeZone(chosen) ? chosen : getConfig(c.env).defaultTimezone;

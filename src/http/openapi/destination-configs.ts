@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { destinationTypes } from "../../messages/destinations/registry";
-import type { OpenApiDocument } from "./document";
+import type { OpenApiDocument } from "./generated-document";
 
 /** What each type sends, in a line. */
 const summaries: Record<keyof typeof destinationTypes, string> = {

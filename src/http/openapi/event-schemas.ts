@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { eventData, operationEventTypes } from "../../model/events/types";
-import type { OpenApiDocument } from "./document";
+import type { OpenApiDocument } from "./generated-document";
 
 const schemaName = (type: string) =>
   `${type
