@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { archiveKey } from "../../src/archive/archive";
 import worker from "../../src/index";
-import type { QueuedPush } from "../../src/ingest/queue-ingest";
-import { sweepQueuedPushes } from "../../src/ingest/queued";
-import { MAX_FIELD_CHARS } from "../../src/ingest/values";
+import { MAX_FIELD_CHARS } from "../../src/model/calls/values";
+import type { QueuedPush } from "../../src/pipeline/ingest/queue-ingest";
+import { sweepQueuedPushes } from "../../src/pipeline/ingest/queued";
+import { archiveKey } from "../../src/storage/archive";
 import { runCron } from "../support/handlers";
 import { D1_LOST, D1_TOO_BIG, downD1, failingBatches, pushWith, recordingQueue } from "../support/outage";
 import { hookUrl, installReceiver } from "../support/receiver";

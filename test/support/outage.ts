@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import type { QueuedPush } from "../../src/ingest/queue-ingest";
+import type { QueuedPush } from "../../src/pipeline/ingest/queue-ingest";
 import { BASE, PUSH_TOKEN } from "./worker";
 
 /** What D1 answers while it is unavailable. */
