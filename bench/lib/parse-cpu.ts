@@ -8,11 +8,15 @@ import { median } from "./stats.ts";
 type Ingest = typeof import("../../src/pipeline/ingest/ingest.ts");
 type RecordSchema = typeof import("../../src/model/calls/record-schema.ts");
 type Normalize = typeof import("../../src/model/calls/normalize.ts");
+type RecordCount = typeof import("../../src/model/calls/record-count.ts");
 
 /** The Worker's own ingest code, bundled for Node (its modules import without extensions). */
 export type IngestCode = Pick<Ingest, "parsePushBody" | "callUpserts"> &
   Pick<RecordSchema, "parseRecord"> &
-  Pick<Normalize, "normalize"> & { sqlToQuery(statement: unknown): { sql: string; params: unknown[] } };
+  Pick<Normalize, "normalize"> &
+  Partial<Pick<RecordCount, "countPushRecords">> & {
+    sqlToQuery(statement: unknown): { sql: string; params: unknown[] };
+  };
 
 /** Bundles the ingest code of `root` (and what it imports) with esbuild into `workDir` and imports it. */
 export async function loadIngestCode(root: string, workDir: string): Promise<IngestCode> {
@@ -26,6 +30,10 @@ export async function loadIngestCode(root: string, workDir: string): Promise<Ing
         `export { callUpserts, parsePushBody } from ${src(`${ingest}ingest.ts`)};`,
         `export { parseRecord } from ${src(`${model}record-schema.ts`)};`,
         `export { normalize } from ${src(`${model}normalize.ts`)};`,
+        // The record count of MAX_PUSH_RECORDS, where the commit has it.
+        ...(existsSync(join(root, "src", `${model}record-count.ts`))
+          ? [`export { countPushRecords } from ${src(`${model}record-count.ts`)};`]
+          : []),
         `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
         "const dialect = new SQLiteAsyncDialect();",
         "export const sqlToQuery = (statement) => dialect.sqlToQuery(statement);",
@@ -97,9 +105,9 @@ function measure<T>(stage: string, items: readonly T[], perItem: number, runs: n
 }
 
 /**
- * The CPU cost of reading records, in-process, over `bodies` (push bodies of the same size): `parsePushBody`
- * as a whole (what the target is about), then its parts (JSON.parse, the read + normalize), and the upsert SQL
- * built afterwards.
+ * The CPU cost of reading records, in-process, over `bodies` (push bodies of the same size): the record count of
+ * the push route (`MAX_PUSH_RECORDS`) and `parsePushBody` as a whole (what the target is about), then their parts
+ * (the count, JSON.parse, the read + normalize), and the upsert SQL built afterwards.
  */
 export function measureParseCpu(code: IngestCode, bodies: readonly string[], runs = 3): StageResult[] {
   const receivedAt = Date.now();
@@ -111,14 +119,19 @@ export function measureParseCpu(code: IngestCode, bodies: readonly string[], run
   const objects = bodies.map((b) => (JSON.parse(b) as { array: unknown[] }).array);
   const parsed = bodies.map((b) => code.parsePushBody(b, "src_default", receivedAt));
   let sink = 0;
+  const count = code.countPushRecords ?? (() => 0);
   const results = [
-    measure("parse + normalize + build the upserts: all of it", bodies, perBody, runs, (body) => {
+    measure("count + parse + normalize + build the upserts: all of it", bodies, perBody, runs, (body) => {
+      sink += count(body, 10_000);
       const p = code.parsePushBody(body, "src_default", receivedAt);
       for (const s of code.callUpserts(p, { pushId: "psh_bench", receivedAt }))
         sink += code.sqlToQuery(s).params.length;
     }),
     measure("parsePushBody: the whole read, per record", bodies, perBody, runs, (body) => {
       sink += code.parsePushBody(body, "src_default", receivedAt).calls.length;
+    }),
+    measure("· countPushRecords: the record cap, before the parse", bodies, perBody, runs, (body) => {
+      sink += count(body, 10_000);
     }),
     measure("· JSON.parse of the body", bodies, perBody, runs, (body) => {
       sink += (JSON.parse(body) as { array: unknown[] }).array.length;
