@@ -96,23 +96,25 @@ export function parsePushBody(body: string, sourceId: string, receivedAt: number
     throw new AppError("bad_request", 'Body must be a JSON object with an "array" of call records');
   }
   const parsed: Parsed = { calls: [], rejected: [] };
-  envelope.data.array.forEach((record, index) => {
+  const records = envelope.data.array;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
+    const reject = (error: string) => parsed.rejected.push({ index, voiceId: voiceIdOf(record), error });
     const result = parseRecord(record);
-    const extra = result.ok ? extraFields(record) : null;
-    const extraChars = extra === null ? 0 : (JSON.stringify(extra)?.length ?? 0);
-    const error = !result.ok
-      ? result.error
-      : extraChars > MAX_EXTRA_CHARS
-        ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`
-        : !fitsOneStatement(result.report, extraChars)
-          ? `the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`
-          : null;
-    if (error !== null || !result.ok) {
-      parsed.rejected.push({ index, voiceId: voiceIdOf(record), error: error ?? "" });
-      return;
+    if (!result.ok) {
+      reject(result.error);
+      continue;
     }
-    parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
-  });
+    const extra = extraFields(record);
+    const extraChars = extra === null ? 0 : (JSON.stringify(extra)?.length ?? 0);
+    if (extraChars > MAX_EXTRA_CHARS) {
+      reject(`fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`);
+    } else if (!fitsOneStatement(result.report, extraChars)) {
+      reject(`the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`);
+    } else {
+      parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
+    }
+  }
   return parsed;
 }
 
