@@ -35,6 +35,7 @@ export const EVENT_TYPES = [
   "breaker.opened",
   "breaker.closed",
   "records.rejected",
+  "pushes.set_aside",
   "pushes.silent",
   "line.balance_announcement",
   "connect_rate.dropped",

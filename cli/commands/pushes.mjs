@@ -11,7 +11,8 @@ import { formatFields, formatTable } from "../table.mjs";
  */
 /** @typedef {{index: number, voiceId: string | null, error: string}} Rejected */
 
-const STATUSES = ["stored", "invalid", "too_large"];
+/** The push log statuses `pushes list --status` takes (the API's; a test keeps them in step). */
+export const PUSH_STATUSES = ["stored", "invalid", "too_large", "set_aside", "resolved"];
 
 /** @param {Rejected[]} rejected */
 const rejectedTable = (rejected) =>
@@ -33,7 +34,7 @@ export const pushes = {
       noun: "pushes",
       timeField: "Received",
       options: {
-        status: statusOption(STATUSES),
+        status: statusOption(PUSH_STATUSES),
         source: { type: "string", value: "ID", description: "Only pushes of this source" },
       },
       query: async ({ flags, api }) => ({

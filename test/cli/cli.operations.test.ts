@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EVENT_TYPES } from "../../cli/commands/destinations.mjs";
+import { PUSH_STATUSES } from "../../cli/commands/pushes.mjs";
 import { eventTypes } from "../../src/model/events/types";
+import { pushes } from "../../src/storage/db/schema";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, deliveriesOf, push, record, waitForStatus } from "../support/worker";
 import { cli, cliJson, tableRows } from "./kit";
@@ -36,6 +38,12 @@ async function pausedDeliveries(taskId: number, count: number) {
 describe("the CLI's event types", () => {
   it("are the API's", () => {
     expect(EVENT_TYPES).toEqual([...eventTypes]);
+  });
+});
+
+describe("the CLI's push statuses", () => {
+  it("are the API's", () => {
+    expect(PUSH_STATUSES).toEqual([...pushes.status.enumValues]);
   });
 });
 

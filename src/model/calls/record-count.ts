@@ -26,8 +26,6 @@ function keyText(raw: string): string {
  */
 export function countPushRecords(body: string, limit = Number.POSITIVE_INFINITY): number {
   let depth = 0;
-  let inString = false;
-  let stringStart = 0;
   /** The last key read directly inside the top-level object, while its value has not started. */
   let lastKey = "";
   let afterColon = false;
@@ -37,18 +35,18 @@ export function countPushRecords(body: string, limit = Number.POSITIVE_INFINITY)
   let count = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) {
-        inString = false;
-        if (depth === 1 && !afterColon) lastKey = keyText(body.slice(stringStart, i + 1));
-        else if (inRecords && depth === 2) sawElement = true;
-      }
-      continue;
-    }
     if (c === QUOTE) {
-      inString = true;
-      stringStart = i;
+      // A string: jump to its closing quote (one not escaped by an odd run of backslashes).
+      const start = i;
+      for (;;) {
+        i = body.indexOf('"', i + 1);
+        if (i < 0) return count > limit ? Number.POSITIVE_INFINITY : count;
+        let backslashes = 0;
+        while (body.charCodeAt(i - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      if (depth === 1 && !afterColon) lastKey = keyText(body.slice(start, i + 1));
+      else if (inRecords && depth === 2) sawElement = true;
       continue;
     }
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {

@@ -99,21 +99,21 @@ export function parsePushBody(body: string, sourceId: string, receivedAt: number
   const records = envelope.data.array;
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
-    const reject = (error: string) => parsed.rejected.push({ index, voiceId: voiceIdOf(record), error });
     const result = parseRecord(record);
     if (!result.ok) {
-      reject(result.error);
+      parsed.rejected.push({ index, voiceId: voiceIdOf(record), error: result.error });
       continue;
     }
     const extra = extraFields(record);
     const extraChars = extra === null ? 0 : (JSON.stringify(extra)?.length ?? 0);
-    if (extraChars > MAX_EXTRA_CHARS) {
-      reject(`fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`);
-    } else if (!fitsOneStatement(result.report, extraChars)) {
-      reject(`the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`);
-    } else {
-      parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
-    }
+    const tooLarge =
+      extraChars > MAX_EXTRA_CHARS
+        ? `fields outside the known set are larger than ${MAX_EXTRA_CHARS} characters`
+        : fitsOneStatement(result.report, extraChars)
+          ? null
+          : `the record is larger than ${MAX_JSON_PARAM_CHARS} characters once read (its strings escaped)`;
+    if (tooLarge === null) parsed.calls.push(withExtra(normalize(result.report, sourceId, receivedAt), extra));
+    else parsed.rejected.push({ index, voiceId: voiceIdOf(record), error: tooLarge });
   }
   return parsed;
 }
