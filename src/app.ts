@@ -4,6 +4,7 @@ import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
 import { consoleApp } from "./console/app";
 import { getDb } from "./db/client";
+import { historyHealth } from "./history/health";
 import { pushRoute } from "./ingest/push-route";
 import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
@@ -23,7 +24,8 @@ app.get("/health", async (c) => {
     .then((rows) => ({ d1: true, row: rows[0] }))
     .catch(() => ({ d1: false, row: undefined }));
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage });
+  const history = await historyHealth(c.env).catch(() => null);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, history });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

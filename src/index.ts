@@ -3,6 +3,7 @@ import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage } from "./delivery/enqueue";
 import { sweepDeliveries } from "./delivery/sweeper";
 import { produceScheduledEvents } from "./events/producers";
+import { catchUpStream } from "./history/catch-up";
 import type { QueuedPush } from "./ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
 import { sweepRetention } from "./retention/sweep";
@@ -22,6 +23,7 @@ export default {
     ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
+    ctx.waitUntil(catchUpStream(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

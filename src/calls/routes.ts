@@ -6,6 +6,7 @@ import { calls, deliveries, deliveryAttempts, destinations } from "../db/schema"
 import { deliveryWithAttempts } from "../delivery/schema";
 import { attemptView, deliveryView } from "../delivery/view";
 import { filterSchema } from "../filters/schema";
+import { movedCallHint } from "../history/retention";
 import { getConfig } from "../lib/config";
 import { cursorParam, encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
@@ -134,7 +135,17 @@ export async function getCallDetail(env: Env, sourceId: string, voiceId: string)
       .limit(MAX_CALL_ATTEMPTS),
   ]);
   const row = call[0];
-  if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
+  if (!row) {
+    const moved = await movedCallHint(env, sourceId, voiceId);
+    const message = `No call ${voiceId} from source ${sourceId}`;
+    throw moved
+      ? new AppError(
+          "not_found",
+          `${message} in D1; calls received before ${iso(moved.history.before)} moved to history`,
+          moved,
+        )
+      : new AppError("not_found", message);
+  }
   const oldestFirst = attempts.reverse();
   return {
     ...toNormalizedCall(row),

@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { getDb } from "../db/client";
 import { enqueueLater } from "../delivery/enqueue";
 import { eventsAfterPush } from "../events/producers";
+import { callsStream, streamPush } from "../history/stream";
 import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
@@ -39,6 +40,8 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
   c.executionCtx.waitUntil(recordStorageSize(c.env.DB, result.d1Results));
   c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
+  const stream = callsStream(c.env);
+  if (stream && !result.queued) c.executionCtx.waitUntil(streamPush(c.env, stream, c.executionCtx, result));
   const { pushId, accepted, rejected } = result;
   return c.json(
     result.queued ? { ok: true, queued: true, pushId, accepted, rejected } : { ok: true, pushId, accepted, rejected },
