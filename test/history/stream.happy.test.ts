@@ -1,0 +1,154 @@
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import schemaFile from "../../basin/calls.schema.json";
+import { CATCH_UP_GRACE_MS } from "../../src/history/catch-up";
+import { rowProblem } from "../../src/history/row";
+import { confirmTiming } from "../../src/history/stream";
+import { runCron } from "../support/handlers";
+import { push, record, rows } from "../support/worker";
+import { fetchWith, pushWith, StreamStandIn, withStream } from "./stand-in";
+
+afterEach(() => {
+  confirmTiming.delayMs = 1_000;
+  confirmTiming.rounds = 10;
+});
+
+const key = (r: { source_id?: unknown; voice_id?: unknown; push_id?: unknown }) =>
+  `${r.source_id}/${r.voice_id}/${r.push_id}`;
+
+/** Runs the cron (past the catch-up's grace) until no push waits for the stream. */
+async function catchUp(bindings: Env) {
+  for (let run = 0; run < 20; run++) {
+    await runCron(Date.now() + CATCH_UP_GRACE_MS + 60_000, bindings);
+    const [pending] = await rows<{ n: number }>("SELECT count(*) AS n FROM pushes WHERE stream_state = 0");
+    if (pending?.n === 0) return;
+  }
+  throw new Error("pushes still pending after 20 cron runs");
+}
+
+describe("the calls stream", () => {
+  it("gets every stored call version at least once, through outages and re-pushes (property)", async () => {
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant("push" as const),
+        voices: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }),
+        callDuration: fc.integer({ min: 0, max: 300 }),
+      }),
+      fc.record({ kind: fc.constant("outage" as const), down: fc.boolean() }),
+      fc.record({ kind: fc.constant("cron" as const) }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        run += 1;
+        const { stream, bindings } = withStream(new StreamStandIn());
+        const stored = new Map<string, Record<string, unknown>>();
+        for (const s of steps) {
+          if (s.kind === "outage") stream.down = s.down;
+          else if (s.kind === "cron") await runCron(Date.now() + CATCH_UP_GRACE_MS + 60_000, bindings);
+          else {
+            const records = [...new Set(s.voices)].map((v) =>
+              record({ voiceId: `p${run}-${Date.now().toString(36)}-v${v}`, callDuration: s.callDuration }),
+            );
+            const res = await pushWith(bindings, { array: records });
+            expect(res.status).toBe(200);
+            const { pushId } = await res.json<{ pushId: string }>();
+            for (const r of records) stored.set(`src_default/${r.voiceId}/${pushId}`, r);
+          }
+        }
+        stream.down = false;
+        await catchUp(bindings);
+        const captured = new Set(stream.rows.map(key));
+        for (const version of stored.keys()) expect(captured, version).toContain(version);
+        for (const row of stream.rows) expect(rowProblem(row)).toBeNull();
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("sends rows that match the schema file, field for field", async () => {
+    const { stream, bindings } = withStream();
+    await pushWith(bindings, { array: [record(), record({ answerTime: null, cost: "0.5" })] });
+    const fields = new Map(schemaFile.fields.map((f) => [f.name, f]));
+    expect(stream.rows).toHaveLength(2);
+    for (const row of stream.rows) {
+      expect(Object.keys(row).sort()).toEqual([...fields.keys()].sort());
+      for (const [name, value] of Object.entries(row)) {
+        const field = fields.get(name);
+        if (value === null) expect(field?.required, name).toBe(false);
+        else if (field?.type === "string") expect(typeof value, name).toBe("string");
+        else if (field?.type === "bool") expect(typeof value, name).toBe("boolean");
+        else expect(Number.isSafeInteger(value), name).toBe(true);
+      }
+    }
+  });
+
+  it("marks a push confirmed once send() resolves, and pending while the stream fails", async () => {
+    const { stream, bindings } = withStream();
+    const ok = await (await pushWith(bindings, { array: [record()] })).json<{ pushId: string }>();
+    stream.down = true;
+    const failed = await (await pushWith(bindings, { array: [record()] })).json<{ pushId: string }>();
+    const state = async (id: string) =>
+      (await rows<{ s: number }>("SELECT stream_state AS s FROM pushes WHERE id = ?", id))[0]?.s;
+    expect(await state(ok.pushId)).toBe(1);
+    expect(await state(failed.pushId)).toBe(0);
+    const health = await (await fetchWith(bindings, "/health")).json<{ history: Record<string, unknown> }>();
+    expect(health.history).toMatchObject({ configured: true, pendingPushes: 1, pendingRows: 1, invalidRows: 0 });
+    expect(health.history.lastConfirmedAt).toEqual(expect.any(Number));
+    stream.down = false;
+    await catchUp(bindings);
+    expect(await state(failed.pushId)).toBe(1);
+  });
+
+  it("writes a confirmation in the next push's batch: no D1 round trip of its own", async () => {
+    const { bindings } = withStream();
+    confirmTiming.rounds = 0; // no flush of its own: only a push batch writes it
+    const first = await (await pushWith(bindings, { array: [record()] })).json<{ pushId: string }>();
+    const state = async () =>
+      (await rows<{ s: number }>("SELECT stream_state AS s FROM pushes WHERE id = ?", first.pushId))[0]?.s;
+    expect(await state()).toBe(0);
+    let roundTrips = 0;
+    const count = <T extends object>(statement: T): T => {
+      const s = statement as Record<string, unknown>;
+      for (const method of ["run", "all", "first", "raw"]) {
+        const real = s[method] as (...a: unknown[]) => unknown;
+        s[method] = (...a: unknown[]) => {
+          roundTrips += 1;
+          return real.apply(statement, a);
+        };
+      }
+      const bind = s.bind as (...a: unknown[]) => T;
+      s.bind = (...a: unknown[]) => count(bind.apply(statement, a));
+      return statement;
+    };
+    const counted = {
+      prepare: (query: string) => count(env.DB.prepare(query)),
+      batch: (statements: D1PreparedStatement[]) => {
+        roundTrips += 1;
+        return env.DB.batch(statements);
+      },
+      exec: (query: string) => {
+        roundTrips += 1;
+        return env.DB.exec(query);
+      },
+    } as unknown as D1Database;
+    const plain = { ...bindings, CALLS_STREAM: undefined } as unknown as Env;
+    await pushWith(plain, { array: [record()] }); // records the storage size now: the next two pushes within 10 s do not
+    await pushWith({ ...plain, DB: counted } as Env, { array: [record()] }); // a push without a stream: the floor
+    const floor = roundTrips;
+    roundTrips = 0;
+    await pushWith({ ...bindings, DB: counted } as Env, { array: [record()] });
+    expect(roundTrips).toBe(floor);
+    expect(await state()).toBe(1);
+  });
+
+  it("changes nothing without a CALLS_STREAM binding", async () => {
+    const res = await push({ array: [record()] });
+    const { pushId } = await res.json<{ pushId: string }>();
+    const [row] = await rows<{ s: number | null }>("SELECT stream_state AS s FROM pushes WHERE id = ?", pushId);
+    expect(row?.s).toBeNull();
+    const health = await (await fetchWith(env, "/health")).json<{ history: { configured: boolean } }>();
+    expect(health.history.configured).toBe(false);
+  });
+});
