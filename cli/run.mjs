@@ -3,6 +3,7 @@ import { parseArgv, UsageError } from "./args.mjs";
 import { calls } from "./commands/calls.mjs";
 import { deliveries } from "./commands/deliveries.mjs";
 import { destinations } from "./commands/destinations.mjs";
+import { history } from "./commands/history.mjs";
 import { pushes } from "./commands/pushes.mjs";
 import { replay } from "./commands/replay.mjs";
 import { sources } from "./commands/sources.mjs";
@@ -22,6 +23,8 @@ import { cell } from "./table.mjs";
  * @property {import("./output.mjs").Output} out
  * @property {(what: string) => Promise<void>} confirm Asks before a destructive step (unless `--yes`); throws
  *   when the answer is no or nobody can answer
+ * @property {Record<string, string | undefined>} env The environment (services other than the relay read theirs)
+ * @property {import("./http.mjs").Fetch} fetch
  */
 
 /**
@@ -73,7 +76,7 @@ const root = {
     json: { type: "boolean", description: "Print the API's JSON instead of tables" },
     yes: { type: "boolean", description: "Do destructive or mass steps (delete, rotate, retry) without asking" },
   },
-  commands: { sources, destinations, calls, deliveries, pushes, replay, stats },
+  commands: { sources, destinations, calls, deliveries, pushes, replay, stats, history },
 };
 
 /**
@@ -137,10 +140,11 @@ export async function run(argv, io) {
     const { globals } = parsed;
     const url = globals.string("relay") || io.env.CALLRELAY_URL;
     const token = globals.string("token") || io.env.CALLRELAY_TOKEN;
-    if (!url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
-    if (!token) throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
+    const relay = parsed.command.relay !== false;
+    if (relay && !url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
+    if (relay && !token) throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
     const timeZone = checkTimeZone(globals.string("timezone") || io.env.CALLRELAY_TIMEZONE || DEFAULT_TIMEZONE);
-    const api = createApi(io.fetch, relayBase(url), token);
+    const api = createApi(io.fetch, url ? relayBase(url) : "", token ?? "");
     const out = createOutput(globals.boolean("json"), io.stdout, io.stderr, timeZone);
     /** @param {string} what */
     const confirm = async (what) => {
@@ -148,7 +152,8 @@ export async function run(argv, io) {
       if (!io.ask) throw new UsageError(`${what}: pass --yes to confirm (no terminal to ask)`);
       if (!(await io.ask(`${what}. Continue? [y/N] `))) throw new Cancelled();
     };
-    return (await handler({ args: parsed.args, flags: parsed.flags, api, out, confirm })) ?? 0;
+    const context = { args: parsed.args, flags: parsed.flags, api, out, confirm, env: io.env, fetch: io.fetch };
+    return (await handler(context)) ?? 0;
   } catch (err) {
     const [code, lines] = failure(err, parsed.path);
     io.stderr.write(lines.map((line) => `${line}\n`).join(""));

@@ -51,7 +51,11 @@ describe("history backfill", () => {
     expect(steps.at(-1)?.complete).toBe(true);
 
     const voices = stream.rows.map((row) => row.voice_id as string);
-    for (const v of [...gone, ...kept.map((k) => k.voiceId)]) expect(voices.filter((x) => x === v), v).toHaveLength(1);
+    for (const v of [...gone, ...kept.map((k) => k.voiceId)])
+      expect(
+        voices.filter((x) => x === v),
+        v,
+      ).toHaveLength(1);
     const [state] = await rows<{ streamed_from: number }>("SELECT streamed_from FROM history_state WHERE id = 1");
     expect(state?.streamed_from).toBe(since);
 

@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/index";
 import type { HistoryRow } from "../../src/history/schema";
 import { confirmTiming } from "../../src/history/stream";
+import worker from "../../src/index";
 import { ADMIN_TOKEN, BASE, PUSH_TOKEN } from "../support/worker";
 
 /**
