@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainCapture, startCaptureRelay } from "./lib/capture-relay.ts";
+import { loadCallRows } from "./lib/duckdb-calls.ts";
 import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
 import type { DevWorker } from "./lib/wrangler.ts";
 
@@ -74,7 +75,7 @@ describe("history rows in DuckDB", () => {
     await writeFile(file, ndjson);
 
     const db = await (await DuckDBInstance.create(":memory:")).connect();
-    await db.run(`CREATE TABLE calls AS SELECT * FROM read_json('${file}', format = 'newline_delimited')`);
+    await loadCallRows(db, "calls", file);
     const versions = await db.runAndReadAll("SELECT count(*) AS n FROM calls");
     expect(Number(versions.getRowObjects()[0]?.n)).toBe(records.length + again.length);
     // The latest version of each call, as D1 holds it and the rollups count it.

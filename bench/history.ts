@@ -6,18 +6,21 @@
 // 2. Parquet: DuckDB writes the captured rows as Parquet (zstd, as Basin's sink writes by default): bytes per call,
 //    against D1's bytes per call.
 // 3. CPU, in-process: reading a push (the floor: parsePushBody) against building and checking its rows and
-//    serializing them as send() does (JSON): the extra µs per call (goal ≤ 5).
-// Options: --calls <n>, --quick (100,000 calls), --keep (keep the temp directory).
+//    serializing them as send() does (V8's ValueSerializer, which the binding's RPC uses): the extra µs per call
+//    (goal ≤ 5).
+// Options: --calls <n>, --quick (100,000 calls), --keep (keep the temp directory), --cpu-only (part 3 alone).
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { serialize } from "node:v8";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { build } from "esbuild";
 import { drainCapture, startCaptureRelay } from "./lib/capture-relay.ts";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
+import { loadCallRows } from "./lib/duckdb-calls.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
 import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
 import { fmt, median, ratio } from "./lib/stats.ts";
@@ -33,7 +36,12 @@ const CONCURRENCY = 4;
 const ROUND_TRIP_PUSHES = 100;
 
 const { values: flags } = parseArgs({
-  options: { calls: { type: "string" }, quick: { type: "boolean" }, keep: { type: "boolean" } },
+  options: {
+    calls: { type: "string" },
+    quick: { type: "boolean" },
+    keep: { type: "boolean" },
+    "cpu-only": { type: "boolean" },
+  },
 });
 const total = Number(flags.calls ?? (flags.quick ? 100_000 : 1_000_000));
 const log = (line: string) => console.error(line);
@@ -134,10 +142,8 @@ async function throughStandIn(workDir: string, ndjsonFile: string) {
 async function parquet(ndjsonFile: string, workDir: string, rows: number) {
   const file = join(workDir, "calls.parquet");
   const db = await (await DuckDBInstance.create(":memory:")).connect();
-  await db.run(
-    `COPY (SELECT * FROM read_json('${ndjsonFile}', format = 'newline_delimited'))
-     TO '${file}' (FORMAT parquet, COMPRESSION zstd)`,
-  );
+  await loadCallRows(db, "calls", ndjsonFile);
+  await db.run(`COPY calls TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
   const bytes = (await stat(file)).size;
   const ndjsonBytes = (await stat(ndjsonFile)).size;
   return { bytes, perCall: bytes / rows, ndjsonPerCall: ndjsonBytes / rows };
@@ -165,7 +171,7 @@ function cpu(code: Code) {
     for (const p of parsed) code.pushRows(p, "psh_x");
   });
   const rowsJson = time(() => {
-    for (const p of parsed) JSON.stringify(code.pushRows(p, "psh_x").rows);
+    for (const p of parsed) serialize(code.pushRows(p, "psh_x").rows);
   });
   return { calls, floor, rows, rowsJson };
 }
@@ -176,6 +182,11 @@ async function main() {
   if (!flags.keep) onCleanup(() => rm(workDir, { recursive: true, force: true }));
   const ndjsonFile = join(workDir, "captured.ndjson");
   const loadStart = loadNow();
+  if (flags["cpu-only"]) {
+    const c = cpu(await loadCode(workDir));
+    console.log(`CPU µs per call: floor ${fmt(c.floor)}, rows ${fmt(c.rows)}, rows + serialize ${fmt(c.rowsJson)}`);
+    return;
+  }
   const stand = await throughStandIn(workDir, ndjsonFile);
   log("Parquet: DuckDB writes the captured rows…");
   const pq = await parquet(ndjsonFile, workDir, stand.captured);
@@ -219,7 +230,7 @@ async function main() {
         ["floor: read the push (parsePushBody)", fmt(c.floor), "1×"],
         ["rows built and checked against the schema", fmt(c.rows), ratio(c.rows, c.floor)],
         [
-          "rows built, checked and serialized (JSON, as send() does): the extra",
+          "rows built, checked and serialized (V8's serializer, as send() does over RPC): the extra",
           `${fmt(extra)} ${extra <= TARGET_US_PER_CALL ? "✓" : "✗ over"} (goal ≤ ${TARGET_US_PER_CALL})`,
           ratio(extra, c.floor),
         ],

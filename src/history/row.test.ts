@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import schemaFile from "../../basin/calls.schema.json";
+import { schemaFileProblem } from "../../test/history/schema-file";
 import { parsePushBody } from "../ingest/ingest";
-import { historyRow, pushRows, rowProblem } from "./row";
+import { historyRow, pushRows } from "./row";
 import { callsStreamSchema } from "./schema";
 
 describe("the calls stream's schema", () => {
@@ -45,28 +46,28 @@ describe("a call's stream row", () => {
         const { rows, invalid } = pushRows(calls, "psh_1");
         expect(invalid).toEqual([]);
         expect(rows).toHaveLength(calls.length);
-        for (const row of rows) expect(rowProblem(row)).toBeNull();
+        for (const row of rows) expect(schemaFileProblem(row)).toBeNull();
       }),
     );
   });
 
   it("carries the push, the call's own time and its version", () => {
     const { calls } = parsePushBody(JSON.stringify({ array: [{ voiceId: "v1", submitTime: 1000 }] }), SOURCE, AT);
-    const row = historyRow(calls[0] as (typeof calls)[number], "psh_9");
+    const { row, problem } = historyRow(calls[0] as (typeof calls)[number], "psh_9");
+    expect(problem).toBeNull();
     expect(row).toMatchObject({ voice_id: "v1", source_id: SOURCE, push_id: "psh_9", call_at: 1000, version: AT });
     expect(row.received_at).toBe(AT);
   });
 
-  it("names every field a mismatching row gets wrong", () => {
+  it("names every field a call gets wrong for the schema", () => {
     const { calls } = parsePushBody(JSON.stringify({ array: [{ voiceId: "v1" }] }), SOURCE, AT);
-    const row = {
-      ...historyRow(calls[0] as (typeof calls)[number], "psh_9"),
-      call_duration: "35",
-      connected: null,
-      odd: 1,
-    };
-    expect(rowProblem(row)).toBe(
-      'call_duration: expected int64, got "35"; connected: required; odd: not in the schema',
+    const call = { ...(calls[0] as (typeof calls)[number]), callDuration: "35", connected: null, callTime: -5 };
+    const { problem } = historyRow(call as unknown as (typeof calls)[number], "psh_9");
+    expect(problem).toBe(
+      'call_time: expected timestamp, got -5; call_duration: expected int64, got "35"; connected: required; call_at: expected timestamp, got -5',
     );
+    expect(pushRows([call as unknown as (typeof calls)[number]], "psh_9").invalid).toEqual([
+      { voiceId: "v1", error: problem },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { NormalizedCall } from "../ingest/fields";
-import { callStreamFields, callsStreamSchema, type HistoryRow, type StreamField } from "./schema";
+import { callStreamFields, extraStreamFields, type HistoryRow, type StreamField } from "./schema";
 
 /** A row the stream's schema would refuse (Basin drops such a row without telling the sender). */
 export interface InvalidRow {
@@ -7,47 +7,74 @@ export interface InvalidRow {
   error: string;
 }
 
-const callFields = callStreamFields.map(([key, field]) => [key as keyof NormalizedCall, field.name] as const);
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/** Whether a non-null value has the field's type. */
+function fits(type: StreamField["type"], v: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof v === "string";
+    case "bool":
+      return typeof v === "boolean";
+    case "int64":
+      return Number.isSafeInteger(v);
+    case "timestamp":
+      return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_EPOCH_MS;
+  }
+}
+
+const problemOf = (field: StreamField, v: unknown): string | null => {
+  if (v === null || v === undefined) return field.required ? `${field.name}: required` : null;
+  return fits(field.type, v) ? null : `${field.name}: expected ${field.type}, got ${JSON.stringify(v)?.slice(0, 40)}`;
+};
+
+const keys = callStreamFields.map(([key]) => key as keyof NormalizedCall);
+const fields = callStreamFields.map(([, field]) => field);
+const names = fields.map((f) => f.name);
+const TYPE_CODES = { string: 0, bool: 1, int64: 2, timestamp: 3 } as const;
+const codes = fields.map((f) => TYPE_CODES[f.type]);
+const [pushIdField, callAtField, versionField] = extraStreamFields as [StreamField, StreamField, StreamField];
 
 /** The call's own time, as D1's `call_at`: `callTime`, else `submitTime`, else `receivedAt`. */
 const callAt = (call: NormalizedCall): number => call.callTime ?? call.submitTime ?? call.receivedAt;
 
-/** The stream row of one stored version of a call: every normalized field under its D1 column name, plus the push. */
-export function historyRow(call: NormalizedCall, pushId: string): HistoryRow {
+/**
+ * The stream row of one stored version of a call, checked against the stream's schema in the same pass: every
+ * non-null normalized field under its D1 column name (an absent field is null in the table), plus the push that
+ * wrote this version, the call's own time and its version. The row, or why it does not match (each field named).
+ * Runs for every stored call: one pass, no allocation but the row.
+ */
+export function historyRow(call: NormalizedCall, pushId: string): { row: HistoryRow; problem: string | null } {
   const row: HistoryRow = {};
-  for (const [key, name] of callFields) row[name] = call[key] as HistoryRow[string];
-  row.push_id = pushId;
-  row.call_at = callAt(call);
-  row.version = call.receivedAt;
-  return row;
-}
-
-const MAX_EPOCH_MS = 253_402_300_799_999;
-
-const checks: Record<StreamField["type"], (v: unknown) => boolean> = {
-  string: (v) => typeof v === "string",
-  int64: (v) => Number.isSafeInteger(v),
-  bool: (v) => typeof v === "boolean",
-  timestamp: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_EPOCH_MS,
-};
-
-const fieldChecks = callsStreamSchema.fields.map((f) => [f.name, f.required, checks[f.type], f.type] as const);
-const known = new Set(callsStreamSchema.fields.map((f) => f.name));
-
-/** Why a row does not match the stream's schema (every field named), or null when it does. */
-export function rowProblem(row: HistoryRow): string | null {
-  let problem = "";
-  for (const [name, required, check, type] of fieldChecks) {
-    const v = row[name];
+  let problem: string | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const v = call[keys[i] as keyof NormalizedCall];
     if (v === null || v === undefined) {
-      if (required) problem += `${problem ? "; " : ""}${name}: required`;
-    } else if (!check(v)) {
-      problem += `${problem ? "; " : ""}${name}: expected ${type}, got ${JSON.stringify(v)?.slice(0, 40)}`;
+      if ((fields[i] as StreamField).required) problem = join(problem, problemOf(fields[i] as StreamField, v));
+      continue;
     }
+    const code = codes[i];
+    const ok =
+      code === 0
+        ? typeof v === "string"
+        : code === 1
+          ? typeof v === "boolean"
+          : Number.isSafeInteger(v) && (code === 2 || ((v as number) >= 0 && (v as number) <= MAX_EPOCH_MS));
+    if (ok) row[names[i] as string] = v as string | number | boolean;
+    else problem = join(problem, problemOf(fields[i] as StreamField, v));
   }
-  for (const name in row) if (!known.has(name)) problem += `${problem ? "; " : ""}${name}: not in the schema`;
-  return problem === "" ? null : problem;
+  row[pushIdField.name] = pushId;
+  const at = callAt(call);
+  row[callAtField.name] = at;
+  row[versionField.name] = call.receivedAt;
+  if (typeof pushId !== "string") problem = join(problem, problemOf(pushIdField, pushId));
+  if (!fits(callAtField.type, at)) problem = join(problem, problemOf(callAtField, at));
+  if (!fits(versionField.type, call.receivedAt)) problem = join(problem, problemOf(versionField, call.receivedAt));
+  return { row, problem };
 }
+
+const join = (problem: string | null, more: string | null) =>
+  more === null ? problem : problem === null ? more : `${problem}; ${more}`;
 
 /** The rows of a push's stored calls, each checked against the schema: those that match, and those that do not. */
 export function pushRows(
@@ -57,10 +84,9 @@ export function pushRows(
   const rows: HistoryRow[] = [];
   const invalid: InvalidRow[] = [];
   for (const call of calls) {
-    const row = historyRow(call, pushId);
-    const error = rowProblem(row);
-    if (error === null) rows.push(row);
-    else invalid.push({ voiceId: call.voiceId, error });
+    const { row, problem } = historyRow(call, pushId);
+    if (problem === null) rows.push(row);
+    else invalid.push({ voiceId: call.voiceId, error: problem });
   }
   return { rows, invalid };
 }

@@ -59,7 +59,8 @@ export function holdStatements(pushId: string, invalid: number): SQL[] {
 
 /**
  * Confirmations waiting to be written, per isolate. They ride in the next push's write batch (no round trip of their
- * own); when no push comes within {@link confirmTiming}'s delay, one UPDATE writes them all. An isolate that ends
+ * own); when no push comes within {@link confirmTiming}'s delay (5 s; `waitUntil` lasts up to 30 s), one UPDATE
+ * writes them all. An isolate that ends
  * before either loses them: those pushes stay pending and the catch-up sends them again (at least once, never lost).
  */
 const waiting = new Set<string>();
@@ -67,7 +68,7 @@ let carried = 0;
 let flushing = false;
 
 /** How long confirmations wait for a push batch to carry them before one UPDATE writes them (tests shorten it). */
-export const confirmTiming = { delayMs: 1_000, rounds: 10 };
+export const confirmTiming = { delayMs: 5_000, rounds: 5 };
 
 /**
  * The statements that write the confirmations waiting in this isolate, for a push's write batch, and what to do

@@ -1,16 +1,13 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { confirmTiming } from "../../src/history/stream";
 import worker from "../../src/index";
-import { pushWith, withStream } from "../history/stand-in";
+import { pushWith, restoreConfirmTiming, withStream } from "../history/stand-in";
 import { runCron } from "../support/handlers";
 import { record, rows } from "../support/worker";
 import { cli, relayEnv, tableRows } from "./kit";
 
-afterEach(() => {
-  confirmTiming.delayMs = 1_000;
-});
+afterEach(restoreConfirmTiming);
 
 const SQL_BASE = "https://basin-sql.test";
 const historyEnv = {

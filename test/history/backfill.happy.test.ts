@@ -1,13 +1,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { BACKFILL_BODIES } from "../../src/history/backfill";
-import { confirmTiming } from "../../src/history/stream";
 import { push, record, rows } from "../support/worker";
-import { adminWith, withStream } from "./stand-in";
+import { adminWith, restoreConfirmTiming, withStream } from "./stand-in";
 
-afterEach(() => {
-  confirmTiming.delayMs = 1_000;
-});
+afterEach(restoreConfirmTiming);
 
 interface Step {
   phase: string;

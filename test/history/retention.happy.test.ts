@@ -1,14 +1,11 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { confirmTiming } from "../../src/history/stream";
 import { runCron } from "../support/handlers";
 import { record, rows } from "../support/worker";
-import { adminWith, pushWith, StreamStandIn, withStream } from "./stand-in";
+import { adminWith, pushWith, restoreConfirmTiming, StreamStandIn, withStream } from "./stand-in";
 
-afterEach(() => {
-  confirmTiming.delayMs = 1_000;
-});
+afterEach(restoreConfirmTiming);
 
 const DAY = 86_400_000;
 

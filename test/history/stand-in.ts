@@ -21,6 +21,12 @@ export class StreamStandIn {
   }
 }
 
+const defaultTiming = { ...confirmTiming };
+/** Puts the confirmation timing back as the Worker has it (tests shorten it). */
+export function restoreConfirmTiming() {
+  Object.assign(confirmTiming, defaultTiming);
+}
+
 /** The Worker's bindings with a stand-in stream. Confirmations are written at once (no waiting for a push batch). */
 export function withStream(stream = new StreamStandIn()) {
   confirmTiming.delayMs = 0;
