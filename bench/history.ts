@@ -22,7 +22,7 @@ import { drainCapture, startCaptureRelay } from "./lib/capture-relay.ts";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { loadCallRows } from "./lib/duckdb-calls.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
-import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
+import { pushBody, recordFactory } from "./lib/records.ts";
 import { fmt, median, ratio } from "./lib/stats.ts";
 import { markdownTable } from "./lib/table.ts";
 import { ROOT } from "./lib/wrangler.ts";
@@ -92,7 +92,7 @@ async function throughStandIn(workDir: string, ndjsonFile: string) {
   };
   // D1 round trips per push, one push at a time so each one's waitUntil work is in its count: floor, then stream.
   const roundTrips: Record<string, number> = {};
-  const small = bodies(ROUND_TRIP_PUSHES * 2, 3).map((b) => b); // 1,000-record pushes
+  const small = bodies(ROUND_TRIP_PUSHES * 2, 3); // 1,000-record pushes
   for (const [name, stream] of [
     ["without stream (floor)", false],
     ["with stream", true],

@@ -125,7 +125,7 @@ export function historyPlan(options = {}) {
  * @param {number} [now]
  */
 export function historyFindings(history, now = Date.now()) {
-  if (!history || !history.configured) return [];
+  if (!history?.configured) return [];
   /** @type {string[]} */
   const found = [];
   if (history.oldestPendingAt !== null && now - history.oldestPendingAt > 10 * 60_000) {
