@@ -17,6 +17,17 @@ describe("GET /health", () => {
         percent: expect.toBeOneOf([null, expect.any(Number)]),
         measuredAt: expect.toBeOneOf([null, expect.any(String)]),
       },
+      // No CALLS_STREAM binding here: nothing waits for a stream.
+      history: {
+        configured: false,
+        pendingPushes: 0,
+        pendingRows: 0,
+        oldestPendingAt: null,
+        invalidRows: 0,
+        lastConfirmedAt: null,
+        streamedFrom: null,
+        backfillSince: null,
+      },
     });
   });
 });
