@@ -1,5 +1,10 @@
+import { and, eq } from "drizzle-orm";
 import { readArchive } from "../archive/archive";
+import { normalizedCallColumns } from "../calls/normalized";
 import { runBatch } from "../db/batch";
+import { getDb } from "../db/client";
+import { calls } from "../db/schema";
+import type { NormalizedCall } from "../ingest/fields";
 import { parsePushBody } from "../ingest/ingest";
 import { pushRows } from "./row";
 import { type CallsStream, callsStream, confirmStatements, holdStatements, sendRows } from "./stream";
@@ -23,16 +28,27 @@ export interface CatchUpResult {
   failed: number;
 }
 
+/**
+ * The calls of a push as D1 holds them now, for a push whose archived body is gone: those whose latest version it
+ * still is (their `received_at` is the push's, so the received-at index finds them). Versions superseded since are
+ * in the stream through the pushes that superseded them.
+ */
+async function storedVersions(d1: D1Database, push: PendingPush): Promise<NormalizedCall[]> {
+  const rows = await getDb(d1)
+    .select(normalizedCallColumns)
+    .from(calls)
+    .where(and(eq(calls.receivedAt, push.received_at), eq(calls.pushId, push.id)));
+  return rows;
+}
+
 async function resend(env: { DB: D1Database; ARCHIVE: R2Bucket }, stream: CallsStream, push: PendingPush) {
   const archived = push.archive_key === null ? null : await readArchive(env.ARCHIVE, push.archive_key);
-  if (archived === null) {
-    // The system of record no longer has the body (the archive failed at push time, or expired): the calls stay in
-    // D1 and the push is held, reported by /health; `callrelay history backfill` streams the calls' current versions.
-    console.error(JSON.stringify({ msg: "pending push has no archived body; held", pushId: push.id }));
-    return "held" as const;
-  }
-  const { calls } = parsePushBody(archived.body, push.source_id, push.received_at);
-  const { rows, invalid } = pushRows(calls, push.id);
+  // Without its body (the archive failed at push time, or the body expired), the calls' current versions from D1.
+  const versions =
+    archived === null
+      ? await storedVersions(env.DB, push)
+      : parsePushBody(archived.body, push.source_id, push.received_at).calls;
+  const { rows, invalid } = pushRows(versions, push.id);
   if (invalid.length > 0) {
     console.error(
       JSON.stringify({ msg: "rows do not match the schema; push held", pushId: push.id, first: invalid[0] }),

@@ -5,7 +5,7 @@ import { countRoundTrips } from "../../bench/capture-worker/count-round-trips";
 import { CATCH_UP_GRACE_MS } from "../../src/history/catch-up";
 import { confirmTiming } from "../../src/history/stream";
 import { runCron } from "../support/handlers";
-import { push, record, rows } from "../support/worker";
+import { dropArchivedBody, push, record, rows } from "../support/worker";
 import { schemaFileProblem } from "./schema-file";
 import { fetchWith, pushWith, restoreConfirmTiming, StreamStandIn, withStream } from "./stand-in";
 
@@ -101,6 +101,20 @@ describe("the calls stream", () => {
     stream.down = false;
     await catchUp(bindings);
     expect(await state(failed.pushId)).toBe(1);
+  });
+
+  it("sends a pending push whose archived body is gone from D1: the calls whose latest version it is", async () => {
+    const { stream, bindings } = withStream();
+    stream.down = true;
+    const [kept, superseded] = [record(), record()];
+    const { pushId } = await (await pushWith(bindings, { array: [kept, superseded] })).json<{ pushId: string }>();
+    stream.down = false;
+    await pushWith(bindings, { array: [{ ...superseded, callDuration: 99 }] }); // a later version of one of them
+    await dropArchivedBody(pushId);
+    await catchUp(bindings);
+    const fromPush = stream.rows.filter((row) => row.push_id === pushId);
+    expect(fromPush.map((row) => row.voice_id)).toEqual([kept.voiceId]);
+    expect(stream.rows.find((row) => row.voice_id === superseded.voiceId)).toMatchObject({ call_duration: 99 });
   });
 
   it("writes a confirmation in the next push's batch: no D1 round trip of its own", async () => {
