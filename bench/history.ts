@@ -48,15 +48,15 @@ const total = Number(flags.calls ?? (flags.quick ? 100_000 : 1_000_000));
 const log = (line: string) => console.error(line);
 
 type Code = {
-  parsePushBody: typeof import("../src/ingest/ingest.ts").parsePushBody;
-  pushRows: typeof import("../src/history/row.ts").pushRows;
+  parsePushBody: typeof import("../src/pipeline/ingest/ingest.ts").parsePushBody;
+  pushRows: typeof import("../src/model/history/row.ts").pushRows;
 };
 
 async function loadCode(workDir: string): Promise<Code> {
   const src = (path: string) => JSON.stringify(join(ROOT, "src", path));
   const result = await build({
     stdin: {
-      contents: `export { parsePushBody } from ${src("ingest/ingest.ts")};\nexport { pushRows } from ${src("history/row.ts")};`,
+      contents: `export { parsePushBody } from ${src("pipeline/ingest/ingest.ts")};\nexport { pushRows } from ${src("model/history/row.ts")};`,
       resolveDir: ROOT,
       sourcefile: "bench-history-entry.ts",
       loader: "ts",

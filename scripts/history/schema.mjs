@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm run history:schema`: writes basin/calls.schema.json, the calls stream's schema, from src/history/schema.ts
+// `npm run history:schema`: writes basin/calls.schema.json, the calls stream's schema, from src/model/history/schema.ts
 // (which derives it from the D1 `calls` table). `--check` exits 1 when the file differs instead of writing it.
 import { readFile, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const FILE = "basin/calls.schema.json";
 const bundled = await build({
-  entryPoints: ["src/history/schema.ts"],
+  entryPoints: ["src/model/history/schema.ts"],
   bundle: true,
   format: "esm",
   platform: "neutral",

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { BACKFILL_BODIES } from "../../src/history/backfill";
+import { BACKFILL_BODIES } from "../../src/pipeline/ingest/history-backfill";
 import { push, record, rows } from "../support/worker";
 import { adminWith, restoreConfirmTiming, withStream } from "./stand-in";
 

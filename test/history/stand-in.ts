@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { HistoryRow } from "../../src/history/schema";
-import { confirmTiming } from "../../src/history/stream";
 import worker from "../../src/index";
+import type { HistoryRow } from "../../src/storage/calls-stream";
+import { confirmTiming } from "../../src/storage/calls-stream";
 import { ADMIN_TOKEN, BASE, PUSH_TOKEN } from "../support/worker";
 
 /**
