@@ -188,11 +188,14 @@ async function main() {
     console.log(`CPU µs per call: floor ${fmt(c.floor)}, rows ${fmt(c.rows)}, rows + serialize ${fmt(c.rowsJson)}`);
     return;
   }
+  const code = await loadCode(workDir); // bundled first: the run takes long, and the tree may change meanwhile
   const stand = await throughStandIn(workDir, ndjsonFile);
+  log(`  ${JSON.stringify(stand)}`);
   log("Parquet: DuckDB writes the captured rows…");
   const pq = await parquet(ndjsonFile, workDir, stand.captured);
+  log(`  ${JSON.stringify(pq)}`);
   log("CPU: building and checking rows in-process…");
-  const c = cpu(await loadCode(workDir));
+  const c = cpu(code);
   const extra = c.rowsJson;
   const lines = [
     `bench:history, ${new Date().toISOString().slice(0, 10)}; load average at start ${loadStart}, at end ${loadNow()}`,
