@@ -6,6 +6,7 @@ import { produceScheduledEvents } from "./events/producers";
 import type { QueuedPush } from "./ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
 import { sweepRetention } from "./retention/sweep";
+import { recordCronRun } from "./stats/cron-run";
 
 export { DestinationPacer } from "./delivery/pacer";
 
@@ -23,5 +24,6 @@ export default {
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
+    ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

@@ -17,6 +17,12 @@ describe("GET /health", () => {
         percent: expect.toBeOneOf([null, expect.any(Number)]),
         measuredAt: expect.toBeOneOf([null, expect.any(String)]),
       },
+      cron: { lastRunAt: expect.toBeOneOf([null, expect.any(String)]) },
+      // The test tokens are short on purpose: /health says so.
+      warnings: [
+        "ADMIN_TOKEN is 16 characters long: use 32 or more (openssl rand -hex 32)",
+        "PUSH_TOKEN is 15 characters long: use 32 or more (openssl rand -hex 32)",
+      ],
     });
   });
 });
