@@ -12,7 +12,8 @@ import { errorBody } from "./lib/errors";
 import { tokenWarnings } from "./lib/secret-token.js";
 import { openApiRoutes } from "./openapi/routes";
 import { recordingRoute } from "./recordings/route";
-import { cronRunRow, cronView } from "./stats/cron-run";
+import { cronHealth } from "./stats/cron-run";
+import { migrationsHealth } from "./stats/migrations";
 import { storageRow, storageView } from "./stats/storage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page, and the console. */
@@ -21,14 +22,14 @@ export const app = new OpenAPIHono<AppEnv>();
 app.route("/push", pushRoute);
 app.route("/recordings", recordingRoute);
 app.get("/health", async (c) => {
-  const db = getDb(c.env.DB);
-  const stored = await db
-    .batch([storageRow(db), cronRunRow(db)])
-    .then(([storageRows, cronRows]) => ({ d1: true, row: storageRows[0], cron: cronRows[0] }))
-    .catch(() => ({ d1: false, row: undefined, cron: undefined }));
+  const stored = await storageRow(getDb(c.env.DB))
+    .then((rows) => ({ d1: true, row: rows[0] }))
+    .catch(() => ({ d1: false, row: undefined }));
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  const cron = cronView(stored.cron);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, warnings: tokenWarnings(c.env) });
+  const cron = await cronHealth(c.env.DB);
+  const migrations = await migrationsHealth(c.env.DB);
+  const warnings = tokenWarnings(c.env);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -201,7 +201,7 @@ export const storageUsage = sqliteTable("storage_usage", {
   measuredAt: integer("measured_at").notNull(),
 });
 
-/** When the cron handler last ran (its scheduled time): one row, written each run, read by `/health`. */
+/** When the cron handler last ran (its scheduled time): one row, written each run (`stats/cron-run.ts`), read by `/health`. */
 export const cronRuns = sqliteTable("cron_runs", {
   id: integer("id").primaryKey(),
   lastRunAt: integer("last_run_at").notNull(),

@@ -1,7 +1,3 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { cronRuns } from "../db/schema";
-
 /**
  * Keeps when the cron handler last ran: one row, one small write a run (a minute). `/health` shows it, so
  * `callrelay doctor` can tell a relay whose cron stopped. A failure is logged, never thrown: the figure is a gauge.
@@ -14,11 +10,11 @@ export async function recordCronRun(d1: D1Database, scheduledTime: number) {
     .catch((err) => console.error(JSON.stringify({ msg: "could not record the cron run", error: String(err) })));
 }
 
-/** The statement reading the last cron run, for a batch. */
-export const cronRunRow = (db: Db) =>
-  db.select({ lastRunAt: cronRuns.lastRunAt }).from(cronRuns).where(sql`${cronRuns.id} = 1`);
-
-/** The cron figure as `/health` shows it: `lastRunAt` is null before the first run. */
-export const cronView = (row: { lastRunAt: number } | undefined) => ({
-  lastRunAt: row ? new Date(row.lastRunAt).toISOString() : null,
-});
+/** `/health`'s `cron`: when the cron handler last ran (its scheduled time), null before it has or when unknown. */
+export async function cronHealth(d1: D1Database) {
+  const row = await d1
+    .prepare("SELECT last_run_at AS lastRunAt FROM cron_runs WHERE id = 1")
+    .first<{ lastRunAt: number }>()
+    .catch(() => null);
+  return { lastRunAt: row ? new Date(row.lastRunAt).toISOString() : null };
+}
