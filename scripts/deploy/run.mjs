@@ -8,6 +8,11 @@ import { join } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
 import { randomToken, tokenProblem } from "../../src/lib/secret-token.js";
 
+/**
+ * The D1 binding: wrangler's d1 commands take it for the database, so a database renamed in wrangler.toml (as the
+ * Deploy to Cloudflare button lets people do) is still the one migrated.
+ */
+const DB_BINDING = "DB";
 /** D1's location hints (`wrangler d1 create --location`). */
 export const LOCATIONS = ["apac", "weur", "eeur", "enam", "wnam", "oc"];
 /** The lifecycle rule that expires raw push bodies after RAW_RETENTION_DAYS. */
@@ -61,7 +66,7 @@ export async function readDeployConfig(configPath) {
    *   queues?: {producers?: {queue: string}[], consumers?: {queue: string, dead_letter_queue?: string}[]}}}
    */
   const rawConfig = experimental_readRawConfig({ config: configPath }).rawConfig;
-  const database = rawConfig.d1_databases?.find((db) => db.binding === "DB");
+  const database = rawConfig.d1_databases?.find((db) => db.binding === DB_BINDING);
   const bucket = rawConfig.r2_buckets?.find((b) => b.binding === "ARCHIVE");
   if (!database?.database_name || !bucket?.bucket_name) {
     throw new StepError(`${configPath} needs the DB (d1_databases) and ARCHIVE (r2_buckets) bindings`);
@@ -99,7 +104,7 @@ export function plan(config, location) {
       `find ${config.secrets.join(" and ")}; set each missing one from the environment or a new random token`,
     ],
     ["bookmark", `record D1 Time Travel's current bookmark in ${BOOKMARKS_FILE} (to roll back to)`],
-    ["migrations", `apply the migrations D1 has not seen (wrangler d1 migrations apply --remote)`],
+    ["migrations", `apply the migrations D1 has not seen (wrangler d1 migrations apply ${DB_BINDING} --remote)`],
     [
       "deploy",
       `wrangler deploy: provisions the R2 bucket "${config.bucket}" and the queues ${config.queues.join(", ")} when missing, uploads the Worker`,
@@ -263,7 +268,7 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
         "d1",
         "time-travel",
         "info",
-        config.database,
+        DB_BINDING,
         "--json",
       ]);
       const bookmark = /"bookmark"\s*:\s*"([^"]+)"/.exec(output)?.[1];
@@ -273,16 +278,10 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
         join(cwd, BOOKMARKS_FILE),
         `${JSON.stringify({ at: new Date().toISOString(), database: config.database, bookmark })}\n`,
       );
-      return `${bookmark} (to roll back D1: npx wrangler d1 time-travel restore ${config.database} --bookmark ${bookmark})`;
+      return `${bookmark} (to roll back D1: npx wrangler d1 time-travel restore ${DB_BINDING} --bookmark ${bookmark})`;
     },
     async migrations() {
-      const output = await must("the remote migrations failed", [
-        "d1",
-        "migrations",
-        "apply",
-        config.database,
-        "--remote",
-      ]);
+      const output = await must("the remote migrations failed", ["d1", "migrations", "apply", DB_BINDING, "--remote"]);
       const applied = new Set(plain(output).match(/\d{4}_[\w-]+\.sql(?=[^\n]*✅)/g));
       return output.includes("No migrations to apply") ? "none to apply" : `${applied.size} applied`;
     },

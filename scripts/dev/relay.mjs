@@ -121,6 +121,7 @@ export async function startRelay({ args = [], quiet = false }) {
     );
   }
   const tick = () => fetch(`${url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => undefined);
+  await tick(); // at once, as a deployed cron's first run comes within a minute: /health then has its cron run
   const ticker = setInterval(tick, TICK_MS);
   const stop = () => {
     clearInterval(ticker);
