@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_ID, type CloudflareStub, startCloudflareStub } from "./cloudflare-stub.ts";
 import { BOOKMARKS_FILE } from "./run.mjs";
 
-const DEPLOY_TIMEOUT_MS = 240_000;
+// Generous: each deploy starts wrangler several times, and CI shares its cores with the workerd tests.
+const DEPLOY_TIMEOUT_MS = 600_000;
 const MIGRATIONS = readdirSync("migrations").filter((f) => f.endsWith(".sql"));
 const QUEUES = ["callrelay-ingest", "callrelay-deliveries", "callrelay-deliveries-slow"];
 const DLQ = "callrelay-deliveries-dlq";

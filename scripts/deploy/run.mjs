@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
-import { randomToken, tokenProblem } from "../../src/lib/secret-token.js";
+import { isPlaceholderToken, randomToken, tokenProblem } from "../../src/lib/secret-token.js";
 
 /**
  * The D1 binding: wrangler's d1 commands take it for the database, so a database renamed in wrangler.toml (as the
@@ -146,13 +146,19 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     return 2;
   }
   for (const name of ["ADMIN_TOKEN", "PUSH_TOKEN"]) {
-    const problem = tokenProblem(name, env[name]);
-    if (problem?.includes("placeholder")) {
-      err(`${problem} (from the environment); nothing was changed.\n`);
+    if (isPlaceholderToken(env[name])) {
+      err(`${tokenProblem(name, env[name])} (from the environment); nothing was changed.\n`);
       return 2;
     }
   }
-  const config = await readDeployConfig(join(cwd, "wrangler.toml"));
+  /** @type {Awaited<ReturnType<typeof readDeployConfig>>} */
+  let config;
+  try {
+    config = await readDeployConfig(join(cwd, "wrangler.toml"));
+  } catch (e) {
+    err(`could not read wrangler.toml: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   const steps = plan(config, location);
   if (options["dry-run"]) {
     out(`npm run deploy would, changing nothing now:\n`);
