@@ -7,6 +7,7 @@ import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
 import { catchUpStream } from "./pipeline/ingest/stream-catch-up";
 import { sweepRetention } from "./pipeline/retention/sweep";
+import { recordCronRun } from "./storage/cron-run";
 
 export { DestinationPacer } from "./pipeline/delivery/pacer";
 
@@ -25,5 +26,6 @@ export default {
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(catchUpStream(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
+    ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

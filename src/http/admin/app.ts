@@ -11,6 +11,7 @@ import { destinationRoutes } from "./destinations";
 import { filterRoutes } from "./filters";
 import { historyRoutes } from "./history";
 import { pushRoutes } from "./pushes";
+import { setupRoutes } from "./setup";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 
@@ -29,3 +30,4 @@ adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);
 adminApp.route("/history", historyRoutes);
+adminApp.route("/setup", setupRoutes);
