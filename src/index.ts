@@ -5,6 +5,8 @@ import { sweepDeliveries } from "./delivery/sweeper";
 import { produceScheduledEvents } from "./events/producers";
 import type { QueuedPush } from "./ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
+import { runJobs } from "./jobs/run";
+import { costMeterAnswer, metered } from "./lib/cost-meter";
 import { sweepRetention } from "./retention/sweep";
 
 export { DestinationPacer } from "./delivery/pacer";
@@ -13,15 +15,20 @@ export { DestinationPacer } from "./delivery/pacer";
 const INGEST_QUEUE_NAME = "callrelay-ingest";
 
 export default {
-  fetch: app.fetch,
-  async queue(batch, env) {
+  fetch(request, env, ctx) {
+    return costMeterAnswer(request, env) ?? app.fetch(request, metered(env, "fetch"), ctx);
+  },
+  async queue(batch, bindings) {
+    const env = metered(bindings, "queue", batch.messages.length);
     if (batch.queue === INGEST_QUEUE_NAME) return consumeQueuedPushes(batch as MessageBatch<QueuedPush>, env);
     return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
   },
-  async scheduled(controller, env, ctx) {
+  async scheduled(controller, bindings, ctx) {
+    const env = metered(bindings, "scheduled");
     ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
+    ctx.waitUntil(runJobs(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;
