@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env";
 import { consoleApp } from "./console/app";
 import { getDb } from "./db/client";
 import { pushRoute } from "./ingest/push-route";
+import { jobCounts } from "./jobs/run";
 import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
@@ -19,11 +20,14 @@ export const app = new OpenAPIHono<AppEnv>();
 app.route("/push", pushRoute);
 app.route("/recordings", recordingRoute);
 app.get("/health", async (c) => {
-  const stored = await storageRow(getDb(c.env.DB))
-    .then((rows) => ({ d1: true, row: rows[0] }))
-    .catch(() => ({ d1: false, row: undefined }));
+  const [stored, jobs] = await Promise.all([
+    storageRow(getDb(c.env.DB))
+      .then((rows) => ({ d1: true, row: rows[0] }))
+      .catch(() => ({ d1: false, row: undefined })),
+    jobCounts(c.env.DB).catch(() => null),
+  ]);
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage });
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, jobs });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));
