@@ -5,7 +5,8 @@
 // calls of which 30% match one webhook and one Slack destination (100-record pushes), then retention sweeps that
 // expire every call. Prints the usage per stored call, per delivery, per cron run and per expired call, and the
 // monthly bill at 10k / 100k / 1M calls a day from Cloudflare's published prices (bench/lib/cost-model.ts).
-// Options: --calls <n> (calls per phase, default 10000), --ref <commit>, --keep.
+// Options: --calls <n> (calls per phase, default 10000), --push-interval <ms> (between the forwarded phase's pushes,
+// default 2000; 0 sends them all at once), --ref <commit>, --keep.
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,8 +40,18 @@ const FILTER = { connected: true, intentCode: { $in: ["302", "303"] } };
 const matches = (r: PlatformRecord) => r.intentCode === "302" || r.intentCode === "303";
 
 const { values: flags } = parseArgs({
-  options: { calls: { type: "string" }, ref: { type: "string" }, keep: { type: "boolean" } },
+  options: {
+    calls: { type: "string" },
+    "push-interval": { type: "string" },
+    ref: { type: "string" },
+    keep: { type: "boolean" },
+  },
 });
+/**
+ * Ms between the forwarded phase's pushes, one at a time: a day's pushes spread out, as the platform sends them, so
+ * the Slack destination's pace (one message a second) is not a burst's backlog. 0: all at once, 4 in flight.
+ */
+const pushInterval = Number(flags["push-interval"] ?? 2000);
 const perPhase = Math.max(PER_PUSH, Math.round(Number(flags.calls ?? 10_000) / PER_PUSH) * PER_PUSH);
 const log = (line: string) => console.error(line);
 
@@ -151,7 +162,7 @@ function lessUsage(a: Usage, b: Usage, times: number): Usage {
   ) as unknown as Usage;
 }
 
-async function pushCalls(worker: DevWorker, next: () => PlatformRecord, count: number) {
+async function pushCalls(worker: DevWorker, next: () => PlatformRecord, count: number, intervalMs = 0) {
   const bodies: string[] = [];
   const voiceIds: string[] = [];
   let matching = 0;
@@ -167,9 +178,14 @@ async function pushCalls(worker: DevWorker, next: () => PlatformRecord, count: n
   }
   const result = await runLoad({
     items: bodies,
-    concurrency: IN_FLIGHT,
+    concurrency: intervalMs > 0 ? 1 : IN_FLIGHT,
     maxMs: 3_600_000,
-    send: (body) => postPush(`${worker.url}/push/${PUSH_TOKEN}`, body, PER_PUSH),
+    send: async (body) => {
+      const paced = sleep(intervalMs);
+      const outcome = await postPush(`${worker.url}/push/${PUSH_TOKEN}`, body, PER_PUSH);
+      await paced;
+      return outcome;
+    },
   });
   if (result.failed > 0) throw new Error(`pushes failed: ${result.errors.join("; ")}`);
   return { matching, voiceIds, gzipBytes, recordsPerSecond: result.recordsPerSecond };
@@ -248,7 +264,7 @@ async function main() {
   log(`Storing ${perPhase.toLocaleString("en-US")} more calls, 30% matching a webhook and a Slack destination…`);
   let forwarded!: Awaited<ReturnType<typeof pushCalls>>;
   const delivering = await phase(worker, async () => {
-    forwarded = await pushCalls(worker, next, perPhase);
+    forwarded = await pushCalls(worker, next, perPhase, pushInterval);
     // Done when every matching call has reached both receivers (Slack digests carry each call's voiceId). Polling the
     // local D1 from another process meanwhile would lock it under the Worker's feet.
     const deadline = Date.now() + 20 * 60_000;
@@ -347,7 +363,7 @@ async function main() {
       `## bench:cost — ${new Date().toISOString()}`,
       "",
       `Machine: ${machineSummary()}; load at the first push ${loadStart}, after the run ${loadNow()}`,
-      `callrelay: ${tree.label}. ${perPhase.toLocaleString("en-US")} varied calls per phase (bench/lib/records.ts, ${TASKS} tasks) in pushes of ${PER_PUSH}, ${IN_FLIGHT} in flight; ${forwarded.matching.toLocaleString("en-US")} of the second phase's matched (${fmt((100 * forwarded.matching) / perPhase)}%), ${deliveries.toLocaleString("en-US")} deliveries (${delivered.toLocaleString("en-US")} delivered, ${hooks.toLocaleString("en-US")} webhook requests received); ${sweeps} retention sweeps expired ${calls.toLocaleString("en-US")} calls.`,
+      `callrelay: ${tree.label}. ${perPhase.toLocaleString("en-US")} varied calls per phase (bench/lib/records.ts, ${TASKS} tasks) in pushes of ${PER_PUSH} (${IN_FLIGHT} in flight; the second phase's ${pushInterval > 0 ? `one every ${pushInterval} ms` : "all at once"}); ${forwarded.matching.toLocaleString("en-US")} of the second phase's matched (${fmt((100 * forwarded.matching) / perPhase)}%), ${deliveries.toLocaleString("en-US")} deliveries (${delivered.toLocaleString("en-US")} delivered, ${hooks.toLocaleString("en-US")} webhook requests received); ${sweeps} retention sweeps expired ${calls.toLocaleString("en-US")} calls.`,
       "",
       `**D1 rows written per stored call: ${fmt(wPerCall, 4)}** (goal ≤ ${GOAL_PER_CALL} ${wPerCall <= GOAL_PER_CALL ? "✓" : "✗"}); **per delivery: ${fmt(wPerDelivery, 4)}** (goal ≤ ${GOAL_PER_DELIVERY} ${wPerDelivery <= GOAL_PER_DELIVERY ? "✓" : "✗"}).`,
       "",

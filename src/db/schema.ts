@@ -122,10 +122,8 @@ export const calls = sqliteTable(
     uniqueIndex("calls_source_voice_uq").on(t.sourceId, t.voiceId),
     // `since`/`until` of GET /calls, replay windows, the retention sweep.
     index("calls_received_at_idx").on(t.receivedAt),
-    // `taskId` of GET /calls.
-    index("calls_task_idx").on(t.taskId),
-    // `intentCode` of GET /calls.
-    index("calls_intent_code_idx").on(t.intentCode),
+    // No index on `taskId` or `intentCode` (migration `calls_indexes_rollups_serve`): their counts come from the
+    // rollups, and GET /calls compares them while scanning, a bounded number of calls per page.
   ],
 );
 
