@@ -224,9 +224,11 @@ export function* runMigrationBench(
   migrations: readonly Migration[],
   calls: number,
   fileFor: (name: string) => string = () => ":memory:",
+  pick: (name: string) => boolean = () => true,
 ): Generator<FileResult> {
   for (let i = 0; i < migrations.length; i++) {
     const m = migrations[i] as Migration;
+    if (!pick(m.name)) continue;
     const db = openAt(migrations.slice(0, i), fileFor(m.name));
     const t0 = performance.now();
     fillAtSchema(db, migrations.slice(0, i), calls);
