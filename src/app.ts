@@ -1,18 +1,21 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import pkg from "../package.json";
-import { adminApp } from "./admin/app";
-import type { AppEnv } from "./app-env";
 import { consoleApp } from "./console/app";
-import { getDb } from "./db/client";
-import { pushRoute } from "./ingest/push-route";
-import { jobCounts } from "./jobs/run";
+import { adminApp } from "./http/admin/app";
+import type { AppEnv } from "./http/app-env";
+import { openApiRoutes } from "./http/openapi/routes";
+import { pushRoute } from "./http/push-route";
+import { recordingRoute } from "./http/recording-route";
 import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
-import { openApiRoutes } from "./openapi/routes";
-import { recordingRoute } from "./recordings/route";
-import { storageRow, storageView } from "./stats/storage";
+import { tokenWarnings } from "./lib/secret-token.js";
+import { cronHealth } from "./storage/cron-run";
+import { getDb } from "./storage/db/client";
+import { jobCounts } from "./storage/jobs";
+import { migrationsHealth } from "./storage/migrations";
+import { storageRow, storageView } from "./storage/usage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page, and the console. */
 export const app = new OpenAPIHono<AppEnv>();
@@ -20,14 +23,15 @@ export const app = new OpenAPIHono<AppEnv>();
 app.route("/push", pushRoute);
 app.route("/recordings", recordingRoute);
 app.get("/health", async (c) => {
-  const [stored, jobs] = await Promise.all([
-    storageRow(getDb(c.env.DB))
-      .then((rows) => ({ d1: true, row: rows[0] }))
-      .catch(() => ({ d1: false, row: undefined })),
-    jobCounts(c.env.DB).catch(() => null),
-  ]);
+  const stored = await storageRow(getDb(c.env.DB))
+    .then((rows) => ({ d1: true, row: rows[0] }))
+    .catch(() => ({ d1: false, row: undefined }));
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, jobs });
+  const cron = await cronHealth(c.env.DB);
+  const migrations = await migrationsHealth(c.env.DB);
+  const warnings = tokenWarnings(c.env);
+  const jobs = await jobCounts(c.env.DB).catch(() => null);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings, jobs });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

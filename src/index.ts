@@ -1,21 +1,22 @@
 import { app } from "./app";
-import { consumeDeliveries } from "./delivery/consumer";
-import type { DeliveryMessage } from "./delivery/enqueue";
-import { sweepDeliveries } from "./delivery/sweeper";
-import { produceScheduledEvents } from "./events/producers";
-import type { QueuedPush } from "./ingest/queue-ingest";
-import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
-import { runJobs } from "./jobs/run";
 import { costMeterAnswer, metered } from "./lib/cost-meter";
-import { sweepRetention } from "./retention/sweep";
+import { consumeDeliveries } from "./pipeline/delivery/consumer";
+import { sweepDeliveries } from "./pipeline/delivery/sweeper";
+import type { DeliveryMessage } from "./pipeline/dispatch/enqueue";
+import { produceScheduledEvents } from "./pipeline/events/producers";
+import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
+import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
+import { sweepRetention } from "./pipeline/retention/sweep";
+import { recordCronRun } from "./storage/cron-run";
+import { runJobs } from "./storage/jobs";
 
-export { DestinationPacer } from "./delivery/pacer";
+export { DestinationPacer } from "./pipeline/delivery/pacer";
 
 /** The queue of pushes archived while D1 was unavailable (wrangler.toml); every other queue carries deliveries. */
 const INGEST_QUEUE_NAME = "callrelay-ingest";
 
 export default {
-  fetch(request, env, ctx) {
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
     return costMeterAnswer(request, env) ?? app.fetch(request, metered(env, "fetch"), ctx);
   },
   async queue(batch, bindings) {
@@ -30,5 +31,6 @@ export default {
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
     ctx.waitUntil(runJobs(env.DB, controller.scheduledTime));
+    ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

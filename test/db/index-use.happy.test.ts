@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { callConditions } from "../../src/calls/routes";
-import { getDb } from "../../src/db/client";
-import { calls } from "../../src/db/schema";
-import { callRollupStatements } from "../../src/stats/call-rollups";
+import { callConditions } from "../../src/http/admin/calls";
+import { callRollupStatements } from "../../src/storage/call-rollups";
+import { getDb } from "../../src/storage/db/client";
+import { calls } from "../../src/storage/db/schema";
 import { admin, push, record, rows } from "../support/worker";
 
 type Query = { sql: string; params: unknown[] };

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type BackgroundJob, defaultJobLimits, runJobs } from "../../src/jobs/run";
+import { type BackgroundJob, defaultJobLimits, runJobs } from "../../src/storage/jobs";
 import { runCron } from "../support/handlers";
 import { BASE } from "../support/worker";
 

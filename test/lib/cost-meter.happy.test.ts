@@ -8,8 +8,7 @@ const metered = { ...env, COST_METER: "1" } as Env;
 
 async function call(path: string, bindings: Env, init?: RequestInit) {
   const ctx = createExecutionContext();
-  const request = new Request(`${BASE}${path}`, init) as Request<unknown, IncomingRequestCfProperties>;
-  const res = await worker.fetch(request, bindings, ctx);
+  const res = await worker.fetch(new Request(`${BASE}${path}`, init), bindings, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
