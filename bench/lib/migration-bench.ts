@@ -212,6 +212,8 @@ export interface FileResult {
   kind: WorkKind;
   fillMs: number;
   applyMs: number;
+  /** The same database's cost of any file: a transaction creating and dropping an empty table (its commit, mostly). */
+  floorMs: number;
   callsBefore: number;
   callsAfter: number;
 }
@@ -236,17 +238,24 @@ export function* runMigrationBench(
     const count = () =>
       tableExists(db, "calls") ? (db.prepare("SELECT count(*) AS n FROM calls").get() as { n: number }).n : 0;
     const callsBefore = count();
+    const t0Floor = performance.now();
+    db.exec("BEGIN; CREATE TABLE bench_floor (x INTEGER); DROP TABLE bench_floor; COMMIT");
+    const floorMs = performance.now() - t0Floor;
     const t1 = performance.now();
     db.exec("BEGIN");
     db.exec(m.sql);
     db.exec("COMMIT");
     const applyMs = performance.now() - t1;
-    yield { name: m.name, kind: classify(m.sql), fillMs, applyMs, callsBefore, callsAfter: count() };
+    yield { name: m.name, kind: classify(m.sql), fillMs, applyMs, floorMs, callsBefore, callsAfter: count() };
     db.close();
   }
 }
 
-/** `ms` measured at `rows` rows, scaled to `target` rows as n·log n (an index build sorts; a scan is linear). */
-export function scaleTime(ms: number, rows: number, target: number): number {
-  return ms * (target / rows) * (Math.log2(target) / Math.log2(rows));
+/**
+ * `ms` measured at `rows` rows, scaled to `target` rows: the part above `floorMs` (what any file costs, whatever the
+ * rows) as n·log n (an index build sorts; a scan is linear), the floor as it is.
+ */
+export function scaleTime(ms: number, rows: number, target: number, floorMs = 0): number {
+  const work = Math.max(0, ms - floorMs);
+  return floorMs + work * (target / rows) * (Math.log2(target) / Math.log2(rows));
 }
