@@ -3,10 +3,13 @@ import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body";
+import { isPlaceholderToken } from "../lib/secret-token.js";
 import { countPushRecords } from "../model/calls/record-count";
 import { enqueueLater } from "../pipeline/dispatch/enqueue";
 import { eventsAfterPush } from "../pipeline/events/producers";
 import { ingestPush, logInvalidPush, type PushInput } from "../pipeline/ingest/ingest";
+import { streamPush } from "../pipeline/ingest/stream-push";
+import { callsStream } from "../storage/calls-stream";
 import { getDb } from "../storage/db/client";
 import { DEFAULT_SOURCE, resolveSource } from "../storage/sources";
 import { recordStorageSize } from "../storage/usage";
@@ -16,7 +19,11 @@ import type { AppEnv } from "./app-env";
 export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   const config = getConfig(c.env);
   const db = getDb(c.env.DB);
-  const source = await unlessStorageFails(() => resolveSource(db, config, c.req.param("token")));
+  const token = c.req.param("token");
+  if (isPlaceholderToken(token)) {
+    throw new AppError("unauthorized", "This push URL carries the placeholder from .dev.vars.example: it is refused");
+  }
+  const source = await unlessStorageFails(() => resolveSource(db, config, token));
   if (!source) throw new AppError("unauthorized", "Unknown push token");
 
   const receivedAt = Date.now();
@@ -45,6 +52,8 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
   c.executionCtx.waitUntil(recordStorageSize(c.env.DB, result.d1Results));
   c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
+  const stream = callsStream(c.env);
+  if (stream && !result.queued) c.executionCtx.waitUntil(streamPush(c.env, stream, c.executionCtx, result));
   const { pushId, accepted, rejected } = result;
   if (result.setAside !== null) {
     return c.json({ ok: true, setAside: true, pushId, accepted: 0, rejected, error: result.setAside });

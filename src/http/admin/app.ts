@@ -9,7 +9,9 @@ import { explainRoutes } from "./calls-explain";
 import { deliveryRoutes } from "./deliveries";
 import { destinationRoutes } from "./destinations";
 import { filterRoutes } from "./filters";
+import { historyRoutes } from "./history";
 import { pushRoutes } from "./pushes";
+import { setupRoutes } from "./setup";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 
@@ -27,3 +29,5 @@ adminApp.route("/pushes", pushRoutes);
 adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);
+adminApp.route("/history", historyRoutes);
+adminApp.route("/setup", setupRoutes);
