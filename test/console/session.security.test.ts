@@ -60,9 +60,22 @@ describe("console sign-in", () => {
     expect(await ok.text()).toContain("Signed in as admin token");
   });
 
-  it("never follows a sign-in to another site", async () => {
-    const res = await page("/sign-in", { form: { token: "test-admin-token", next: "//evil.example/x" } });
-    expect(res.headers.get("location")).toBe("/");
+  it.each(["//evil.example/x", "/\t/evil.example", "/\\evil.example", "/.//evil.example", "https://evil.example/"])(
+    "never follows a sign-in to another site (next=%j)",
+    async (next) => {
+      const res = await page("/sign-in", { form: { token: "test-admin-token", next } });
+      expect(res.status).toBe(303);
+      expect(new URL(res.headers.get("location") ?? "", "https://relay.test/sign-in").origin).toBe(
+        "https://relay.test",
+      );
+    },
+  );
+
+  it("never follows a sign-in to another site from the query (next=/%09/evil.example)", async () => {
+    const form = await page(`/sign-in?next=${"/%09/evil.example"}`);
+    const next = /name="next" value="([^"]*)"/.exec(await form.text())?.[1] ?? "";
+    const res = await page("/sign-in", { form: { token: "test-admin-token", next } });
+    expect(new URL(res.headers.get("location") ?? "", "https://relay.test/sign-in").origin).toBe("https://relay.test");
   });
 
   it("refuses a tampered or forged cookie", async () => {

@@ -1,7 +1,8 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../audit/record";
 import { getConfig } from "../../lib/config";
 import { secretsEqual } from "../../lib/crypto";
+import { sameOriginPath } from "../../lib/same-origin-path";
 import type { ConsoleEnv } from "../env";
 import { endSession, startSession } from "../session";
 
@@ -12,10 +13,8 @@ const DELAY_PER_FAILURE_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A same-site path to return to after signing in; anything else goes to the overview. */
-export function safeBack(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-}
+/** A same-origin path to return to (after signing in, after saving settings); anything else goes to the overview. */
+export const safeBack = (c: Context, value: unknown) => sameOriginPath(value, new URL(c.req.url).origin);
 
 function SignInForm({ next, message, t }: { next: string; message?: string; t: ConsoleEnv["Variables"]["t"] }) {
   return (
@@ -38,14 +37,14 @@ export const signInPages = new Hono<ConsoleEnv>()
   .get("/sign-in", (c) => {
     const t = c.get("t");
     const message = getConfig(c.env).adminToken ? undefined : t("noAdminToken");
-    return c.render(<SignInForm next={safeBack(c.req.query("next"))} message={message} t={t} />, {
+    return c.render(<SignInForm next={safeBack(c, c.req.query("next"))} message={message} t={t} />, {
       title: t("signIn"),
     });
   })
   .post("/sign-in", async (c) => {
     const t = c.get("t");
     const form = await c.req.parseBody();
-    const next = safeBack(form.next);
+    const next = safeBack(c, form.next);
     const { adminToken } = getConfig(c.env);
     if (!adminToken) {
       return c.render(<SignInForm next={next} message={t("noAdminToken")} t={t} />, { title: t("signIn") });
