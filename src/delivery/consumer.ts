@@ -9,6 +9,7 @@ import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
 import type { NormalizedCall } from "../ingest/fields";
 import { type Config, getConfig } from "../lib/config";
+import { describeError } from "../lib/log-error";
 import { recordingLink } from "../recordings/link";
 import { storedTemplate } from "../templates/template";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "./backoff";
@@ -92,7 +93,9 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
     await deliverBatch(env, ids, lane);
     batch.ackAll();
   } catch (err) {
-    console.error(JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: String(err) }));
+    console.error(
+      JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: describeError(err) }),
+    );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
   }
 }

@@ -3,6 +3,7 @@ import { getDb } from "../db/client";
 import { events } from "../db/schema";
 import type { Circuit } from "../delivery/breaker";
 import { enqueueDeliveries } from "../delivery/enqueue";
+import { describeError } from "../lib/log-error";
 import { type Occurrence, passGates } from "./gates";
 import { ALERT_WINDOW_MS } from "./rules/debounce";
 import { type NewEvent, produceEvents } from "./store";
@@ -99,6 +100,6 @@ export async function eventsAfterBatch(env: Env, facts: BatchFacts, now: number)
     const gated = occurrences.length ? await passGates(env.DB, occurrences, now) : [];
     await enqueueDeliveries(env.DELIVERY_QUEUE, [...produced.deliveryIds, ...gated]);
   } catch (err) {
-    console.error(JSON.stringify({ msg: "delivery events failed", error: String(err) }));
+    console.error(JSON.stringify({ msg: "delivery events failed", error: describeError(err) }));
   }
 }

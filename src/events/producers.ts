@@ -5,6 +5,7 @@ import { destinations, eventClaims, pushes } from "../db/schema";
 import { enqueueDeliveries } from "../delivery/enqueue";
 import type { NormalizedCall } from "../ingest/fields";
 import { getConfig } from "../lib/config";
+import { describeError } from "../lib/log-error";
 import { digestFigures, hourWithWeek, storageFigure } from "./figures";
 import { flushGates, type Occurrence, passGates } from "./gates";
 import { ALERT_WINDOW_MS, HOURLY_WINDOW_MS } from "./rules/debounce";
@@ -67,7 +68,7 @@ export function pushOccurrences(push: PushOutcome): Occurrence[] {
 }
 
 function logFailure(what: string, err: unknown, context: Record<string, unknown> = {}) {
-  console.error(JSON.stringify({ msg: `${what} failed`, ...context, error: String(err) }));
+  console.error(JSON.stringify({ msg: `${what} failed`, ...context, error: describeError(err) }));
 }
 
 /** After a push is stored (never failing it): `records.rejected` and `line.balance_announcement`, debounced. */

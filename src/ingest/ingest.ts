@@ -12,6 +12,7 @@ import {
   versionCheck,
 } from "../delivery/plan";
 import { AppError, storageUnavailable } from "../lib/errors";
+import { describeError } from "../lib/log-error";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { callRollupStatements } from "../stats/call-rollups";
 import { type NormalizedCall, upstreamFields } from "./fields";
@@ -159,7 +160,11 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
   }
   if (archived || archive.status === "rejected") throw storageUnavailable(stored.reason);
   console.error(
-    JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: String(stored.reason) }),
+    JSON.stringify({
+      msg: "D1 failed; push archived and queued",
+      pushId: input.pushId,
+      error: describeError(stored.reason),
+    }),
   );
   await queueIngest(env, { pushId: input.pushId, key });
   return { ...result, deliveryIds: [], d1Results: [], queued: true };
@@ -237,7 +242,9 @@ function createdIds(results: D1Result[], plan: DeliveryPlan, after: number): str
 
 /** The archive did not take a body D1 stored: the push log must not point at a missing object. */
 async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
-  console.error(JSON.stringify({ msg: "archive failed; push stored without its body", pushId, error: String(reason) }));
+  console.error(
+    JSON.stringify({ msg: "archive failed; push stored without its body", pushId, error: describeError(reason) }),
+  );
   await d1
     .prepare("UPDATE pushes SET archive_key = NULL WHERE id = ?")
     .bind(pushId)
@@ -323,6 +330,8 @@ export async function logInvalidPush(
       }),
     ]);
   } catch (err) {
-    console.error(JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: String(err) }));
+    console.error(
+      JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: describeError(err) }),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { readArchive } from "../archive/archive";
 import { type DeliveryMessage, enqueueDeliveries } from "../delivery/enqueue";
+import { describeError } from "../lib/log-error";
 import { recordStorageSize } from "../stats/storage";
 import { archivedInput, ingestPush, type PushInput, planStoredPush, type StorageEnv } from "./ingest";
 import { QUEUED_PREFIX, type QueuedPush } from "./queue-ingest";
@@ -47,7 +48,9 @@ export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<vo
     const input = archivedInput(archived.push, archived.body);
     const deliveryIds = seen === null ? await ingestOnce(env, input) : await planStoredPush(env.DB, input);
     await enqueueDeliveries(env.DELIVERY_QUEUE, deliveryIds).catch((err) =>
-      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: String(err) })),
+      console.error(
+        JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: describeError(err) }),
+      ),
     );
   }
   await env.ARCHIVE.delete(`${QUEUED_PREFIX}${push.pushId}`);
@@ -60,7 +63,9 @@ export async function consumeQueuedPushes(batch: MessageBatch<QueuedPush>, env: 
       await ingestQueued(env, message.body);
       message.ack();
     } catch (err) {
-      console.error(JSON.stringify({ msg: "queued push not ingested yet", ...message.body, error: String(err) }));
+      console.error(
+        JSON.stringify({ msg: "queued push not ingested yet", ...message.body, error: describeError(err) }),
+      );
       message.retry({ delaySeconds: RETRY_SECONDS });
     }
   }
@@ -88,7 +93,7 @@ export async function sweepQueuedPushes(env: QueuedEnv, now = Date.now()): Promi
     try {
       await ingestQueued(env, { pushId, key });
     } catch (err) {
-      console.error(JSON.stringify({ msg: "queued push not ingested yet", pushId, key, error: String(err) }));
+      console.error(JSON.stringify({ msg: "queued push not ingested yet", pushId, key, error: describeError(err) }));
       break;
     }
     done += 1;

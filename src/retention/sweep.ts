@@ -3,6 +3,7 @@ import { expireArchive } from "../archive/archive";
 import { runBatch } from "../db/batch";
 import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../db/schema";
 import { getConfig } from "../lib/config";
+import { describeError } from "../lib/log-error";
 import { hourOf } from "../stats/hours";
 import { recordStorageSize } from "../stats/storage";
 
@@ -49,7 +50,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
   const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff).catch((err: unknown) => {
-    console.error(JSON.stringify({ msg: "archive expiry failed", error: String(err) }));
+    console.error(JSON.stringify({ msg: "archive expiry failed", error: describeError(err) }));
     return 0;
   });
   const expiredEvent = sql`e.created_at < ${callCutoff} AND NOT EXISTS (

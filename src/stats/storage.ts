@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { storageUsage } from "../db/schema";
+import { describeError } from "../lib/log-error";
 
 /** Fewest ms between two writes of the size from one isolate: the figure is a gauge, not a log. */
 const RECORD_EVERY_MS = 10_000;
@@ -28,7 +29,9 @@ export async function recordStorageSize(d1: D1Database, results: readonly D1Resu
     )
     .bind(bytes, now)
     .run()
-    .catch((err) => console.error(JSON.stringify({ msg: "could not record the storage size", error: String(err) })));
+    .catch((err) =>
+      console.error(JSON.stringify({ msg: "could not record the storage size", error: describeError(err) })),
+    );
 }
 
 /** The statement reading the recorded size, for a batch. */
