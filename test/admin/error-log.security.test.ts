@@ -55,7 +55,10 @@ describe("a D1 error while saving a destination", () => {
 
   it("never logs a Telegram bot token", async () => {
     await env.DB.exec("DROP TRIGGER IF EXISTS test_fail_destinations");
-    const created = await createDestination({ type: "telegram", config: { botToken: `1:${"a".repeat(35)}`, chatId: "42" } });
+    const created = await createDestination({
+      type: "telegram",
+      config: { botToken: `1:${"a".repeat(35)}`, chatId: "42" },
+    });
     await env.DB.exec(
       "CREATE TRIGGER test_fail_destinations BEFORE UPDATE ON destinations BEGIN SELECT RAISE(ABORT, 'forced failure'); END",
     );

@@ -14,6 +14,8 @@ import { calls, sources } from "../../db/schema";
 import { filterSchema } from "../../filters/schema";
 import type { Filter } from "../../filters/validate";
 import type { NormalizedCall } from "../../ingest/fields";
+import { getConfig } from "../../lib/config";
+import { csvCutLine, csvLine } from "../../lib/csv";
 import { AppError } from "../../lib/errors";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { DocText } from "../components/doc-text";
@@ -86,12 +88,6 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
 }
 
 const csvColumns = Object.keys(normalizedCallColumns) as (keyof NormalizedCall)[];
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]["t"]; error?: string }) {
   return (
@@ -204,17 +200,22 @@ export const callPages = new Hono<ConsoleEnv>()
     const q = callSearch.omit({ cursor: true }).parse(c.req.query());
     const db = getDb(c.env.DB);
     const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+    const cap = getConfig(c.env).csvMaxRows;
     c.header("content-type", "text/csv; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="calls.csv"');
     return stream(c, async (out) => {
-      await out.write(`${csvColumns.join(",")}\r\n`);
+      await out.write(csvLine(csvColumns));
       let before: CallPosition | undefined;
+      let written = 0;
       for (;;) {
-        const page = await scanCalls(db, { where, filter, limit: 200, before });
-        if (page.calls.length > 0) {
-          await out.write(
-            page.calls.map((call) => `${csvColumns.map((k) => csvCell(call[k])).join(",")}\r\n`).join(""),
-          );
+        // One row past the cap tells a cut export from one that ends exactly there.
+        const page = await scanCalls(db, { where, filter, limit: Math.min(200, cap - written + 1), before });
+        const rows = page.calls.slice(0, cap - written);
+        if (rows.length > 0) await out.write(rows.map((call) => csvLine(csvColumns.map((k) => call[k]))).join(""));
+        written += rows.length;
+        if (rows.length < page.calls.length) {
+          await out.write(csvCutLine(cap));
+          break;
         }
         if (page.next === null) break;
         before = page.next;
