@@ -6,18 +6,12 @@ import { getDb } from "../../db/client";
 import { destinations } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
 import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
+import { destinationInput, destinationPatch } from "../../destinations/input";
 import { destinationOptionsInput } from "../../destinations/options";
 import { destinationTypes, getDestinationType, isDestinationTypeName } from "../../destinations/registry";
 import { replayCalls, replayCursor } from "../../destinations/replay";
 import { rotateSecret } from "../../destinations/rotate-secret";
-import {
-  createDestination,
-  deleteDestination,
-  destinationInput,
-  destinationPatch,
-  findDestination,
-  updateDestination,
-} from "../../destinations/routes";
+import { createDestination, deleteDestination, findDestination, updateDestination } from "../../destinations/service";
 import { testSend } from "../../destinations/test-send";
 import { destinationView } from "../../destinations/view";
 import { eventTypes } from "../../events/types";
