@@ -1,6 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { destinations } from "../db/schema";
-import { destinationChanges, newDestination, unknownSourceIssues } from "./decide";
+import { credentialsToRenew, destinationChanges, newDestination, unknownSourceIssues } from "./decide";
+import { telegram } from "./telegram";
+import type { CredentialHost } from "./types";
+import { webhook } from "./webhook";
 
 type Row = typeof destinations.$inferSelect;
 const row = (overrides: Partial<Row> = {}) =>
@@ -70,5 +74,67 @@ describe("unknownSourceIssues", () => {
       { path: "sourceIds[0]", message: "Unknown source a" },
       { path: "sourceIds[2]", message: "Unknown source c" },
     ]);
+  });
+});
+
+const hostsOf = (type: { credentialHosts?: readonly unknown[] }) =>
+  (type.credentialHosts ?? []) as readonly CredentialHost<Record<string, unknown>>[];
+
+describe("credentialsToRenew", () => {
+  const stored = { url: "https://a.example/hook", secret: "whsec_x", headers: { authorization: "Bearer t" } };
+
+  it("asks for a webhook's headers again when its url moves to another host, not its signing secret", () => {
+    expect(credentialsToRenew(hostsOf(webhook), stored, { url: "https://b.example/hook" })).toEqual([
+      { path: "config.headers", message: expect.stringContaining("https://b.example") },
+    ]);
+  });
+
+  it("keeps them for a new path on the same origin, when they are given, or when none are stored", () => {
+    expect(credentialsToRenew(hostsOf(webhook), stored, { url: "https://a.example/other" })).toEqual([]);
+    expect(credentialsToRenew(hostsOf(webhook), stored, { url: "https://b.example/", headers: {} })).toEqual([]);
+    expect(
+      credentialsToRenew(hostsOf(webhook), { url: stored.url, secret: "s" }, { url: "https://b.example/" }),
+    ).toEqual([]);
+    expect(credentialsToRenew(hostsOf(webhook), stored, { headers: {} })).toEqual([]);
+  });
+
+  it("counts another scheme or port as another host", () => {
+    expect(credentialsToRenew(hostsOf(webhook), stored, { url: "http://a.example/hook" })).toHaveLength(1);
+    expect(credentialsToRenew(hostsOf(webhook), stored, { url: "https://a.example:8443/hook" })).toHaveLength(1);
+  });
+
+  it("asks for Telegram's bot token again when apiBase leaves api.telegram.org (its default)", () => {
+    const bot = { botToken: "1:x", chatId: "42" };
+    expect(credentialsToRenew(hostsOf(telegram), bot, { apiBase: "https://bots.example" })).toEqual([
+      { path: "config.botToken", message: expect.stringContaining("https://api.telegram.org") },
+    ]);
+    expect(credentialsToRenew(hostsOf(telegram), bot, { apiBase: "https://api.telegram.org/" })).toEqual([]);
+    expect(credentialsToRenew(hostsOf(telegram), bot, { apiBase: "https://bots.example", botToken: "2:y" })).toEqual(
+      [],
+    );
+  });
+
+  it("for any change, a stored credential reaches a new origin only when the change gives it", () => {
+    const origin = fc.constantFrom(
+      "https://a.example",
+      "https://b.example",
+      "http://a.example",
+      "https://a.example:8443",
+    );
+    const url = fc.tuple(origin, fc.constantFrom("/", "/x", "/y?z=1")).map(([o, p]) => `${o}${p}`);
+    const headers = fc.option(fc.dictionary(fc.constantFrom("authorization", "x-key"), fc.string()), {
+      nil: undefined,
+    });
+    const change = fc.record({ url, headers }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(url, headers, change, (storedUrl, storedHeaders, patch) => {
+        const before = { url: storedUrl, secret: "s", ...(storedHeaders ? { headers: storedHeaders } : {}) };
+        const issues = credentialsToRenew(hostsOf(webhook), before, patch);
+        const after = { ...before, ...patch };
+        const moved = new URL(after.url).origin !== new URL(storedUrl).origin;
+        const carried = moved && Object.keys(storedHeaders ?? {}).length > 0 && after.headers === storedHeaders;
+        expect(issues.length > 0).toBe(carried && !("headers" in patch));
+      }),
+    );
   });
 });

@@ -4,10 +4,49 @@ import { defaultEvents } from "../events/types";
 import type { FieldIssue } from "../lib/validation";
 import type { destinationInput, destinationPatch } from "./input";
 import { resolveOptions } from "./options";
-import type { DestinationType } from "./types";
+import type { CredentialHost, DestinationType } from "./types";
 
 type DestinationRow = typeof destinations.$inferSelect;
 type Config = Record<string, unknown>;
+
+/** The origin a URL names (scheme, host and port), or the value as it is when it is not a URL. */
+function originOf(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return value;
+  }
+}
+
+const hasValue = (value: unknown) =>
+  value !== undefined &&
+  value !== null &&
+  value !== "" &&
+  !(typeof value === "object" && Object.keys(value).length === 0);
+
+/**
+ * The credentials a config change must give again, one issue each (path `config.<field>`): those bound to a host
+ * the change moves to another origin, stored with a value, and not in the change. None when no host moves.
+ */
+export function credentialsToRenew(
+  hosts: readonly CredentialHost<Config>[],
+  stored: Config,
+  change: Config,
+): FieldIssue[] {
+  return hosts.flatMap(({ hostField, defaultUrl, credentials }) => {
+    if (!(hostField in change)) return [];
+    const before = originOf(stored[hostField] ?? defaultUrl);
+    const after = originOf(change[hostField] ?? defaultUrl);
+    if (before === after) return [];
+    return credentials
+      .filter((field) => hasValue(stored[field]) && !(field in change))
+      .map((field) => ({
+        path: `config.${field}`,
+        message: `give ${field} again: the new ${hostField} is another host (${String(after)}), and the stored ${field} was for ${String(before)}`,
+      }));
+  });
+}
 
 /** One issue for each source id that is not known. */
 export function unknownSourceIssues(ids: readonly string[], known: ReadonlySet<string>): FieldIssue[] {

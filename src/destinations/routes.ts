@@ -166,12 +166,20 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       summary: "Change a destination",
       description:
         "`config` is merged into the stored one; `template: null` removes the template. Re-enabling a destination " +
-        "sends the deliveries paused while it was disabled.",
+        "sends the deliveries paused while it was disabled. Credentials follow their host: a `config` that moves a " +
+        "webhook's `url` or Telegram's `apiBase` to another origin must give the credentials sent there again " +
+        "(`headers`, `botToken`), or the answer is 422 `credentials_required` naming them in `details`. A webhook's " +
+        "signing secret stays: receivers only ever see signatures made with it.",
       request: {
         params: idParam,
         body: { content: { "application/json": { schema: destinationPatch } }, required: true },
       },
-      responses: { 200: jsonContent(destinationOutput, "The destination"), 400: errorResponse, 404: errorResponse },
+      responses: {
+        200: jsonContent(destinationOutput, "The destination"),
+        400: errorResponse,
+        404: errorResponse,
+        422: errorResponse,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

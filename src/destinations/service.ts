@@ -11,9 +11,10 @@ import { AppError } from "../lib/errors";
 import { fieldIssues, validationError } from "../lib/validation";
 import { DEFAULT_SOURCE } from "../sources/resolve";
 import { parseTemplate } from "../templates/template";
-import { destinationChanges, newDestination, unknownSourceIssues } from "./decide";
+import { credentialsToRenew, destinationChanges, newDestination, unknownSourceIssues } from "./decide";
 import type { destinationInput, destinationPatch } from "./input";
 import { getDestinationType } from "./registry";
+import type { DestinationType } from "./types";
 import { destinationView } from "./view";
 
 /** A config as its type checks it; a 400 at `config.<field>` otherwise. */
@@ -23,6 +24,16 @@ function checkConfig(env: Env, type: string, config: Record<string, unknown>) {
     .safeParse(config);
   if (!parsed.success) throw validationError(fieldIssues(parsed.error, ["config"]));
   return parsed.data;
+}
+
+/** A 422 naming the credentials a config change must give again, when it moves them to another host. */
+function checkCredentials(type: DestinationType, stored: Record<string, unknown>, change: Record<string, unknown>) {
+  const issues = credentialsToRenew(type.credentialHosts ?? [], stored, change);
+  const first = issues[0];
+  if (first) {
+    const fields = issues.map((i) => i.path).join(", ");
+    throw new AppError("credentials_required", `Give ${fields} again: ${first.message}`, issues);
+  }
 }
 
 /** The template if its fields exist and the type can render it; a 400 at `template` otherwise. */
@@ -82,6 +93,7 @@ export async function createDestination(env: Env, input: z.output<typeof destina
 export async function updateDestination(env: Env, id: string, patch: z.output<typeof destinationPatch>, now: number) {
   const current = await findDestination(env, id);
   const type = getDestinationType(current.type);
+  if (patch.config) checkCredentials(type, current.config, patch.config);
   const config = patch.config ? checkConfig(env, current.type, { ...current.config, ...patch.config }) : undefined;
   const template = checkTemplate(current.type, patch.template);
   await checkSources(env, patch.sourceIds);

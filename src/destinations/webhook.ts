@@ -148,6 +148,8 @@ export const webhook: DestinationType<WebhookConfig> = {
       headers: headersSchema.optional(),
     }),
   secretFields: ["secret", "url", "headers"],
+  // The signing secret never leaves callrelay (receivers get signatures), so it stays; headers are sent as they are.
+  credentialHosts: [{ hostField: "url", credentials: ["headers"] }],
   render({ config, call, options, deliveryId, now, extraSecrets, template }) {
     const body = template
       ? fillTemplate(template, call, (field, value, inString) =>

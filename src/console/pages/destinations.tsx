@@ -186,6 +186,9 @@ function SecretOnce({ secret, destination, t }: { secret: string; destination: {
   );
 }
 
+/** API errors whose details name form fields: shown at the field. */
+const fieldErrorCodes: readonly string[] = ["validation_failed", "credentials_required"];
+
 /** A destination type's settings as form fields: from its adapter's config schema, secret ones masked. */
 function configFields(type: string) {
   const adapter = getDestinationType(type);
@@ -527,7 +530,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
         await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: current.id });
         return c.redirect(`/destinations/${current.id}`, 303);
       } catch (err) {
-        if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
+        if (!(err instanceof AppError) || !fieldErrorCodes.includes(err.code)) throw err;
         issues.push(...((err.details as Issue[] | undefined) ?? [{ path: "", message: err.message }]));
       }
     }
