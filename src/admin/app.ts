@@ -12,6 +12,7 @@ import { pushRoutes } from "../pushes/routes";
 import { sourceRoutes } from "../sources/routes";
 import { statsRoutes } from "../stats/routes";
 import { requireAdmin } from "./auth";
+import { sessionRoutes } from "./sessions";
 
 /** `/api/v1`: the admin API, every route behind the admin token. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -27,3 +28,4 @@ adminApp.route("/pushes", pushRoutes);
 adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);
+adminApp.route("/sessions", sessionRoutes);

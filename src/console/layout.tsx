@@ -93,7 +93,10 @@ export const layout = jsxRenderer<ConsoleEnv>(({ children, title }, c) => {
               <span>
                 {t("signedInAs")} {actor}
               </span>{" "}
-              <button type="submit">{t("signOut")}</button>
+              <button type="submit">{t("signOut")}</button>{" "}
+              <button type="submit" name="scope" value="everywhere">
+                {t("signOutEverywhere")}
+              </button>
             </form>
           )}
         </header>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rows } from "../support/worker";
+import { admin, rows } from "../support/worker";
 import { page, sessionCookie, signIn } from "./kit";
 
 describe("console sign-in", () => {
@@ -93,6 +93,44 @@ describe("console sign-in", () => {
     expect(res.status).toBe(303);
     const cleared = res.headers.getSetCookie().find((c) => c.startsWith("callrelay_session="));
     expect(cleared).toMatch(/Max-Age=0/i);
+  });
+
+  it("ends the session on sign-out: a copy of its cookie stops working, other sessions go on", async () => {
+    const cookie = await signIn();
+    const other = await signIn();
+    expect((await page("/", { cookie })).status).toBe(200);
+    expect((await page("/sign-out", { method: "POST", cookie, form: {} })).status).toBe(303);
+    expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: other })).status).toBe(200);
+  });
+
+  it("signs out everywhere from the console: every session ends", async () => {
+    const cookie = await signIn();
+    const other = await signIn();
+    expect(await (await page("/", { cookie })).text()).toContain('name="scope" value="everywhere"');
+    const res = await page("/sign-out", { method: "POST", cookie, form: { scope: "everywhere" } });
+    expect(res.status).toBe(303);
+    expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: other })).status).toBe(303);
+    const [audit] = await rows("SELECT actor FROM audit_log WHERE action = 'session.sign_out_everywhere'");
+    expect(audit).toMatchObject({ actor: "admin token" });
+  });
+
+  it("signs out everywhere through the admin API (DELETE /api/v1/sessions)", async () => {
+    const cookies = [await signIn(), await signIn()];
+    const res = await admin("/sessions", { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect((await res.json<{ ended: number }>()).ended).toBeGreaterThanOrEqual(2);
+    for (const cookie of cookies) expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: await signIn() })).status).toBe(200);
+  });
+
+  it("stores no usable cookie: only the session secret's SHA-256", async () => {
+    const cookie = await signIn();
+    const secret = decodeURIComponent(cookie.split("=")[1] ?? "").split(".")[0] ?? "";
+    const stored = await rows<{ id: string }>("SELECT id FROM console_sessions");
+    expect(stored.some((s) => s.id.includes(secret))).toBe(false);
+    expect(stored.every((s) => /^[0-9a-f]{64}$/.test(s.id))).toBe(true);
   });
 
   it("refuses a cross-site form post (CSRF) even with a valid session", async () => {

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../audit/record";
+import { deleteAllSessions } from "../../db/console-sessions";
 import { getConfig } from "../../lib/config";
 import { secretsEqual } from "../../lib/crypto";
 import { sameOriginPath } from "../../lib/same-origin-path";
@@ -32,7 +33,10 @@ function SignInForm({ next, message, t }: { next: string; message?: string; t: C
   );
 }
 
-/** `/sign-in` and `/sign-out`: the admin token in a form, traded for a session cookie. */
+/**
+ * `/sign-in` and `/sign-out`: the admin token in a form, traded for a session cookie; `scope=everywhere` on sign-out
+ * ends every session.
+ */
 export const signInPages = new Hono<ConsoleEnv>()
   .get("/sign-in", (c) => {
     const t = c.get("t");
@@ -67,7 +71,11 @@ export const signInPages = new Hono<ConsoleEnv>()
     return c.redirect(next, 303);
   })
   .post("/sign-out", async (c) => {
-    endSession(c);
-    await recordAudit(c.env.DB, { actor: c.var.actor ?? ADMIN_TOKEN_ACTOR, action: "session.sign_out" });
+    const form = await c.req.parseBody();
+    const everywhere = form.scope === "everywhere";
+    if (everywhere) await deleteAllSessions(c.env.DB, Date.now());
+    await endSession(c);
+    const action = everywhere ? "session.sign_out_everywhere" : "session.sign_out";
+    await recordAudit(c.env.DB, { actor: c.var.actor ?? ADMIN_TOKEN_ACTOR, action });
     return c.redirect("/sign-in", 303);
   });
