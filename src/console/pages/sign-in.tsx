@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
-import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../audit/record";
-import { deleteAllSessions } from "../../db/console-sessions";
 import { getConfig } from "../../lib/config";
 import { secretsEqual } from "../../lib/crypto";
 import { sameOriginPath } from "../../lib/same-origin-path";
-import type { ConsoleEnv } from "../env";
-import { endSession, startSession } from "../session";
+import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../storage/audit-record";
+import { deleteAllSessions } from "../../storage/db/console-sessions";
+import type { ConsoleEnv } from "../shell/env";
+import { endSession, startSession } from "../shell/session";
 
 /** Failed sign-ins from one address within this window slow it down, then lock it out. */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;

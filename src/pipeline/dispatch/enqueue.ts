@@ -1,0 +1,67 @@
+import { describeError } from "../../lib/log-error";
+
+/** A queue message: the delivery to attempt. Everything else is read from D1 when it is consumed. */
+export interface DeliveryMessage {
+  deliveryId: string;
+}
+
+/** The queue of retries and of destinations that answer slowly, so first attempts never wait behind them. */
+export const SLOW_LANE_QUEUE = "callrelay-deliveries-slow";
+
+/** Queues accept at most this many messages per `sendBatch`. */
+const SEND_BATCH_MAX = 100;
+
+/** A delivery to enqueue, visible after `delaySeconds` (0: at once). */
+export interface Enqueued {
+  deliveryId: string;
+  delaySeconds?: number;
+}
+
+/** Enqueues deliveries in batches of {@link SEND_BATCH_MAX}. The sweeper re-enqueues any that never arrive. */
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryMessage>,
+  deliveries: readonly (string | Enqueued)[],
+): Promise<void> {
+  const messages = deliveries.map((d) => {
+    const { deliveryId, delaySeconds = 0 } = typeof d === "string" ? { deliveryId: d } : d;
+    return delaySeconds > 0 ? { body: { deliveryId }, delaySeconds } : { body: { deliveryId } };
+  });
+  for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
+    await queue.sendBatch(messages.slice(i, i + SEND_BATCH_MAX));
+  }
+}
+
+/** Enqueues first attempts (no attempt yet) on the fast lane and the others on the slow lane. */
+export async function enqueueByLane(
+  queues: { DELIVERY_QUEUE: Queue<DeliveryMessage>; SLOW_LANE_QUEUE: Queue<DeliveryMessage> },
+  deliveries: readonly { id: string; attempts: number }[],
+): Promise<void> {
+  await enqueueDeliveries(
+    queues.DELIVERY_QUEUE,
+    deliveries.filter((d) => d.attempts === 0).map((d) => d.id),
+  );
+  await enqueueDeliveries(
+    queues.SLOW_LANE_QUEUE,
+    deliveries.filter((d) => d.attempts > 0).map((d) => d.id),
+  );
+}
+
+/**
+ * Enqueues deliveries once the response is sent (`waitUntil`). A failure is only logged: the sweeper
+ * re-enqueues whatever stays due. `context` names what created them in that log line.
+ */
+export function enqueueLater(
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  queue: Queue<DeliveryMessage>,
+  deliveryIds: readonly string[],
+  context: Record<string, string>,
+): void {
+  if (deliveryIds.length === 0) return;
+  ctx.waitUntil(
+    enqueueDeliveries(queue, deliveryIds).catch((err) =>
+      console.error(
+        JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...context, error: describeError(err) }),
+      ),
+    ),
+  );
+}
