@@ -8,6 +8,7 @@ import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued
 import { sweepRetention } from "./pipeline/retention/sweep";
 
 export { DestinationPacer } from "./pipeline/delivery/pacer";
+export { AuthThrottle } from "./storage/auth-throttle";
 
 /** The queue of pushes archived while D1 was unavailable (wrangler.toml); every other queue carries deliveries. */
 const INGEST_QUEUE_NAME = "callrelay-ingest";

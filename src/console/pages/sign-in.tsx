@@ -1,15 +1,14 @@
 import { type Context, Hono } from "hono";
 import { getConfig } from "../../lib/config";
-import { secretsEqual } from "../../lib/crypto";
 import { sameOriginPath } from "../../lib/same-origin-path";
-import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../storage/audit-record";
+import { SIGN_IN_RULE } from "../../model/auth/throttle";
+import { ADMIN_TOKEN_ACTOR, recordAudit } from "../../storage/audit-record";
+import { throttledCompare } from "../../storage/auth-throttle";
 import { deleteAllSessions } from "../../storage/db/console-sessions";
 import type { ConsoleEnv } from "../shell/env";
 import { endSession, startSession } from "../shell/session";
 
-/** Failed sign-ins from one address within this window slow it down, then lock it out. */
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES = 10;
+/** Each failed sign-in in the window (SIGN_IN_RULE) slows the next answer down; past its limit, a lockout. */
 const DELAY_PER_FAILURE_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,15 +54,22 @@ export const signInPages = new Hono<ConsoleEnv>()
     }
     const ip = c.req.header("cf-connecting-ip") ?? "unknown";
     const now = Date.now();
-    const failures = await failedSignIns(c.env.DB, ip, now - FAILURE_WINDOW_MS);
-    if (failures >= MAX_FAILURES) {
+    const token = typeof form.token === "string" ? form.token : "";
+    const { outcome, failures } = await throttledCompare(
+      c.env.AUTH_THROTTLE,
+      "sign-in",
+      ip,
+      token,
+      adminToken,
+      SIGN_IN_RULE,
+    );
+    if (outcome === "locked") {
       c.status(429);
       return c.render(<SignInForm next={next} message={t("tooManyFailures")} t={t} />, { title: t("signIn") });
     }
-    const token = typeof form.token === "string" ? form.token : "";
-    if (!(await secretsEqual(token, adminToken))) {
+    if (outcome === "wrong") {
       await recordAudit(c.env.DB, { actor: ADMIN_TOKEN_ACTOR, action: "session.sign_in", outcome: "failed", ip }, now);
-      await sleep(Math.min(failures + 1, MAX_FAILURES) * DELAY_PER_FAILURE_MS);
+      await sleep(failures * DELAY_PER_FAILURE_MS);
       return c.render(<SignInForm next={next} message={t("wrongToken")} t={t} />, { title: t("signIn") });
     }
     await startSession(c, adminToken, now);
