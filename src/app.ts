@@ -8,6 +8,7 @@ import { pushRoute } from "./http/push-route";
 import { recordingRoute } from "./http/recording-route";
 import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
+import { configWarnings } from "./lib/config-warnings";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
 import { getDb } from "./storage/db/client";
@@ -23,7 +24,8 @@ app.get("/health", async (c) => {
     .then((rows) => ({ d1: true, row: rows[0] }))
     .catch(() => ({ d1: false, row: undefined }));
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage });
+  const warnings = configWarnings(getConfig(c.env));
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, warnings });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -17,7 +17,19 @@ describe("GET /health", () => {
         percent: expect.toBeOneOf([null, expect.any(Number)]),
         measuredAt: expect.toBeOneOf([null, expect.any(String)]),
       },
+      warnings: expect.any(Array),
     });
+  });
+});
+
+describe("GET /health warnings", () => {
+  it("warns of admin and push tokens shorter than 32 characters (the test Worker's are 16)", async () => {
+    const { warnings } = await (await exports.default.fetch(`${BASE}/health`)).json<{ warnings: string[] }>();
+    expect(warnings).toEqual([
+      expect.stringMatching(/^ADMIN_TOKEN is 16 characters long: use at least 32/),
+      expect.stringMatching(/^PUSH_TOKEN is 15 characters long: use at least 32/),
+    ]);
+    expect(warnings.join(" ")).not.toContain("test-admin-token");
   });
 });
 

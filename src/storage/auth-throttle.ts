@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { decideAttempt, type FailureRule, type Outcome } from "../model/auth/throttle";
+import { decideAttempt, type FailureRule, type Outcome } from "../lib/failure-throttle";
 
 const LOG_KEY = "failures";
 

@@ -125,6 +125,13 @@ describe("console sign-in", () => {
     expect((await page("/", { cookie: await signIn() })).status).toBe(200);
   });
 
+  it("shows a banner about short tokens to whoever is signed in, never the tokens", async () => {
+    const html = await (await page("/", { cookie: await signIn() })).text();
+    expect(html).toMatch(/class="banner warning" role="alert">ADMIN_TOKEN is 16 characters long/);
+    expect(html).not.toContain("test-admin-token");
+    expect(await (await page("/sign-in")).text()).not.toContain("ADMIN_TOKEN is");
+  });
+
   it("stores no usable cookie: only the session secret's SHA-256", async () => {
     const cookie = await signIn();
     const secret = decodeURIComponent(cookie.split("=")[1] ?? "").split(".")[0] ?? "";

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getConfig } from "../../lib/config";
+import { SIGN_IN_RULE } from "../../lib/failure-throttle";
 import { sameOriginPath } from "../../lib/same-origin-path";
-import { SIGN_IN_RULE } from "../../model/auth/throttle";
 import { ADMIN_TOKEN_ACTOR, recordAudit } from "../../storage/audit-record";
 import { throttledCompare } from "../../storage/auth-throttle";
 import { deleteAllSessions } from "../../storage/db/console-sessions";

@@ -1,4 +1,6 @@
 import { jsxRenderer } from "hono/jsx-renderer";
+import { getConfig } from "../../lib/config";
+import { configWarnings } from "../../lib/config-warnings";
 import type { ConsoleEnv } from "./env";
 import { languages } from "./i18n";
 
@@ -101,6 +103,12 @@ export const layout = jsxRenderer<ConsoleEnv>(({ children, title }, c) => {
           )}
         </header>
         <main id="main">
+          {actor &&
+            configWarnings(getConfig(c.env)).map((warning) => (
+              <p class="banner warning" role="alert">
+                {warning}
+              </p>
+            ))}
           <h1>{title}</h1>
           {children}
         </main>

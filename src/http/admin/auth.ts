@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../../lib/config";
 import { AppError } from "../../lib/errors";
-import { BEARER_RULE } from "../../model/auth/throttle";
+import { BEARER_RULE } from "../../lib/failure-throttle";
 import { throttledCompare } from "../../storage/auth-throttle";
 import type { AppEnv } from "../app-env";
 

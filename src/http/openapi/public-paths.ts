@@ -16,7 +16,16 @@ const pushResult = z
     example: { ok: true, pushId: "psh_g63u6topk3zds2kmngf7bsq4vi", accepted: 1, rejected: [] },
   });
 
-const health = z.object({ ok: z.boolean(), version: z.string(), d1: z.boolean() }).openapi("Health");
+const health = z
+  .object({
+    ok: z.boolean(),
+    version: z.string(),
+    d1: z.boolean(),
+    warnings: z
+      .array(z.string())
+      .openapi({ description: "What is risky about the configuration (say, an ADMIN_TOKEN under 32 characters)" }),
+  })
+  .openapi("Health");
 
 /** Documents the routes served outside the OpenAPI route builder: the push endpoint, recordings and the health check. */
 export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): void {

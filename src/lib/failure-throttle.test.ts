@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideAttempt } from "./throttle";
+import { decideAttempt } from "./failure-throttle";
 
 const rule = { max: 3, windowMs: 1000 };
 
