@@ -17,7 +17,13 @@ import { statsRoutes } from "./stats";
 /** `/api/v1`: the admin API, every route behind the admin token. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-adminApp.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
+adminApp.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+  type: "http",
+  scheme: "bearer",
+  description:
+    "ADMIN_TOKEN. 30 wrong tokens from an address in 15 minutes lock it out: every request then gets a 429 " +
+    "`too_many_requests` with `Retry-After`, until the oldest failure is 15 minutes old.",
+});
 adminApp.use("*", requireAdmin, auditWrites);
 adminApp.route("/destinations", destinationRoutes);
 adminApp.route("/deliveries", deliveryRoutes);
