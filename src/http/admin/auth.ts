@@ -14,9 +14,9 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   if (!adminToken) throw new AppError("unauthorized", "The admin API is disabled: set the ADMIN_TOKEN secret");
-  if (!match?.[1]) {
-    throw new AppError("unauthorized", "Missing admin token (Authorization: Bearer <ADMIN_TOKEN>)");
-  }
+  const refused = () =>
+    new AppError("unauthorized", "Missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)");
+  if (!match?.[1]) throw refused();
   const ip = c.req.header("cf-connecting-ip") ?? "unknown";
   const { outcome, retryAfterMs } = await throttledCompare(
     c.env.AUTH_THROTTLE,
@@ -31,8 +31,6 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     c.header("retry-after", String(seconds));
     throw new AppError("too_many_requests", `Too many wrong admin tokens from this address: try again in ${seconds} s`);
   }
-  if (outcome === "wrong") {
-    throw new AppError("unauthorized", "Wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)");
-  }
+  if (outcome === "wrong") throw refused();
   await next();
 });
