@@ -127,7 +127,7 @@ describe("console sign-in", () => {
 
   it("shows a banner about short tokens to whoever is signed in, never the tokens", async () => {
     const html = await (await page("/", { cookie: await signIn() })).text();
-    expect(html).toMatch(/class="banner warning" role="alert">ADMIN_TOKEN is 16 characters long/);
+    expect(html).toMatch(/class="banner warning" role="alert">ADMIN_TOKEN is 16 characters long: use 32 or more/);
     expect(html).not.toContain("test-admin-token");
     expect(await (await page("/sign-in")).text()).not.toContain("ADMIN_TOKEN is");
   });

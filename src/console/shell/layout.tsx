@@ -1,6 +1,5 @@
 import { jsxRenderer } from "hono/jsx-renderer";
-import { getConfig } from "../../lib/config";
-import { configWarnings } from "../../lib/config-warnings";
+import { tokenWarnings } from "../../lib/secret-token.js";
 import type { ConsoleEnv } from "./env";
 import { languages } from "./i18n";
 
@@ -104,7 +103,7 @@ export const layout = jsxRenderer<ConsoleEnv>(({ children, title }, c) => {
         </header>
         <main id="main">
           {actor &&
-            configWarnings(getConfig(c.env)).map((warning) => (
+            tokenWarnings(c.env).map((warning) => (
               <p class="banner warning" role="alert">
                 {warning}
               </p>

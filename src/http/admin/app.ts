@@ -11,6 +11,7 @@ import { destinationRoutes } from "./destinations";
 import { filterRoutes } from "./filters";
 import { pushRoutes } from "./pushes";
 import { sessionRoutes } from "./sessions";
+import { setupRoutes } from "./setup";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 
@@ -35,3 +36,4 @@ adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);
 adminApp.route("/sessions", sessionRoutes);
+adminApp.route("/setup", setupRoutes);

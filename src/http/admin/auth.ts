@@ -10,9 +10,15 @@ import type { AppEnv } from "../app-env";
  * (30 in 15 minutes); past that, every request from the address gets a 429 until the window moves.
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const { adminToken } = getConfig(c.env);
+  const { adminToken, placeholderTokens } = getConfig(c.env);
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!adminToken && placeholderTokens.includes("ADMIN_TOKEN")) {
+    throw new AppError(
+      "unauthorized",
+      "The admin API is disabled: ADMIN_TOKEN is still the placeholder from .dev.vars.example; set a random one (npx wrangler secret put ADMIN_TOKEN)",
+    );
+  }
   if (!adminToken) throw new AppError("unauthorized", "The admin API is disabled: set the ADMIN_TOKEN secret");
   const refused = () =>
     new AppError("unauthorized", "Missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)");

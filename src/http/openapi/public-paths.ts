@@ -21,9 +21,15 @@ const health = z
     ok: z.boolean(),
     version: z.string(),
     d1: z.boolean(),
-    warnings: z
-      .array(z.string())
-      .openapi({ description: "What is risky about the configuration (say, an ADMIN_TOKEN under 32 characters)" }),
+    cron: z.object({
+      lastRunAt: z.string().nullable().openapi({ description: "When the cron handler last ran; null before it has" }),
+    }),
+    migrations: z.object({
+      expected: z.string().nullable().openapi({ description: "The newest migration this Worker's code expects" }),
+      applied: z.string().nullable().openapi({ description: "The newest migration D1 has applied" }),
+      current: z.boolean(),
+    }),
+    warnings: z.array(z.string()).openapi({ description: "What to fix in the setup (e.g. a placeholder token)" }),
   })
   .openapi("Health");
 
