@@ -70,7 +70,7 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     }
     callee = key.data;
   }
-  let where = callConditions({
+  const conditions = callConditions({
     callee,
     taskId: q.taskId,
     intentCode: q.intentCode,
@@ -78,13 +78,14 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
     until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
   });
+  let where = conditions.where;
   if (q.voiceId !== undefined) {
     // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
     const known = await db.select({ id: sources.id }).from(sources).limit(1000);
     const ids = [DEFAULT_SOURCE.id, ...known.map((s) => s.id)];
     where = and(where, inJsonArray(calls.sourceId, ids), eq(calls.voiceId, q.voiceId));
   }
-  return { where, filter };
+  return { where, fields: conditions.fields, filter };
 }
 
 const csvColumns = Object.keys(normalizedCallColumns) as (keyof NormalizedCall)[];
@@ -152,8 +153,9 @@ export const callPages = new Hono<ConsoleEnv>()
       : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     if (!error) {
       try {
-        const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+        const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
         page = await scanCalls(db, {
+          fields,
           where,
           filter,
           limit: PAGE,
@@ -199,7 +201,7 @@ export const callPages = new Hono<ConsoleEnv>()
   .get("/calls.csv", async (c) => {
     const q = callSearch.omit({ cursor: true }).parse(c.req.query());
     const db = getDb(c.env.DB);
-    const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+    const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
     const cap = getConfig(c.env).csvMaxRows;
     c.header("content-type", "text/csv; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="calls.csv"');
@@ -209,7 +211,7 @@ export const callPages = new Hono<ConsoleEnv>()
       let written = 0;
       for (;;) {
         // One row past the cap tells a cut export from one that ends exactly there.
-        const page = await scanCalls(db, { where, filter, limit: Math.min(200, cap - written + 1), before });
+        const page = await scanCalls(db, { where, fields, filter, limit: Math.min(200, cap - written + 1), before });
         const rows = page.calls.slice(0, cap - written);
         if (rows.length > 0) await out.write(rows.map((call) => csvLine(csvColumns.map((k) => call[k]))).join(""));
         written += rows.length;
