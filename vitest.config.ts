@@ -23,6 +23,7 @@ export default defineConfig(async () => {
                   DELIVERY_TIMEOUT_MS: "500",
                   FAST_LANE_TIMEOUT_MS: "250",
                   MAX_PUSH_BYTES: "2097152",
+                  CSV_MAX_ROWS: "250",
                   ACCESS_TEAM_DOMAIN: "relay-test.cloudflareaccess.com",
                   ACCESS_AUD: "test-access-aud",
                 },

@@ -12,6 +12,7 @@ import { recordCronRun } from "./storage/cron-run";
 import { runJobs } from "./storage/jobs";
 
 export { DestinationPacer } from "./pipeline/delivery/pacer";
+export { AuthThrottle } from "./storage/auth-throttle";
 
 /** The queue of pushes archived while D1 was unavailable (wrangler.toml); every other queue carries deliveries. */
 const INGEST_QUEUE_NAME = "callrelay-ingest";

@@ -107,7 +107,7 @@ consoleApp.post("/settings", async (c) => {
   const options = { path: "/", maxAge: PREF_MAX_AGE, sameSite: "Lax", secure: true } as const;
   if (form.lang === "en" || form.lang === "zh") setCookie(c, "lang", form.lang, options);
   if (typeof form.tz === "string" && isValidTimeZone(form.tz)) setCookie(c, "tz", form.tz, options);
-  return c.redirect(safeBack(form.back), 303);
+  return c.redirect(safeBack(c, form.back), 303);
 });
 consoleApp.route("/", signInPages);
 consoleApp.route("/", overviewPages);

@@ -29,6 +29,7 @@ const configSchema = z.object({
   PUBLIC_URL: z.url().optional().catch(undefined),
   ACCESS_TEAM_DOMAIN: z.string().optional(),
   ACCESS_AUD: z.string().optional(),
+  CSV_MAX_ROWS: positiveInt(50_000),
 });
 
 /** Runtime settings read from the Worker's vars and secrets, with defaults. */
@@ -58,6 +59,8 @@ export type Config = {
   publicUrl: string | undefined;
   /** Cloudflare Access in front of the console: the team's origin and the application's audience tag. */
   access: { teamDomain: string; aud: string } | undefined;
+  /** The most rows one CSV export carries; a cut export ends with a line that says so. */
+  csvMaxRows: number;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -91,6 +94,7 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
       v.ACCESS_TEAM_DOMAIN && v.ACCESS_AUD
         ? { teamDomain: teamOrigin(v.ACCESS_TEAM_DOMAIN), aud: v.ACCESS_AUD }
         : undefined,
+    csvMaxRows: v.CSV_MAX_ROWS,
   };
   cache.set(env, config);
   return config;

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, errorBody, isStorageError } from "./errors";
+import { describeError } from "./log-error";
 
-/** `app.onError`: maps every thrown error to the one JSON shape; logs 5xx with context, never leaks stacks. */
+/** `app.onError`: maps every thrown error to the one JSON shape; logs 5xx with context (never a query's params), never leaks stacks. */
 export function handleError(err: Error, c: Context) {
   if (err instanceof AppError) {
     if (err.status >= 500) logServerError(err, c);
@@ -30,8 +31,7 @@ function logServerError(err: Error, c: Context) {
       msg: "request failed",
       method: c.req.method,
       path,
-      error: err.message,
-      cause: String(err.cause ?? ""),
+      error: describeError(err),
     }),
   );
 }

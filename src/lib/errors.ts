@@ -11,6 +11,8 @@ const statusByCode = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  credentials_required: 422,
+  too_many_requests: 429,
   internal_error: 500,
   bad_gateway: 502,
   storage_unavailable: 503,

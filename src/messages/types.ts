@@ -83,6 +83,16 @@ export type Verdict =
   | { outcome: "retry"; reason: string; retryAfterSeconds?: number }
   | { outcome: "failed"; reason: string };
 
+/** A credential sent to the host a config field names: changing that host requires the credential again. */
+export interface CredentialHost<C> {
+  /** The field naming the host (`url`, `apiBase`). */
+  hostField: keyof C & string;
+  /** Its host when the field is absent. */
+  defaultUrl?: string;
+  /** The fields the host receives as credentials (`headers`, `botToken`). */
+  credentials: readonly (keyof C & string)[];
+}
+
 /** One destination type: its config, how a call is rendered for it, and how its answers are read. */
 export interface DestinationType<C extends Record<string, unknown> = Record<string, unknown>> {
   type: string;
@@ -92,6 +102,8 @@ export interface DestinationType<C extends Record<string, unknown> = Record<stri
   configSchema(ctx: ConfigContext): z.ZodType<C>;
   /** Config fields shown masked in API reads. */
   secretFields: readonly (keyof C & string)[];
+  /** Credentials bound to a host: a change of that host requires them again (see `credentialsToRenew`). */
+  credentialHosts?: readonly CredentialHost<C>[];
   render(input: RenderInput<C>): Promise<OutboundRequest> | OutboundRequest;
   /** What is wrong with a template (whose fields are known) for this type, checked when it is saved. */
   checkTemplate(parts: readonly TemplatePart[]): string | undefined;

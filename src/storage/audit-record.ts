@@ -1,4 +1,3 @@
-import { and, count, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "./db/client";
 import { auditLog } from "./db/schema";
 
@@ -25,23 +24,6 @@ export async function recordAudit(db: D1Database, entry: AuditEntry, now = Date.
       outcome: entry.outcome ?? "ok",
       ip: entry.ip ?? null,
     });
-}
-
-/** Failed sign-ins from `ip` since `since` (on the action/time index). */
-export async function failedSignIns(db: D1Database, ip: string, since: number): Promise<number> {
-  const row = await getDb(db)
-    .select({ n: count() })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.action, "session.sign_in"),
-        gte(auditLog.at, since),
-        sql`+${auditLog.outcome} = 'failed'`,
-        eq(auditLog.ip, ip),
-      ),
-    )
-    .get();
-  return row?.n ?? 0;
 }
 
 const verbs: Record<string, string> = { POST: "create", PATCH: "update", PUT: "update", DELETE: "delete" };

@@ -1,5 +1,6 @@
 import type { Pipeline } from "cloudflare:pipelines";
 import { type SQL, sql } from "drizzle-orm";
+import { describeError } from "../lib/log-error";
 import { runBatch } from "./db/batch";
 
 /** One row of the calls stream: D1's column names, values as the stream takes them (model/history/row.ts). */
@@ -97,7 +98,7 @@ async function flushLater(d1: D1Database): Promise<void> {
       const { statements, failed } = takeConfirmations(Date.now());
       await runBatch(d1, statements).catch((err: unknown) => {
         failed();
-        console.error(JSON.stringify({ msg: "stream confirmations not written yet", error: String(err) }));
+        console.error(JSON.stringify({ msg: "stream confirmations not written yet", error: describeError(err) }));
       });
     }
   } finally {

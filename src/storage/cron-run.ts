@@ -1,3 +1,4 @@
+import { describeError } from "../lib/log-error";
 /**
  * Keeps when the cron handler last ran: one row, one small write a run (a minute). `/health` shows it, so
  * `callrelay doctor` can tell a relay whose cron stopped. A failure is logged, never thrown: the figure is a gauge.
@@ -7,7 +8,7 @@ export async function recordCronRun(d1: D1Database, scheduledTime: number) {
     .prepare("INSERT INTO cron_runs (id, last_run_at) VALUES (1, ?1) ON CONFLICT DO UPDATE SET last_run_at = ?1")
     .bind(scheduledTime)
     .run()
-    .catch((err) => console.error(JSON.stringify({ msg: "could not record the cron run", error: String(err) })));
+    .catch((err) => console.error(JSON.stringify({ msg: "could not record the cron run", error: describeError(err) })));
 }
 
 /** `/health`'s `cron`: when the cron handler last ran (its scheduled time), null before it has or when unknown. */

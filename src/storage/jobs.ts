@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { describeError } from "../lib/log-error";
 import { runBatch, type Statement } from "./db/batch";
 import { getDb } from "./db/client";
 import { type JobStatus, jobStatuses, jobs } from "./db/schema";
@@ -129,7 +130,7 @@ export async function runJobs(
   } catch (err) {
     const failures = (run.chunks > 0 ? 0 : claimed.failures) + 1;
     run.status = failures >= limits.maxFailures ? "failed" : "running";
-    run.error = String(err).slice(0, 500);
+    run.error = JSON.stringify(describeError(err)).slice(0, 500);
     console.error(JSON.stringify({ msg: "background job chunk failed", job: job.name, failures, error: run.error }));
     await db
       .update(jobs)

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { describeError } from "../lib/log-error";
 import type { Db } from "./db/client";
 import { storageUsage } from "./db/schema";
 
@@ -28,7 +29,9 @@ export async function recordStorageSize(d1: D1Database, results: readonly D1Resu
     )
     .bind(bytes, now)
     .run()
-    .catch((err) => console.error(JSON.stringify({ msg: "could not record the storage size", error: String(err) })));
+    .catch((err) =>
+      console.error(JSON.stringify({ msg: "could not record the storage size", error: describeError(err) })),
+    );
 }
 
 /** The statement reading the recorded size, for a batch. */

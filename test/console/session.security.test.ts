@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rows } from "../support/worker";
+import { admin, rows } from "../support/worker";
 import { page, sessionCookie, signIn } from "./kit";
 
 describe("console sign-in", () => {
@@ -25,16 +25,16 @@ describe("console sign-in", () => {
     expect(logged).toMatchObject([{ outcome: "failed", actor: "admin token" }]);
   });
 
-  it("locks an address out after 10 failures in 15 minutes, even with the right token", async () => {
+  it("locks an address out after 10 failures in 15 minutes, even with the right token, however parallel", async () => {
     const ip = "192.0.2.11";
-    const now = Date.now();
-    for (let i = 0; i < 10; i++) {
-      await rows(
-        "INSERT INTO audit_log (at, actor, action, outcome, ip) VALUES (?, 'admin token', 'session.sign_in', 'failed', ?) RETURNING id",
-        now - i * 1000,
-        ip,
-      );
-    }
+    const attempts = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        page("/sign-in", { form: { token: "nope" }, headers: { "cf-connecting-ip": ip } }),
+      ),
+    );
+    const statuses = attempts.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
     const res = await page("/sign-in", { form: { token: "test-admin-token" }, headers: { "cf-connecting-ip": ip } });
     expect(res.status).toBe(429);
     expect(await res.text()).toContain("Too many failed sign-ins");
@@ -60,9 +60,22 @@ describe("console sign-in", () => {
     expect(await ok.text()).toContain("Signed in as admin token");
   });
 
-  it("never follows a sign-in to another site", async () => {
-    const res = await page("/sign-in", { form: { token: "test-admin-token", next: "//evil.example/x" } });
-    expect(res.headers.get("location")).toBe("/");
+  it.each(["//evil.example/x", "/\t/evil.example", "/\\evil.example", "/.//evil.example", "https://evil.example/"])(
+    "never follows a sign-in to another site (next=%j)",
+    async (next) => {
+      const res = await page("/sign-in", { form: { token: "test-admin-token", next } });
+      expect(res.status).toBe(303);
+      expect(new URL(res.headers.get("location") ?? "", "https://relay.test/sign-in").origin).toBe(
+        "https://relay.test",
+      );
+    },
+  );
+
+  it("never follows a sign-in to another site from the query (next=/%09/evil.example)", async () => {
+    const form = await page(`/sign-in?next=${"/%09/evil.example"}`);
+    const next = /name="next" value="([^"]*)"/.exec(await form.text())?.[1] ?? "";
+    const res = await page("/sign-in", { form: { token: "test-admin-token", next } });
+    expect(new URL(res.headers.get("location") ?? "", "https://relay.test/sign-in").origin).toBe("https://relay.test");
   });
 
   it("refuses a tampered or forged cookie", async () => {
@@ -80,6 +93,51 @@ describe("console sign-in", () => {
     expect(res.status).toBe(303);
     const cleared = res.headers.getSetCookie().find((c) => c.startsWith("callrelay_session="));
     expect(cleared).toMatch(/Max-Age=0/i);
+  });
+
+  it("ends the session on sign-out: a copy of its cookie stops working, other sessions go on", async () => {
+    const cookie = await signIn();
+    const other = await signIn();
+    expect((await page("/", { cookie })).status).toBe(200);
+    expect((await page("/sign-out", { method: "POST", cookie, form: {} })).status).toBe(303);
+    expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: other })).status).toBe(200);
+  });
+
+  it("signs out everywhere from the console: every session ends", async () => {
+    const cookie = await signIn();
+    const other = await signIn();
+    expect(await (await page("/", { cookie })).text()).toContain('name="scope" value="everywhere"');
+    const res = await page("/sign-out", { method: "POST", cookie, form: { scope: "everywhere" } });
+    expect(res.status).toBe(303);
+    expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: other })).status).toBe(303);
+    const [audit] = await rows("SELECT actor FROM audit_log WHERE action = 'session.sign_out_everywhere'");
+    expect(audit).toMatchObject({ actor: "admin token" });
+  });
+
+  it("signs out everywhere through the admin API (DELETE /api/v1/sessions)", async () => {
+    const cookies = [await signIn(), await signIn()];
+    const res = await admin("/sessions", { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect((await res.json<{ ended: number }>()).ended).toBeGreaterThanOrEqual(2);
+    for (const cookie of cookies) expect((await page("/", { cookie })).status).toBe(303);
+    expect((await page("/", { cookie: await signIn() })).status).toBe(200);
+  });
+
+  it("shows a banner about short tokens to whoever is signed in, never the tokens", async () => {
+    const html = await (await page("/", { cookie: await signIn() })).text();
+    expect(html).toMatch(/class="banner warning" role="alert">ADMIN_TOKEN is 16 characters long: use 32 or more/);
+    expect(html).not.toContain("test-admin-token");
+    expect(await (await page("/sign-in")).text()).not.toContain("ADMIN_TOKEN is");
+  });
+
+  it("stores no usable cookie: only the session secret's SHA-256", async () => {
+    const cookie = await signIn();
+    const secret = decodeURIComponent(cookie.split("=")[1] ?? "").split(".")[0] ?? "";
+    const stored = await rows<{ id: string }>("SELECT id FROM console_sessions");
+    expect(stored.some((s) => s.id.includes(secret))).toBe(false);
+    expect(stored.every((s) => /^[0-9a-f]{64}$/.test(s.id))).toBe(true);
   });
 
   it("refuses a cross-site form post (CSRF) even with a valid session", async () => {

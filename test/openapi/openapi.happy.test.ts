@@ -77,7 +77,11 @@ describe("GET /openapi.json", () => {
 
   it("requires the admin token for every admin operation and nothing for the public ones", async () => {
     const doc = await getDocument();
-    expect(doc.components.securitySchemes.adminToken).toEqual({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.adminToken).toEqual({
+      type: "http",
+      scheme: "bearer",
+      description: expect.stringContaining("429"),
+    });
     expect(doc.security).toEqual([{ adminToken: [] }]);
     for (const { key, op } of operations(doc)) {
       const effective = op.security ?? doc.security;

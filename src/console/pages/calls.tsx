@@ -6,6 +6,8 @@ import { calleeParam } from "../../http/admin/callee-param";
 import { callConditions, getCallDetail } from "../../http/admin/calls";
 import { explainCall } from "../../http/admin/calls-explain";
 import { filterSchema } from "../../http/admin/filter-schema";
+import { getConfig } from "../../lib/config";
+import { csvCutLine, csvLine } from "../../lib/csv";
 import { AppError } from "../../lib/errors";
 import { callFieldDocs } from "../../model/calls/field-docs";
 import type { NormalizedCall } from "../../model/calls/fields";
@@ -87,12 +89,6 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
 }
 
 const csvColumns = Object.keys(normalizedCallColumns) as (keyof NormalizedCall)[];
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]["t"]; error?: string }) {
   return (
@@ -206,17 +202,22 @@ export const callPages = new Hono<ConsoleEnv>()
     const q = callSearch.omit({ cursor: true }).parse(c.req.query());
     const db = getDb(c.env.DB);
     const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
+    const cap = getConfig(c.env).csvMaxRows;
     c.header("content-type", "text/csv; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="calls.csv"');
     return stream(c, async (out) => {
-      await out.write(`${csvColumns.join(",")}\r\n`);
+      await out.write(csvLine(csvColumns));
       let before: CallPosition | undefined;
+      let written = 0;
       for (;;) {
-        const page = await scanCalls(db, { where, fields, filter, limit: 200, before });
-        if (page.calls.length > 0) {
-          await out.write(
-            page.calls.map((call) => `${csvColumns.map((k) => csvCell(call[k])).join(",")}\r\n`).join(""),
-          );
+        // One row past the cap tells a cut export from one that ends exactly there.
+        const page = await scanCalls(db, { where, fields, filter, limit: Math.min(200, cap - written + 1), before });
+        const rows = page.calls.slice(0, cap - written);
+        if (rows.length > 0) await out.write(rows.map((call) => csvLine(csvColumns.map((k) => call[k]))).join(""));
+        written += rows.length;
+        if (rows.length < page.calls.length) {
+          await out.write(csvCutLine(cap));
+          break;
         }
         if (page.next === null) break;
         before = page.next;

@@ -1,15 +1,14 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { destinationView } from "../../http/admin/destination-view";
+import { destinationInput, destinationPatch } from "../../http/admin/destination-input";
 import {
   createDestination,
   deleteDestination,
-  destinationInput,
-  destinationPatch,
   findDestination,
   updateDestination,
-} from "../../http/admin/destinations";
+} from "../../http/admin/destination-service";
+import { destinationView } from "../../http/admin/destination-view";
 import { filterSchema } from "../../http/admin/filter-schema";
 import { computeStats } from "../../http/admin/stats";
 import { getConfig } from "../../lib/config";
@@ -191,6 +190,9 @@ function SecretOnce({ secret, destination, t }: { secret: string; destination: {
     </section>
   );
 }
+
+/** API errors whose details name form fields: shown at the field. */
+const fieldErrorCodes: readonly string[] = ["validation_failed", "credentials_required"];
 
 /** A destination type's settings as form fields: from its adapter's config schema, secret ones masked. */
 function configFields(type: string) {
@@ -533,7 +535,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
         await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.update", target: current.id });
         return c.redirect(`/destinations/${current.id}`, 303);
       } catch (err) {
-        if (!(err instanceof AppError) || err.code !== "validation_failed") throw err;
+        if (!(err instanceof AppError) || !fieldErrorCodes.includes(err.code)) throw err;
         issues.push(...((err.details as Issue[] | undefined) ?? [{ path: "", message: err.message }]));
       }
     }

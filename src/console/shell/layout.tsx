@@ -1,4 +1,5 @@
 import { jsxRenderer } from "hono/jsx-renderer";
+import { tokenWarnings } from "../../lib/secret-token.js";
 import type { ConsoleEnv } from "./env";
 import { languages } from "./i18n";
 
@@ -93,11 +94,20 @@ export const layout = jsxRenderer<ConsoleEnv>(({ children, title }, c) => {
               <span>
                 {t("signedInAs")} {actor}
               </span>{" "}
-              <button type="submit">{t("signOut")}</button>
+              <button type="submit">{t("signOut")}</button>{" "}
+              <button type="submit" name="scope" value="everywhere">
+                {t("signOutEverywhere")}
+              </button>
             </form>
           )}
         </header>
         <main id="main">
+          {actor &&
+            tokenWarnings(c.env).map((warning) => (
+              <p class="banner warning" role="alert">
+                {warning}
+              </p>
+            ))}
           <h1>{title}</h1>
           {children}
         </main>

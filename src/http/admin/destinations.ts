@@ -1,68 +1,30 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
-import { newId } from "../../lib/crypto";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { errorResponse, jsonContent } from "../../lib/openapi";
 import { instantParam } from "../../lib/query-params";
 import { assertWindow, untilAfterSince } from "../../lib/time-window";
 import { fieldIssues, validationError, validationHook } from "../../lib/validation";
-import { destinationTypes, getDestinationType } from "../../messages/destinations/registry";
 import { rotateSecret } from "../../messages/destinations/rotate-secret";
-import { destinationOptionsInput, resolveOptions } from "../../messages/options";
-import { parseTemplate } from "../../messages/template";
-import { defaultEvents, eventsInput, eventTypes } from "../../model/events/types";
+import { eventTypes } from "../../model/events/types";
 import { REPLAY_SCAN_LIMIT, replayCalls, replayCursor } from "../../pipeline/delivery/replay";
 import { RETRY_CHUNK, retryableStatuses, retryCursor, retryNow } from "../../pipeline/delivery/retry-now";
 import { testSend } from "../../pipeline/delivery/test-send";
 import { enqueueLater } from "../../pipeline/dispatch/enqueue";
-import { pendingFields } from "../../pipeline/dispatch/plan";
-import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
-import { inJsonArray } from "../../storage/db/json-ids";
-import { circuitStates, deliveries, destinations, sources } from "../../storage/db/schema";
-import { DEFAULT_SOURCE } from "../../storage/sources";
+import { circuitStates } from "../../storage/db/schema";
 import type { AppEnv } from "../app-env";
+import { destinationInput, destinationPatch } from "./destination-input";
+import {
+  createDestination,
+  deleteDestination,
+  findDestination,
+  listDestinations,
+  updateDestination,
+} from "./destination-service";
 import { destinationView } from "./destination-view";
 import { filterSchema } from "./filter-schema";
-
-const typeNames = Object.keys(destinationTypes) as [string, ...string[]];
-
-/** What creating a destination takes (the console validates its forms with it too). */
-export const destinationInput = z.object({
-  name: z.string().trim().min(1).max(100),
-  type: z.enum(typeNames),
-  config: z.record(z.string(), z.unknown()).openapi({ description: "Type-specific settings; see the README's table" }),
-  filter: filterSchema.optional().openapi({ type: "object", description: "Which calls to forward; {} is every call" }),
-  sourceIds: z
-    .array(z.string())
-    .max(100)
-    .optional()
-    .openapi({ description: "Only calls from these sources; empty: all" }),
-  options: destinationOptionsInput.optional(),
-  template: z
-    .string()
-    .regex(/\S/, "must not be blank; null removes the template")
-    .nullable()
-    .optional()
-    .openapi({
-      description:
-        "The message text (chat types, in the platform's markup) or the JSON body (webhook), with `{{field}}` " +
-        "for any field of the call record; null: the default layout. See the README's templates section.",
-      example: "*{{intent}}* ({{intentCode}}) from {{callee}}, {{callDuration}}",
-    }),
-  events: eventsInput.optional().openapi({
-    description:
-      'Event types this destination receives (default `["call.reported"]`); `filter` applies to `call.reported` only. ' +
-      "See the README's Events section for each type's `data`.",
-    example: ["call.reported", "records.rejected", "pushes.silent", "digest.daily"],
-  }),
-  enabled: z.boolean().optional(),
-});
-
-/** What editing a destination takes: every field but its type, each optional. */
-export const destinationPatch = destinationInput.omit({ type: true }).partial().strict();
 
 const destinationOutput = z
   .object({
@@ -160,127 +122,6 @@ const rotateOutput = z.object({
   previousSecretExpiresAt: z.string().openapi({ description: "Until when the previous secret signs too" }),
 });
 
-async function checkConfig(env: Env, type: string, config: Record<string, unknown>) {
-  const parsed = getDestinationType(type)
-    .configSchema({ allowHttp: getConfig(env).allowHttpDestinations })
-    .safeParse(config);
-  if (!parsed.success) throw validationError(fieldIssues(parsed.error, ["config"]));
-  return parsed.data;
-}
-
-/** The template if its fields exist and the type can render it; a 400 at `template` otherwise. */
-function checkTemplate<T extends string | null | undefined>(type: string, template: T): T {
-  if (typeof template !== "string") return template;
-  const parsed = parseTemplate(template);
-  const problem = parsed.ok ? getDestinationType(type).checkTemplate(parsed.parts) : undefined;
-  const messages = parsed.ok ? (problem === undefined ? [] : [problem]) : parsed.issues.map((i) => i.message);
-  if (messages.length > 0) throw validationError(messages.map((message) => ({ path: "template", message })));
-  return template;
-}
-
-async function checkSources(env: Env, ids: readonly string[] | undefined) {
-  if (!ids || ids.length === 0) return;
-  const found = await getDb(env.DB).select({ id: sources.id }).from(sources).where(inJsonArray(sources.id, ids));
-  const known = new Set(found.map((s) => s.id));
-  if (getConfig(env).pushToken !== undefined) known.add(DEFAULT_SOURCE.id);
-  const issues = ids.flatMap((id, i) =>
-    known.has(id) ? [] : [{ path: `sourceIds[${i}]`, message: `Unknown source ${id}` }],
-  );
-  if (issues.length > 0) throw validationError(issues);
-}
-
-export async function findDestination(env: Env, id: string) {
-  const row = await getDb(env.DB).select().from(destinations).where(eq(destinations.id, id)).get();
-  if (!row) throw new AppError("not_found", `No destination ${id}`);
-  return row;
-}
-
-/** Moves a re-enabled destination's paused deliveries back to the queue. */
-async function resumePaused(env: Env, destinationId: string, now: number) {
-  const resumed = await getDb(env.DB)
-    .update(deliveries)
-    .set({ ...pendingFields(now), updatedAt: now })
-    .where(and(eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused")))
-    .returning({ id: deliveries.id });
-  return resumed.map((r) => r.id);
-}
-
-/** Creates a destination from checked input; `secret` is a webhook's signing secret, to show once. */
-export async function createDestination(env: Env, input: z.output<typeof destinationInput>, now: number) {
-  const type = getDestinationType(input.type);
-  const config = await checkConfig(env, input.type, input.config);
-  const template = checkTemplate(input.type, input.template ?? null);
-  await checkSources(env, input.sourceIds);
-  const [row] = await getDb(env.DB)
-    .insert(destinations)
-    .values({
-      id: newId("dst"),
-      name: input.name,
-      type: input.type,
-      config,
-      filter: input.filter ?? {},
-      sourceIds: input.sourceIds ?? [],
-      options: resolveOptions(input.options ?? {}, type.chat),
-      template,
-      events: input.events ?? defaultEvents,
-      enabled: input.enabled ?? true,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  const view = destinationView(row as NonNullable<typeof row>);
-  const secret = input.type === "webhook" && typeof config.secret === "string" ? config.secret : undefined;
-  return { view, secret };
-}
-
-/** Applies a checked patch; re-enabling resumes the paused deliveries, whose ids the caller queues. */
-export async function updateDestination(env: Env, id: string, patch: z.output<typeof destinationPatch>, now: number) {
-  const current = await findDestination(env, id);
-  const type = getDestinationType(current.type);
-  const config = patch.config
-    ? await checkConfig(env, current.type, { ...current.config, ...patch.config })
-    : undefined;
-  const template = checkTemplate(current.type, patch.template);
-  await checkSources(env, patch.sourceIds);
-  const enabling = patch.enabled === true && !current.enabled;
-  const [row] = await getDb(env.DB)
-    .update(destinations)
-    .set({
-      name: patch.name,
-      config,
-      filter: patch.filter,
-      sourceIds: patch.sourceIds,
-      options: patch.options ? resolveOptions({ ...current.options, ...patch.options }, type.chat) : undefined,
-      template,
-      events: patch.events,
-      enabled: patch.enabled,
-      disabledReason: patch.enabled === true ? null : undefined,
-      updatedAt: now,
-    })
-    .where(eq(destinations.id, id))
-    .returning();
-  return { row: row as NonNullable<typeof row>, resumedIds: enabling ? await resumePaused(env, id, now) : [] };
-}
-
-/** Deletes a destination; its unsent deliveries are marked failed. */
-export async function deleteDestination(env: Env, id: string, now: number) {
-  await findDestination(env, id);
-  const db = getDb(env.DB);
-  await runBatch(env.DB, [
-    db.delete(destinations).where(eq(destinations.id, id)),
-    db
-      .update(deliveries)
-      .set({
-        status: "failed",
-        lastError: "destination was deleted",
-        nextAttemptAt: null,
-        leaseUntil: null,
-        updatedAt: now,
-      })
-      .where(and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]))),
-  ]);
-}
-
 /** `/api/v1/destinations`: where matching calls are forwarded. */
 export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
@@ -310,7 +151,7 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       },
     }),
     async (c) => {
-      const rows = await getDb(c.env.DB).select().from(destinations).orderBy(destinations.createdAt).limit(500);
+      const rows = await listDestinations(c.env);
       return c.json({ data: rows.map(destinationView) }, 200);
     },
   )
@@ -331,12 +172,20 @@ export const destinationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       summary: "Change a destination",
       description:
         "`config` is merged into the stored one; `template: null` removes the template. Re-enabling a destination " +
-        "sends the deliveries paused while it was disabled.",
+        "sends the deliveries paused while it was disabled. Credentials follow their host: a `config` that moves a " +
+        "webhook's `url` or Telegram's `apiBase` to another origin must give the credentials sent there again " +
+        "(`headers`, `botToken`), or the answer is 422 `credentials_required` naming them in `details`. A webhook's " +
+        "signing secret stays: receivers only ever see signatures made with it.",
       request: {
         params: idParam,
         body: { content: { "application/json": { schema: destinationPatch } }, required: true },
       },
-      responses: { 200: jsonContent(destinationOutput, "The destination"), 400: errorResponse, 404: errorResponse },
+      responses: {
+        200: jsonContent(destinationOutput, "The destination"),
+        400: errorResponse,
+        404: errorResponse,
+        422: errorResponse,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

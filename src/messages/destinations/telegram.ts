@@ -188,6 +188,7 @@ export const telegram: DestinationType<TelegramConfig> = {
       ).optional(),
     }),
   secretFields: ["botToken"],
+  credentialHosts: [{ hostField: "apiBase", defaultUrl: defaultApiBase, credentials: ["botToken"] }],
   render: ({ config, call, options, template, recordingUrl }) => {
     if (template) return sendMessage(config, fillTextTemplate(template, call, options, templateFormat));
     const summary = callSummary(call, options, recordingUrl);

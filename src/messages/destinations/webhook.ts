@@ -149,6 +149,8 @@ export const webhook: DestinationType<WebhookConfig> = {
       headers: headersSchema.optional(),
     }),
   secretFields: ["secret", "url", "headers"],
+  // The signing secret never leaves callrelay (receivers get signatures), so it stays; headers are sent as they are.
+  credentialHosts: [{ hostField: "url", credentials: ["headers"] }],
   render({ config, call, options, deliveryId, now, extraSecrets, template }) {
     const callee = options.maskCallee ? maskPhone(call.callee) : call.callee;
     const body = template

@@ -1,4 +1,5 @@
 import { type Config, getConfig } from "../../lib/config";
+import { describeError } from "../../lib/log-error";
 import { getDestinationType } from "../../messages/destinations/registry";
 import { overlapSecrets } from "../../messages/destinations/rotate-secret";
 import { resolveOptions } from "../../messages/options";
@@ -92,7 +93,9 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
     await deliverBatch(env, ids, lane);
     batch.ackAll();
   } catch (err) {
-    console.error(JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: String(err) }));
+    console.error(
+      JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: describeError(err) }),
+    );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
   }
 }

@@ -1,3 +1,5 @@
+import { describeError } from "../../lib/log-error";
+
 /** A queue message: the delivery to attempt. Everything else is read from D1 when it is consumed. */
 export interface DeliveryMessage {
   deliveryId: string;
@@ -57,7 +59,9 @@ export function enqueueLater(
   if (deliveryIds.length === 0) return;
   ctx.waitUntil(
     enqueueDeliveries(queue, deliveryIds).catch((err) =>
-      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...context, error: String(err) })),
+      console.error(
+        JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...context, error: describeError(err) }),
+      ),
     ),
   );
 }

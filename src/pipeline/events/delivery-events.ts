@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import { describeError } from "../../lib/log-error";
 import { getDb } from "../../storage/db/client";
 import { events } from "../../storage/db/schema";
 import type { Circuit } from "../dispatch/breaker";
@@ -99,6 +100,6 @@ export async function eventsAfterBatch(env: Env, facts: BatchFacts, now: number)
     const gated = occurrences.length ? await passGates(env.DB, occurrences, now) : [];
     await enqueueDeliveries(env.DELIVERY_QUEUE, [...produced.deliveryIds, ...gated]);
   } catch (err) {
-    console.error(JSON.stringify({ msg: "delivery events failed", error: String(err) }));
+    console.error(JSON.stringify({ msg: "delivery events failed", error: describeError(err) }));
   }
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
+import { describeError } from "../../lib/log-error";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { eventSettings } from "../../model/events/settings";
 import { getDb } from "../../storage/db/client";
@@ -87,7 +88,7 @@ export function pushOccurrences(push: PushOutcome): Occurrence[] {
 }
 
 function logFailure(what: string, err: unknown, context: Record<string, unknown> = {}) {
-  console.error(JSON.stringify({ msg: `${what} failed`, ...context, error: String(err) }));
+  console.error(JSON.stringify({ msg: `${what} failed`, ...context, error: describeError(err) }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { AppError, storageFailure, storageFailureReason, storageUnavailable } from "../../lib/errors";
+import { describeError } from "../../lib/log-error";
 import { type CallReport, type NormalizedCall, upstreamFields } from "../../model/calls/fields";
 import { normalize } from "../../model/calls/normalize";
 import { parseRecord, pushBodySchema } from "../../model/calls/record-schema";
@@ -194,7 +195,13 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
     return { ...result, ...none, setAside: reason };
   }
   if (archived) throw storageUnavailable(stored.reason);
-  console.error(JSON.stringify({ msg: "D1 failed; push archived and queued", pushId: input.pushId, error: reason }));
+  console.error(
+    JSON.stringify({
+      msg: "D1 failed; push archived and queued",
+      pushId: input.pushId,
+      error: describeError(stored.reason),
+    }),
+  );
   await queueIngest(env, { pushId: input.pushId, key });
   return { ...result, ...none, queued: true };
 }
@@ -234,7 +241,9 @@ async function setAsidePush(
     ]);
     if ((results.at(-1)?.results.length ?? 0) > 0) return true;
   } catch (err) {
-    console.error(JSON.stringify({ msg: "could not set the push aside", pushId: input.pushId, error: String(err) }));
+    console.error(
+      JSON.stringify({ msg: "could not set the push aside", pushId: input.pushId, error: describeError(err) }),
+    );
   }
   await env.ARCHIVE.delete(marker).catch(() => undefined);
   return false;
@@ -346,7 +355,9 @@ function createdIds(results: D1Result[], plan: DeliveryPlan, after: number): str
 
 /** The archive did not take a body D1 stored: the push log must not point at a missing object. */
 async function forgetArchive(d1: D1Database, pushId: string, reason: unknown) {
-  console.error(JSON.stringify({ msg: "archive failed; push stored without its body", pushId, error: String(reason) }));
+  console.error(
+    JSON.stringify({ msg: "archive failed; push stored without its body", pushId, error: describeError(reason) }),
+  );
   await d1
     .prepare("UPDATE pushes SET archive_key = NULL WHERE id = ?")
     .bind(pushId)
@@ -446,6 +457,8 @@ export async function logInvalidPush(
       }),
     ]);
   } catch (err) {
-    console.error(JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: String(err) }));
+    console.error(
+      JSON.stringify({ msg: "could not log invalid push", pushId: input.pushId, error: describeError(err) }),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from "../../lib/log-error";
 import { QUEUED_PREFIX, readArchive } from "../../storage/archive";
 import { recordStorageSize } from "../../storage/usage";
 import { type DeliveryMessage, enqueueDeliveries } from "../dispatch/enqueue";
@@ -62,7 +63,9 @@ export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<vo
     const input = archivedInput(archived.push, archived.body);
     const deliveryIds = seen === null ? await ingestOnce(env, input) : await planStoredPush(env.DB, input);
     await enqueueDeliveries(env.DELIVERY_QUEUE, deliveryIds).catch((err) =>
-      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: String(err) })),
+      console.error(
+        JSON.stringify({ msg: "enqueue failed; the sweeper will retry", ...push, error: describeError(err) }),
+      ),
     );
   }
   await env.ARCHIVE.delete(`${QUEUED_PREFIX}${push.pushId}`);
@@ -75,7 +78,9 @@ export async function consumeQueuedPushes(batch: MessageBatch<QueuedPush>, env: 
       await ingestQueued(env, message.body);
       message.ack();
     } catch (err) {
-      console.error(JSON.stringify({ msg: "queued push not ingested yet", ...message.body, error: String(err) }));
+      console.error(
+        JSON.stringify({ msg: "queued push not ingested yet", ...message.body, error: describeError(err) }),
+      );
       message.retry({ delaySeconds: RETRY_SECONDS });
     }
   }
@@ -105,7 +110,7 @@ export async function sweepQueuedPushes(env: QueuedEnv, now = Date.now()): Promi
     try {
       await ingestQueued(env, { pushId, key });
     } catch (err) {
-      console.error(JSON.stringify({ msg: "queued push not ingested yet", pushId, key, error: String(err) }));
+      console.error(JSON.stringify({ msg: "queued push not ingested yet", pushId, key, error: describeError(err) }));
       if (await d1Answers(env.DB)) continue;
       break;
     }

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { describeError } from "../../lib/log-error";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { normalizedCallColumns } from "../../model/calls/normalized";
 import { pushRows } from "../../model/history/row";
@@ -86,7 +87,7 @@ export async function catchUpStream(
       else result.held += 1;
     } catch (err) {
       console.error(
-        JSON.stringify({ msg: "stream catch-up failed; next run retries", pushId: push.id, error: String(err) }),
+        JSON.stringify({ msg: "stream catch-up failed; next run retries", pushId: push.id, error: describeError(err) }),
       );
       result.failed += 1;
       break;

@@ -1,3 +1,4 @@
+import { describeError } from "../../lib/log-error";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { pushRows } from "../../model/history/row";
 import { type CallsStream, confirmLater, holdStatements, sendRows } from "../../storage/calls-stream";
@@ -40,7 +41,7 @@ export async function streamPush(
       JSON.stringify({
         msg: "stream send failed; the catch-up sends it again",
         pushId: push.pushId,
-        error: String(err),
+        error: describeError(err),
       }),
     );
     return { sent: 0, invalid: invalid.length, confirmed: false };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
+import { describeError } from "../../lib/log-error";
 import { expireArchive, QUEUED_PREFIX, SET_ASIDE_PREFIX } from "../../storage/archive";
 import { runBatch } from "../../storage/db/batch";
 import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../../storage/db/schema";
@@ -53,7 +54,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
   const pinnedBy = [QUEUED_PREFIX, SET_ASIDE_PREFIX];
   const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff, pinnedBy).catch((err: unknown) => {
-    console.error(JSON.stringify({ msg: "archive expiry failed", error: String(err) }));
+    console.error(JSON.stringify({ msg: "archive expiry failed", error: describeError(err) }));
     return 0;
   });
   const expiredEvent = sql`e.created_at < ${callCutoff} AND NOT EXISTS (

@@ -409,3 +409,18 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_action_at_idx").on(t.action, t.at)],
 );
+
+/**
+ * Console sessions of the admin token: the cookie carries a random secret (signed), the table its SHA-256, so
+ * signing out ends one session and "sign out everywhere" ends them all. Rows past `expires_at` are swept on sign-in.
+ */
+export const consoleSessions = sqliteTable(
+  "console_sessions",
+  {
+    id: text("id").primaryKey(),
+    actor: text("actor").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("console_sessions_expires_at_idx").on(t.expiresAt)],
+);
