@@ -154,6 +154,9 @@ describe("console pages", () => {
     expect(res.status).toBe(303);
     const location = res.headers.get("location") ?? "";
     expect(location).toMatch(/^\/calls\/src_default\/sample-\d+$/);
-    expect(await html(location)).toContain("2222222228613200000007");
+    const detail = await html(location);
+    expect(detail).toContain("Connected-Customer No Responsern");
+    expect(detail).toContain(`222${"*".repeat(15)}0007`);
+    expect(detail).not.toContain("2222222228613200000007");
   });
 });

@@ -2,11 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
+import { recordAudit } from "../../audit/record";
 import { calleeParam } from "../../calls/callee-param";
-import { explainCall } from "../../calls/explain-route";
-import { callFieldDocs } from "../../calls/field-docs";
 import { normalizedCallColumns } from "../../calls/normalized";
-import { callConditions, getCallDetail } from "../../calls/routes";
+import { callConditions } from "../../calls/routes";
 import { type CallPosition, scanCalls } from "../../calls/scan";
 import { getDb } from "../../db/client";
 import { inJsonArray } from "../../db/json-ids";
@@ -15,13 +14,14 @@ import { filterSchema } from "../../filters/schema";
 import type { Filter } from "../../filters/validate";
 import type { NormalizedCall } from "../../ingest/fields";
 import { AppError } from "../../lib/errors";
+import { maskPhone } from "../../lib/mask";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
-import { DocText } from "../components/doc-text";
 import { NextPage } from "../components/next-page";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { zonedMidnight } from "../zoned-date";
+import { callPage } from "./call-page";
 
 const PAGE = 50;
 
@@ -186,7 +186,7 @@ export const callPages = new Hono<ConsoleEnv>()
             <a href={`/calls/${encodeURIComponent(call.sourceId)}/${encodeURIComponent(call.voiceId)}`}>
               {call.voiceId}
             </a>,
-            call.callee,
+            maskPhone(call.callee),
             call.connected ? t("yes") : t("no"),
             <>
               {call.intentCode} {call.intent}
@@ -221,84 +221,9 @@ export const callPages = new Hono<ConsoleEnv>()
       }
     });
   })
-  .get("/calls/:sourceId/:voiceId", async (c) => {
-    const t = c.get("t");
-    const call = await getCallDetail(c.env, c.req.param("sourceId"), c.req.param("voiceId"));
-    const { raw, deliveries, ...fields } = call;
-    const explained = await explainCall(getDb(c.env.DB), call.sourceId, call.voiceId);
-    const meaning = callFieldDocs as Record<string, string | undefined>;
-    return c.render(
-      <>
-        <section class="card">
-          <h2>{t("field")}</h2>
-          <dl class="fields">
-            {Object.entries(fields).map(([name, value]) => (
-              <div>
-                <dt>
-                  <code>{name}</code>
-                </dt>
-                <dd>
-                  {value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}
-                  <DocText text={meaning[name]} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-        <section class="card" aria-labelledby="why">
-          <h2 id="why">{t("why")}</h2>
-          <Table
-            head={[t("destination"), t("type"), t("outcome")]}
-            rows={explained.map((e) => [
-              <a href={`/destinations/${e.destinationId}`}>{e.name}</a>,
-              e.type,
-              <span data-explain={e.matched ? "matched" : "not-matched"}>
-                {e.matched ? t("forwarded") : `${t("notForwarded")}: ${e.reason}`}
-              </span>,
-            ])}
-            empty={t("noRows")}
-          />
-        </section>
-        <section class="card">
-          <h2>{t("deliveries")}</h2>
-          {deliveries.length === 0 && <p>{t("noRows")}</p>}
-          {deliveries.map((d) => (
-            <article class="delivery">
-              <h3>
-                <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>: {d.status}
-              </h3>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("time")}</th>
-                    <th scope="col">{t("status")}</th>
-                    <th scope="col">{t("response")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.attemptLog.map((a) => (
-                    <tr>
-                      <td>
-                        <Time at={a.attemptedAt} />
-                      </td>
-                      <td>
-                        {a.outcome} {a.statusCode ?? ""}
-                      </td>
-                      <td>
-                        <code>{a.responseBody ?? a.error ?? ""}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </article>
-          ))}
-        </section>
-        <section class="card">
-          <h2>{t("rawRecord")}</h2>
-          <pre>{JSON.stringify(raw, null, 2)}</pre>
-        </section>
-      </>,
-      { title: `${t("calls")}: ${call.voiceId}` },
-    );
+  .get("/calls/:sourceId/:voiceId", (c) => callPage(c, false))
+  .post("/calls/:sourceId/:voiceId/reveal", async (c) => {
+    const target = `${c.req.param("sourceId")}/${c.req.param("voiceId")}`;
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "calls.reveal", target });
+    return callPage(c, true);
   });

@@ -13,6 +13,7 @@ import { createSource, deleteSource, listSources, rotateSourceToken } from "../.
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
 import { RetryAllForm } from "../components/retry-all";
+import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
@@ -71,7 +72,7 @@ export const listPages = new Hono<ConsoleEnv>()
             <Time at={d.createdAt} />,
             <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
             <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
-            d.status,
+            <StatusBadge status={d.status} t={t} />,
             d.attempts,
             d.lastError ?? d.lastStatusCode ?? "",
             (d.status === "failed" || d.status === "paused") && (
@@ -224,7 +225,7 @@ export const listPages = new Hono<ConsoleEnv>()
               <Time at={p.receivedAt} />
             </a>,
             p.sourceId,
-            p.status,
+            <StatusBadge status={p.status} t={t} />,
             p.records,
             p.rejectedCount,
             p.bytes,

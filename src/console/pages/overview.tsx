@@ -11,6 +11,7 @@ import { newId } from "../../lib/crypto";
 import { DEFAULT_SOURCE } from "../../sources/resolve";
 import { computeStats } from "../../stats/routes";
 import { BarChart, ColumnChart } from "../components/bar-chart";
+import { StatusBadge } from "../components/status-badge";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../env";
 import { startOfDay } from "../zoned-date";
@@ -164,7 +165,9 @@ export const overviewPages = new Hono<ConsoleEnv>()
                   <td>
                     <a href={`/destinations/${d.destinationId}`}>{d.name ?? d.destinationId}</a>
                   </td>
-                  <td>{d.status}</td>
+                  <td>
+                    <StatusBadge status={d.status} t={t} />
+                  </td>
                   <td>{d.count}</td>
                 </tr>
               ))}
