@@ -134,7 +134,7 @@ const en = {
   testEvent: "Event to send",
   edit: "Edit",
   sourceIds: "Sources (ids, comma-separated; empty = all)",
-  options: "Options (blank: unchanged)",
+  options: "Options (blank: the default)",
   template: "Message template (blank: the default layout)",
   call: "Call",
   group_outcome: "Outcome",
@@ -160,6 +160,12 @@ const en = {
   status_stored: "stored",
   status_invalid: "invalid",
   status_too_large: "too large",
+  defaultChoice: "(default)",
+  clearSetting: "Clear (remove this setting)",
+  secret: "Secret",
+  sourcesShort: "Sources",
+  allSources: "all sources",
+  noDestinations: "No destinations yet. Add one to forward calls to a webhook or a chat.",
 } as const;
 
 type Key = keyof typeof en;
@@ -294,7 +300,7 @@ const zh: Record<Key, string> = {
   testEvent: "要发送的事件",
   edit: "编辑",
   sourceIds: "来源（ID，逗号分隔；留空 = 全部）",
-  options: "选项（留空：不变）",
+  options: "选项（留空：默认值）",
   template: "消息模板（留空：默认格式）",
   call: "通话",
   group_outcome: "结果",
@@ -320,6 +326,12 @@ const zh: Record<Key, string> = {
   status_stored: "已保存",
   status_invalid: "无效",
   status_too_large: "过大",
+  defaultChoice: "（默认）",
+  clearSetting: "清除（删除此设置）",
+  secret: "密钥",
+  sourcesShort: "来源",
+  allSources: "全部来源",
+  noDestinations: "还没有转发目标。添加一个，把通话转发到 Webhook 或群聊。",
 };
 
 export type Lang = "en" | "zh";

@@ -70,7 +70,7 @@ describe("console pages", () => {
       form: { name: "chat", type: "slack", "config.url": "ftp://x", filter: "{}" },
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toMatch(/field-error[^>]*>config\.url/);
+    expect(await bad.text()).toMatch(/field-error[^>]*id="config-url-error">/);
     const ok = await page("/destinations/new", {
       cookie,
       form: {

@@ -139,12 +139,12 @@ describe("console destinations (phase 2)", () => {
     const bad = await edit({ events: "call.reported", "options.silentMinutes": "2", "options.activeHours": "9-5" });
     expect(bad.status).toBe(400);
     const badText = await bad.text();
-    expect(badText).toMatch(/field-error[^>]*>options\.silentMinutes: must be at least 5 minutes/);
-    expect(badText).toMatch(/field-error[^>]*>options\.activeHours: must be HH:MM-HH:MM/);
+    expect(badText).toMatch(/field-error[^>]*id="options-silentMinutes-error">must be at least 5 minutes/);
+    expect(badText).toMatch(/field-error[^>]*id="options-activeHours-error">must be HH:MM-HH:MM/);
     expect((await edit({ sourceIds: "src_nope" })).status).toBe(400);
     const badUrl = await edit({ events: "call.reported", "config.url": "ftp://x" });
     expect(badUrl.status).toBe(400);
-    expect(await badUrl.text()).toMatch(/field-error[^>]*>config\.url: /);
+    expect(await badUrl.text()).toMatch(/field-error[^>]*id="config-url-error">/);
 
     const moved = hookUrl("moved");
     const body = new URLSearchParams([
@@ -193,7 +193,7 @@ describe("console destinations (phase 2)", () => {
     });
     expect(bad.status).toBe(400);
     const text = await bad.text();
-    expect(text).toMatch(/field-error[^>]*>config\.botToken: must be a bot token/);
+    expect(text).toMatch(/field-error[^>]*id="config-botToken-error">must be a bot token/);
     expect(text).toContain('value="-100123"');
   });
 });
