@@ -166,6 +166,24 @@ const en = {
   sourcesShort: "Sources",
   allSources: "all sources",
   noDestinations: "No destinations yet. Add one to forward calls to a webhook or a chat.",
+  httpClass: "Last HTTP status",
+  noAnswer: "no answer",
+  eventType: "Event type",
+  createdFrom: "Created from",
+  createdTo: "Created until (inclusive)",
+  ignored: "Ignored in the link",
+  clearFilters: "Clear filters",
+  retryFiltered: "Retry the failed, paused and retrying deliveries this filter shows…",
+  retryEverything: "Retry every failed, paused and retrying delivery…",
+  lastAnswer: "Last answer",
+  noDeliveries:
+    "No deliveries yet. They appear when a push matches a destination's filter: add a destination or send the sample push from the overview.",
+  noDeliveriesFiltered: "No deliveries match this filter. Widen it or clear the filters.",
+  willSendAgain: "{n} deliveries will be sent again.",
+  sendAgain: "Send them again",
+  cancel: "Cancel",
+  bulkRetry: "Bulk retry",
+  sentAgainOf: "Sent again: {n} of {m}.",
 } as const;
 
 type Key = keyof typeof en;
@@ -332,6 +350,23 @@ const zh: Record<Key, string> = {
   sourcesShort: "来源",
   allSources: "全部来源",
   noDestinations: "还没有转发目标。添加一个，把通话转发到 Webhook 或群聊。",
+  httpClass: "最近 HTTP 状态",
+  noAnswer: "无响应",
+  eventType: "事件类型",
+  createdFrom: "创建起始",
+  createdTo: "创建截止（含当天）",
+  ignored: "链接中已忽略",
+  clearFilters: "清除筛选",
+  retryFiltered: "重试此筛选显示的失败、暂停和重试中的投递…",
+  retryEverything: "重试全部失败、暂停和重试中的投递…",
+  lastAnswer: "最近响应",
+  noDeliveries: "还没有投递。推送匹配转发目标的过滤条件时就会出现：添加转发目标，或在概览页发送示例推送。",
+  noDeliveriesFiltered: "没有符合此筛选的投递。放宽条件或清除筛选。",
+  willSendAgain: "将重新发送 {n} 条投递。",
+  sendAgain: "重新发送",
+  cancel: "取消",
+  bulkRetry: "批量重试",
+  sentAgainOf: "已重新发送：{n} / {m}。",
 };
 
 export type Lang = "en" | "zh";

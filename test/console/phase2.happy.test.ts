@@ -46,7 +46,7 @@ describe("console overview (phase 2)", () => {
     expect(text).toContain('aria-label="Calls per hour (today)"');
     expect(text).toMatch(/<rect[^>]*class="bar"><title>\d\d:\d\d: [1-9]\d*<\/title>/);
     expect(text).toMatch(new RegExp(`data-banner="breaker"[^]*?/destinations/${tripped.id}`));
-    expect(text).toMatch(new RegExp(`data-banner="failed"[^]*?destinationId=${failing.id}`));
+    expect(text).toMatch(new RegExp(`data-banner="failed"[^]*?destination=${failing.id}`));
     expect(text).toMatch(/data-banner="storage"[^>]*>Storage nearing its limit: 85%/);
     expect(await html("/destinations")).toMatch(/data-circuit="open">open, until <time/);
 
@@ -113,7 +113,9 @@ describe("console destinations (phase 2)", () => {
     expect((await push({ array: [call] })).status).toBe(200);
     await waitForStatus(dest.id, call.voiceId, "failed");
     expect(await html(`/destinations/${dest.id}`)).toContain(`action="/destinations/${dest.id}/retry"`);
-    expect(await html(`/deliveries?destinationId=${dest.id}`)).toContain(`action="/destinations/${dest.id}/retry"`);
+    expect(await html(`/deliveries?destination=${dest.id}`)).toContain(
+      `href="/deliveries/retry?destination=${dest.id}"`,
+    );
     expect((await page(`/destinations/${dest.id}/retry`, { cookie, form: {} })).status).toBe(409);
 
     up = true;

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
@@ -32,7 +32,8 @@ export const callSearch = z.object({
   voiceId: z.preprocess(blankToUndefined, z.string().max(100).optional()),
   phone: z.preprocess(blankToUndefined, z.string().max(40).optional()),
   taskId: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
-  intentCode: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  /** Several codes: any of them (`intentCode=302&intentCode=303`, or `302, 303` typed in one box). */
+  intentCode: z.array(z.string().max(100)).max(20).default([]),
   connected: z.preprocess(blankToUndefined, z.enum(["yes", "no"]).optional()),
   since: z.preprocess(blankToUndefined, z.iso.date().optional()),
   until: z.preprocess(blankToUndefined, z.iso.date().optional()),
@@ -40,6 +41,16 @@ export const callSearch = z.object({
   cursor: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
 });
 type CallSearch = z.output<typeof callSearch>;
+
+/** The search's fields from a query string: one value each, intent codes as many as given. */
+export function callQuery(params: URLSearchParams): Record<string, unknown> {
+  const intentCode = params
+    .getAll("intentCode")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  return { ...Object.fromEntries(params), intentCode: [...new Set(intentCode)] };
+}
 
 /** The search as SQL conditions plus the filter expression; a bad filter is a 400 naming it. */
 async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: string) {
@@ -68,14 +79,15 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     }
     callee = key.data;
   }
+  const codes = q.intentCode.length === 0 ? undefined : inArray(calls.intentCode, q.intentCode);
   let where = callConditions({
     callee,
     taskId: q.taskId,
-    intentCode: q.intentCode,
     connected: q.connected === undefined ? undefined : q.connected === "yes",
     since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
     until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
   });
+  where = and(where, codes);
   if (q.voiceId !== undefined) {
     // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
     const known = await db.select({ id: sources.id }).from(sources).limit(1000);
@@ -107,7 +119,7 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
         {t("taskId")} <input name="taskId" inputmode="numeric" value={q.taskId === undefined ? "" : String(q.taskId)} />
       </label>
       <label>
-        {t("intentCode")} <input name="intentCode" value={q.intentCode ?? ""} />
+        {t("intentCode")} <input name="intentCode" value={q.intentCode.join(", ")} placeholder="302, 303" />
       </label>
       <label>
         {t("connected")}{" "}
@@ -147,8 +159,8 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
 export const callPages = new Hono<ConsoleEnv>()
   .get("/calls", async (c) => {
     const t = c.get("t");
-    const parsed = callSearch.safeParse(c.req.query());
-    const q: CallSearch = parsed.success ? parsed.data : {};
+    const parsed = callSearch.safeParse(callQuery(new URL(c.req.url).searchParams));
+    const q: CallSearch = parsed.success ? parsed.data : { intentCode: [] };
     const db = getDb(c.env.DB);
     let page: Awaited<ReturnType<typeof scanCalls>> = { calls: [], next: null };
     let error: string | undefined = parsed.success
@@ -201,7 +213,7 @@ export const callPages = new Hono<ConsoleEnv>()
     );
   })
   .get("/calls.csv", async (c) => {
-    const q = callSearch.omit({ cursor: true }).parse(c.req.query());
+    const q = callSearch.omit({ cursor: true }).parse(callQuery(new URL(c.req.url).searchParams));
     const db = getDb(c.env.DB);
     const { where, filter } = await searchOf(db, q, c.get("timeZone"));
     c.header("content-type", "text/csv; charset=utf-8");

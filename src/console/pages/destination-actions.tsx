@@ -159,7 +159,7 @@ export const destinationActions = new Hono<ConsoleEnv>()
         {nextCursor !== null && (
           <RetryAllForm destinationId={destination.id} t={t} cursor={nextCursor} retried={retried} />
         )}
-        <a href={`/deliveries?destinationId=${encodeURIComponent(destination.id)}`}>{t("deliveries")}</a>
+        <a href={`/deliveries?destination=${encodeURIComponent(destination.id)}`}>{t("deliveries")}</a>
       </section>,
       { title: `${t("retryAll")}: ${destination.name}` },
     );

@@ -3,16 +3,13 @@ import { z } from "zod";
 import { listAudit } from "../../audit/list";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
-import { deliveryStatuses } from "../../db/schema";
 import { enqueueLater } from "../../delivery/enqueue";
-import { listDeliveries, retryDelivery } from "../../delivery/routes";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { findPush, listPushes, reprocessPush } from "../../pushes/routes";
 import { createSource, deleteSource, listSources, rotateSourceToken } from "../../sources/routes";
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
-import { RetryAllForm } from "../components/retry-all";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
@@ -34,68 +31,8 @@ function SourceToken({ source, t }: { source: { id: string; pushUrl: string }; t
   );
 }
 
-/** `/deliveries`, `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
+/** `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
 export const listPages = new Hono<ConsoleEnv>()
-  .get("/deliveries", async (c) => {
-    const t = c.get("t");
-    const status = z
-      .enum(deliveryStatuses)
-      .optional()
-      .catch(undefined)
-      .parse(c.req.query("status") || undefined);
-    const destinationId = c.req.query("destinationId") || undefined;
-    const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
-    const page = await listDeliveries(getDb(c.env.DB), { status, destinationId, limit: PAGE, cursor });
-    return c.render(
-      <>
-        <form method="get" action="/deliveries" class="card search">
-          <label>
-            {t("status")}{" "}
-            <select name="status">
-              <option value="">{t("any")}</option>
-              {deliveryStatuses.map((s) => (
-                <option value={s} selected={s === status}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("destination")} <input name="destinationId" value={destinationId ?? ""} />
-          </label>
-          <button type="submit">{t("search")}</button>
-        </form>
-        {destinationId !== undefined && <RetryAllForm destinationId={destinationId} t={t} />}
-        <Table
-          head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("error"), t("retry")]}
-          rows={page.data.map((d) => [
-            <Time at={d.createdAt} />,
-            <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
-            <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
-            <StatusBadge status={d.status} t={t} />,
-            d.attempts,
-            d.lastError ?? d.lastStatusCode ?? "",
-            (d.status === "failed" || d.status === "paused") && (
-              <form method="post" action={`/deliveries/${d.id}/retry`}>
-                <button type="submit" aria-label={`${t("retry")} ${d.id}`}>
-                  {t("retry")}
-                </button>
-              </form>
-            ),
-          ])}
-          empty={t("noRows")}
-        />
-        <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
-      </>,
-      { title: t("deliveries") },
-    );
-  })
-  .post("/deliveries/:id/retry", async (c) => {
-    const id = c.req.param("id");
-    await retryDelivery(c.env, id, Date.now());
-    await recordAudit(c.env.DB, { actor: c.var.actor, action: "deliveries.retry", target: id });
-    return c.redirect("/deliveries", 303);
-  })
   .get("/sources", async (c) => {
     const t = c.get("t");
     const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));

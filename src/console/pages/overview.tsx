@@ -89,7 +89,7 @@ export const overviewPages = new Hono<ConsoleEnv>()
         {failed.map((d) => (
           <p class="banner" role="status" data-banner="failed">
             {t("failedBanner")}: {d.count} →{" "}
-            <a href={`/deliveries?status=failed&destinationId=${encodeURIComponent(d.destinationId)}`}>
+            <a href={`/deliveries?status=failed&destination=${encodeURIComponent(d.destinationId)}`}>
               {d.name ?? d.destinationId}
             </a>
           </p>
