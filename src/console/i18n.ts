@@ -184,6 +184,21 @@ const en = {
   cancel: "Cancel",
   bulkRetry: "Bulk retry",
   sentAgainOf: "Sent again: {n} of {m}.",
+  successRate: "Success (24 h)",
+  latency: "Latency p50 / p95",
+  trend24h: "Delivered / failed per hour (24 h)",
+  sparkTitle: "Delivered (up) and failed or retried (down) per hour, last 24 hours",
+  breakerBecause: "because {n} attempts in a row failed or timed out.",
+  resume: "Resume now",
+  noAttemptsShort: "no attempts",
+  successOf: "{n} of {m} attempts delivered",
+  window: "Window",
+  volume: "Attempts",
+  errorRate: "Error rate (%)",
+  latencyP95: "Latency p95 (ms)",
+  recentDeliveries: "Recent deliveries",
+  noDeliveriesYet: "No deliveries yet: they appear when a push matches this destination's filter.",
+  allDeliveries: "All of this destination's deliveries",
 } as const;
 
 type Key = keyof typeof en;
@@ -367,6 +382,21 @@ const zh: Record<Key, string> = {
   cancel: "取消",
   bulkRetry: "批量重试",
   sentAgainOf: "已重新发送：{n} / {m}。",
+  successRate: "成功率（24 小时）",
+  latency: "延迟 p50 / p95",
+  trend24h: "每小时送达 / 失败（24 小时）",
+  sparkTitle: "最近 24 小时每小时送达（上）与失败或重试（下）",
+  breakerBecause: "原因：连续 {n} 次尝试失败或超时。",
+  resume: "立即恢复",
+  noAttemptsShort: "无尝试",
+  successOf: "{m} 次尝试中送达 {n} 次",
+  window: "时间范围",
+  volume: "尝试次数",
+  errorRate: "错误率（%）",
+  latencyP95: "p95 延迟（毫秒）",
+  recentDeliveries: "最近投递",
+  noDeliveriesYet: "还没有投递：推送匹配此目标的过滤条件时就会出现。",
+  allDeliveries: "此目标的全部投递",
 };
 
 export type Lang = "en" | "zh";

@@ -3,6 +3,7 @@ import { insertJsonRows, type Statement, updateJsonRows } from "../db/batch";
 import type { Db } from "../db/client";
 import { type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../db/schema";
 import type { Circuit } from "./breaker";
+import { healthRollupStatements } from "./health-rollups";
 
 /** One logged attempt of one delivery, and the delivery's state after it. */
 export interface AttemptOutcome {
@@ -56,6 +57,7 @@ export function recordStatements(
       outcomes.map((o) => ({ deliveryId: o.id, ...o.attempt })),
       { doNothing: true },
     ),
+    ...healthRollupStatements(outcomes),
     ...updateJsonRows(
       deliveries,
       outcomes.map((o) => ({

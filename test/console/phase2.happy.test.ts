@@ -48,7 +48,9 @@ describe("console overview (phase 2)", () => {
     expect(text).toMatch(new RegExp(`data-banner="breaker"[^]*?/destinations/${tripped.id}`));
     expect(text).toMatch(new RegExp(`data-banner="failed"[^]*?destination=${failing.id}`));
     expect(text).toMatch(/data-banner="storage"[^>]*>Storage nearing its limit: 85%/);
-    expect(await html("/destinations")).toMatch(/data-circuit="open">open, until <time/);
+    expect(await html("/destinations")).toMatch(
+      /data-circuit="open" class="breaker"><span class="badge" data-status="failed">open<\/span> until <time/,
+    );
 
     await env.DB.prepare("UPDATE storage_usage SET bytes = 1000 WHERE id = 1").run();
     expect(await html("/")).not.toContain('data-banner="storage"');

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import { enqueueLater } from "../../delivery/enqueue";
+import { resumeBreaker } from "../../delivery/resume";
 import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
 import { replayCalls, replayCursor } from "../../destinations/replay";
 import { rotateSecret } from "../../destinations/rotate-secret";
@@ -163,6 +164,12 @@ export const destinationActions = new Hono<ConsoleEnv>()
       </section>,
       { title: `${t("retryAll")}: ${destination.name}` },
     );
+  })
+  .post("/destinations/:id/resume", async (c) => {
+    const destination = await findDestination(c.env, c.req.param("id"));
+    await resumeBreaker(c.env, destination.id, Date.now());
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "destinations.resume", target: destination.id });
+    return c.redirect(`/destinations/${destination.id}`, 303);
   })
   .post("/destinations/:id/rotate-secret", async (c) => {
     const t = c.get("t");

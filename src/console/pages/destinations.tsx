@@ -3,25 +3,31 @@ import { Hono } from "hono";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import { destinations } from "../../db/schema";
+import { sumHealth } from "../../delivery/health";
+import { readHealth } from "../../delivery/health-rollups";
+import { searchDeliveries } from "../../delivery/search";
 import { isDestinationTypeName } from "../../destinations/registry";
 import { createDestination, destinationInput, findDestination } from "../../destinations/routes";
 import { destinationView } from "../../destinations/view";
 import { eventTypes } from "../../events/types";
-import { getConfig } from "../../lib/config";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
-import { computeStats } from "../../stats/routes";
 import { Breaker } from "../components/breaker";
 import { CreateForm } from "../components/create-form";
 import { EditForm } from "../components/edit-form";
 import { FilterField } from "../components/filter-field";
+import { HealthCharts, healthRangeOf, Latency, SuccessRate } from "../components/health";
 import { RetryAllForm } from "../components/retry-all";
 import { SecretOnce } from "../components/secret-once";
 import { SettingsList } from "../components/settings-list";
+import { Sparkline } from "../components/sparkline";
+import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
+import { Time } from "../components/time";
 import { configSpecs } from "../destination-fields";
 import type { ConsoleEnv } from "../env";
 import { parseJsonField, postedSettings } from "../form-fields";
+import { healthPeriods, healthRanges } from "../health-series";
 
 type Issue = { path: string; message: string };
 
@@ -33,18 +39,12 @@ export const destinationPages = new Hono<ConsoleEnv>()
     const t = c.get("t");
     const db = getDb(c.env.DB);
     const now = Date.now();
-    const [rows, day] = await Promise.all([
-      db.select().from(destinations).orderBy(asc(destinations.createdAt)).limit(500),
-      computeStats(db, {
-        since: now - DAY_MS,
-        until: now + 1,
-        interval: "hour",
-        timeZone: c.get("timeZone"),
-        limitBytes: getConfig(c.env).d1LimitBytes,
-      }),
-    ]);
-    const countOf = (id: string, status: string) =>
-      day.deliveries.find((d) => d.destinationId === id && d.status === status)?.count ?? 0;
+    const rows = await db.select().from(destinations).orderBy(asc(destinations.createdAt)).limit(500);
+    const health = await readHealth(
+      db,
+      rows.map((d) => d.id),
+      now - DAY_MS,
+    );
     return c.render(
       <>
         <p>
@@ -53,14 +53,38 @@ export const destinationPages = new Hono<ConsoleEnv>()
           </a>
         </p>
         <Table
-          head={[t("name"), t("type"), t("health"), t("failures24h"), t("breaker")]}
-          rows={rows.map((d) => [
-            <a href={`/destinations/${d.id}`}>{d.name}</a>,
-            d.type,
-            d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
-            countOf(d.id, "failed"),
-            <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />,
-          ])}
+          head={[
+            t("name"),
+            t("status"),
+            t("successRate"),
+            t("latency"),
+            t("lastDelivery"),
+            t("trend24h"),
+            t("breaker"),
+          ]}
+          rows={rows.map((d) => {
+            const mine = health.filter((h) => h.destinationId === d.id);
+            const day = sumHealth(mine);
+            const hours = healthPeriods(mine, now, 24, 1);
+            return [
+              <>
+                <a href={`/destinations/${d.id}`}>{d.name}</a> <small class="muted">{d.type}</small>
+              </>,
+              d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
+              <SuccessRate health={day} t={t} />,
+              <Latency health={day} />,
+              <Time at={day.lastAt} />,
+              <Sparkline
+                title={t("sparkTitle")}
+                points={hours.map((p) => ({
+                  label: new Date(p.start).toISOString().slice(11, 16),
+                  ok: p.health.delivered,
+                  bad: p.health.failed + p.health.retried,
+                }))}
+              />,
+              <Breaker id={d.id} circuit={d.circuit} openUntil={d.openUntil} failStreak={d.failStreak} t={t} />,
+            ];
+          })}
           empty={t("noDestinations")}
         />
       </>,
@@ -110,7 +134,17 @@ export const destinationPages = new Hono<ConsoleEnv>()
   })
   .get("/destinations/:id", async (c) => {
     const t = c.get("t");
-    const d = destinationView(await findDestination(c.env, c.req.param("id")));
+    const row = await findDestination(c.env, c.req.param("id"));
+    const d = destinationView(row);
+    const range = healthRangeOf(c.req.query("range"));
+    const now = Date.now();
+    const db = getDb(c.env.DB);
+    const { hours, step } = healthRanges[range];
+    const [rows, recent] = await Promise.all([
+      readHealth(db, [d.id], now - hours * 3600_000),
+      searchDeliveries(db, { destinationIds: [d.id] }, { limit: 20 }),
+    ]);
+    const periods = healthPeriods(rows, now, hours, step);
     return c.render(
       <>
         <dl class="fields card">
@@ -125,10 +159,28 @@ export const destinationPages = new Hono<ConsoleEnv>()
           <div>
             <dt>{t("breaker")}</dt>
             <dd>
-              <Breaker circuit={d.circuit} openUntil={d.openUntil} t={t} />
+              <Breaker id={d.id} circuit={row.circuit} openUntil={d.openUntil} failStreak={row.failStreak} t={t} />
             </dd>
           </div>
         </dl>
+        <HealthCharts range={range} periods={periods} t={t} self={`/destinations/${d.id}`} />
+        <section class="card" aria-labelledby="recent">
+          <h2 id="recent">{t("recentDeliveries")}</h2>
+          <Table
+            head={[t("time"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
+            rows={recent.data.map((r) => [
+              <Time at={r.updatedAt} />,
+              <a href={`/calls/${encodeURIComponent(r.sourceId)}/${encodeURIComponent(r.voiceId)}`}>{r.voiceId}</a>,
+              <StatusBadge status={r.status} t={t} />,
+              r.attempts,
+              r.lastError ?? r.lastStatusCode ?? "",
+            ])}
+            empty={t("noDeliveriesYet")}
+          />
+          <p>
+            <a href={`/deliveries?destination=${encodeURIComponent(d.id)}`}>{t("allDeliveries")} →</a>
+          </p>
+        </section>
         <section class="card" aria-labelledby="settings">
           <h2 id="settings">{t("config")}</h2>
           <SettingsList d={d} lang={c.get("lang")} t={t} />
