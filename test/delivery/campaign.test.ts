@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sweepDeliveries } from "../../src/delivery/sweeper";
+import { sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
 import { consume, parkedDeliveries } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, attemptsOf, createDestination, rows, waitForStatus } from "../support/worker";

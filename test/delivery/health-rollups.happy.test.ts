@@ -1,11 +1,10 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runBatch } from "../../src/db/batch";
-import { getDb } from "../../src/db/client";
-import { latencyBucket } from "../../src/delivery/health";
-import { readHealth } from "../../src/delivery/health-rollups";
-import { type AttemptOutcome, recordStatements } from "../../src/delivery/record";
+import { type AttemptOutcome, recordStatements } from "../../src/pipeline/delivery/record";
+import { runBatch } from "../../src/storage/db/batch";
+import { getDb } from "../../src/storage/db/client";
+import { latencyBucket, readHealth } from "../../src/storage/health-rollups";
 import { rows } from "../support/worker";
 
 const HOUR = 3600_000;

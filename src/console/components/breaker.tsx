@@ -1,4 +1,4 @@
-import type { T } from "../i18n";
+import type { T } from "../shell/i18n";
 import { Time } from "./time";
 
 /**

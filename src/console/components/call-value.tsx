@@ -1,7 +1,7 @@
-import type { NormalizedCall } from "../../ingest/fields";
 import { maskPhone } from "../../lib/mask";
-import { amountCurrency, callFields, clockDuration } from "../call-fields";
-import type { T } from "../i18n";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { amountCurrency, callFields, clockDuration } from "../shell/call-fields";
+import type { T } from "../shell/i18n";
 import { Time } from "./time";
 
 /** One field of a call as it reads: times in the viewer's zone, seconds as `1:05`, amounts with their currency. */

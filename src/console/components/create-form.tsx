@@ -1,6 +1,6 @@
-import { destinationTypes } from "../../destinations/registry";
-import { configSpecs } from "../destination-fields";
-import type { Lang, T } from "../i18n";
+import { destinationTypes } from "../../messages/destinations/registry";
+import { configSpecs } from "../shell/destination-fields";
+import type { Lang, T } from "../shell/i18n";
 import { FieldError } from "./field-error";
 import { FilterField } from "./filter-field";
 import { SettingField } from "./setting-field";

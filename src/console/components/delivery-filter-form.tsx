@@ -1,7 +1,7 @@
-import { deliveryStatuses } from "../../db/schema";
-import { eventTypes } from "../../events/types";
-import { type DeliveryFilter, type FilterIssue, httpClasses } from "../delivery-filter";
-import type { T } from "../i18n";
+import { eventTypes } from "../../model/events/types";
+import { deliveryStatuses } from "../../storage/db/schema";
+import { type DeliveryFilter, type FilterIssue, httpClasses } from "../shell/delivery-filter";
+import type { T } from "../shell/i18n";
 
 function Checks({
   name,

@@ -1,7 +1,7 @@
-import type { destinationView } from "../../destinations/view";
-import { eventTypes } from "../../events/types";
-import { configSpecs, optionSpecs } from "../destination-fields";
-import type { Lang, T } from "../i18n";
+import type { destinationView } from "../../http/admin/destination-view";
+import { eventTypes } from "../../model/events/types";
+import { configSpecs, optionSpecs } from "../shell/destination-fields";
+import type { Lang, T } from "../shell/i18n";
 import { FieldError } from "./field-error";
 import { SettingField } from "./setting-field";
 

@@ -1,5 +1,5 @@
-import { operators } from "../../filters/validate";
-import type { T } from "../i18n";
+import { operators } from "../../model/filters/validate";
+import type { T } from "../shell/i18n";
 import { FieldError } from "./field-error";
 
 /** The filter builder: rows edit the JSON filter in the textarea (with script); the textarea alone works without. */

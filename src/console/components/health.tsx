@@ -1,6 +1,6 @@
-import type { Health } from "../../delivery/health";
-import { type HealthRange, healthRanges } from "../health-series";
-import type { T } from "../i18n";
+import type { Health } from "../../model/health";
+import { type HealthRange, healthRanges } from "../shell/health-series";
+import type { T } from "../shell/i18n";
 import { ColumnChart } from "./bar-chart";
 
 const ms = (v: number | null) => (v === null ? "—" : Number.isFinite(v) ? `≤ ${v.toLocaleString("en")} ms` : "> 10 s");

@@ -1,4 +1,4 @@
-import type { T } from "../i18n";
+import type { T } from "../shell/i18n";
 import { CopyField } from "./copy-button";
 
 /** A destination's new secret, shown this once with a copy button. */

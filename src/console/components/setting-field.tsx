@@ -1,6 +1,6 @@
-import type { FieldSpec } from "../form-fields";
-import type { Lang, T } from "../i18n";
-import { settingLabel } from "../setting-labels";
+import type { FieldSpec } from "../shell/form-fields";
+import type { Lang, T } from "../shell/i18n";
+import { settingLabel } from "../shell/setting-labels";
 
 type Issue = { path: string; message: string };
 

@@ -1,7 +1,7 @@
-import type { destinationView } from "../../destinations/view";
-import { configSpecs, optionSpecs } from "../destination-fields";
-import type { Lang, T } from "../i18n";
-import { settingLabel } from "../setting-labels";
+import type { destinationView } from "../../http/admin/destination-view";
+import { configSpecs, optionSpecs } from "../shell/destination-fields";
+import type { Lang, T } from "../shell/i18n";
+import { settingLabel } from "../shell/setting-labels";
 
 function shown(value: unknown, t: T): string {
   if (value === undefined || value === null || value === "") return "—";

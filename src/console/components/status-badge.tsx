@@ -1,4 +1,4 @@
-import type { T } from "../i18n";
+import type { T } from "../shell/i18n";
 
 /** A status as a badge: its colour and its word (never colour alone). */
 export function StatusBadge({ status, t }: { status: string; t: T }) {

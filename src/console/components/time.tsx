@@ -1,7 +1,7 @@
 import { useRequestContext } from "hono/jsx-renderer";
 import { formatInstant } from "../../lib/format-time";
-import type { ConsoleEnv } from "../env";
-import { relativeTime } from "../relative-time";
+import type { ConsoleEnv } from "../shell/env";
+import { relativeTime } from "../shell/relative-time";
 
 /**
  * An instant (epoch ms or ISO text) in the viewer's time zone, machine-readable in `datetime`, with how long ago

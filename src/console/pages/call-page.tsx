@@ -1,15 +1,15 @@
 import type { Context } from "hono";
-import { explainCall } from "../../calls/explain-route";
-import { getCallDetail } from "../../calls/routes";
-import { getDb } from "../../db/client";
-import type { NormalizedCall } from "../../ingest/fields";
+import { getCallDetail } from "../../http/admin/calls";
+import { explainCall } from "../../http/admin/calls-explain";
 import { maskPhone } from "../../lib/mask";
-import { type CallFieldGroup, callFieldGroups, callFields, fieldLabel, fieldMeaning } from "../call-fields";
+import type { NormalizedCall } from "../../model/calls/fields";
+import { getDb } from "../../storage/db/client";
 import { CallValue } from "../components/call-value";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
-import type { ConsoleEnv } from "../env";
+import { type CallFieldGroup, callFieldGroups, callFields, fieldLabel, fieldMeaning } from "../shell/call-fields";
+import type { ConsoleEnv } from "../shell/env";
 
 const fieldNames = Object.keys(callFields) as (keyof NormalizedCall)[];
 

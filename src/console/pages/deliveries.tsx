@@ -1,23 +1,24 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { recordAudit } from "../../audit/record";
-import { getDb } from "../../db/client";
-import { calleeSearchKey } from "../../db/derived-columns";
-import { destinations } from "../../db/schema";
-import { bulkRetryChunk, bulkRetryCount, bulkRetryCursor } from "../../delivery/bulk-retry";
-import { retryDelivery } from "../../delivery/routes";
-import type { DeliverySearch } from "../../delivery/search";
-import { searchDeliveries } from "../../delivery/search";
+import { retryDelivery } from "../../http/admin/deliveries";
+import { deliveryView } from "../../http/admin/delivery-view";
 import { cursorParam } from "../../lib/cursor";
+import { bulkRetryChunk, bulkRetryCount, bulkRetryCursor } from "../../pipeline/delivery/bulk-retry";
+import { recordAudit } from "../../storage/audit-record";
+import { getDb } from "../../storage/db/client";
+import { calleeSearchKey } from "../../storage/db/derived-columns";
+import { destinations } from "../../storage/db/schema";
+import type { DeliverySearch } from "../../storage/delivery-search";
+import { searchDeliveries } from "../../storage/delivery-search";
 import { DeliveryFilterForm } from "../components/delivery-filter-form";
 import { NextPage } from "../components/next-page";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
-import { type DeliveryFilter, deliveryFilterQuery, isFiltered, parseDeliveryFilter } from "../delivery-filter";
-import type { ConsoleEnv } from "../env";
-import { zonedMidnight } from "../zoned-date";
+import { type DeliveryFilter, deliveryFilterQuery, isFiltered, parseDeliveryFilter } from "../shell/delivery-filter";
+import type { ConsoleEnv } from "../shell/env";
+import { zonedMidnight } from "../shell/zoned-date";
 
 const PAGE = 50;
 const DAY_MS = 24 * 3600 * 1000;
@@ -57,7 +58,7 @@ export const deliveryPages = new Hono<ConsoleEnv>()
     const db = getDb(c.env.DB);
     const { filter, issues } = parseDeliveryFilter(new URL(c.req.url).searchParams);
     const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
-    const [page, known] = await Promise.all([
+    const [found, known] = await Promise.all([
       searchDeliveries(db, searchOf(filter, c.get("timeZone")), { limit: PAGE, cursor }),
       db
         .select({ id: destinations.id, name: destinations.name })
@@ -65,6 +66,7 @@ export const deliveryPages = new Hono<ConsoleEnv>()
         .orderBy(asc(destinations.name))
         .limit(500),
     ]);
+    const page = { ...found, data: found.data.map((r) => deliveryView(r.delivery, r.destinationName)) };
     const here = listUrl(filter);
     const query = deliveryFilterQuery(filter).toString();
     return c.render(

@@ -1,17 +1,17 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
-import { recordAudit } from "../../audit/record";
-import { getDb } from "../../db/client";
-import { destinations } from "../../db/schema";
-import { sumHealth } from "../../delivery/health";
-import { readHealth } from "../../delivery/health-rollups";
-import { searchDeliveries } from "../../delivery/search";
-import { isDestinationTypeName } from "../../destinations/registry";
-import { createDestination, destinationInput, findDestination } from "../../destinations/routes";
-import { destinationView } from "../../destinations/view";
-import { eventTypes } from "../../events/types";
+import { destinationView } from "../../http/admin/destination-view";
+import { createDestination, destinationInput, findDestination } from "../../http/admin/destinations";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
+import { isDestinationTypeName } from "../../messages/destinations/registry";
+import { eventTypes } from "../../model/events/types";
+import { sumHealth } from "../../model/health";
+import { recordAudit } from "../../storage/audit-record";
+import { getDb } from "../../storage/db/client";
+import { destinations } from "../../storage/db/schema";
+import { searchDeliveries } from "../../storage/delivery-search";
+import { readHealth } from "../../storage/health-rollups";
 import { Breaker } from "../components/breaker";
 import { CreateForm } from "../components/create-form";
 import { EditForm } from "../components/edit-form";
@@ -24,10 +24,10 @@ import { Sparkline } from "../components/sparkline";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
-import { configSpecs } from "../destination-fields";
-import type { ConsoleEnv } from "../env";
-import { parseJsonField, postedSettings } from "../form-fields";
-import { healthPeriods, healthRanges } from "../health-series";
+import { configSpecs } from "../shell/destination-fields";
+import type { ConsoleEnv } from "../shell/env";
+import { parseJsonField, postedSettings } from "../shell/form-fields";
+import { healthPeriods, healthRanges } from "../shell/health-series";
 
 type Issue = { path: string; message: string };
 
@@ -168,7 +168,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
           <h2 id="recent">{t("recentDeliveries")}</h2>
           <Table
             head={[t("time"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
-            rows={recent.data.map((r) => [
+            rows={recent.data.map(({ delivery: r }) => [
               <Time at={r.updatedAt} />,
               <a href={`/calls/${encodeURIComponent(r.sourceId)}/${encodeURIComponent(r.voiceId)}`}>{r.voiceId}</a>,
               <StatusBadge status={r.status} t={t} />,

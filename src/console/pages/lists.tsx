@@ -1,19 +1,19 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { listAudit } from "../../audit/list";
-import { recordAudit } from "../../audit/record";
-import { getDb } from "../../db/client";
-import { enqueueLater } from "../../delivery/enqueue";
+import { findPush, listPushes, reprocessPush } from "../../http/admin/pushes";
+import { createSource, deleteSource, listSources, rotateSourceToken } from "../../http/admin/sources";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
-import { findPush, listPushes, reprocessPush } from "../../pushes/routes";
-import { createSource, deleteSource, listSources, rotateSourceToken } from "../../sources/routes";
+import { enqueueLater } from "../../pipeline/dispatch/enqueue";
+import { listAudit } from "../../storage/audit-list";
+import { recordAudit } from "../../storage/audit-record";
+import { getDb } from "../../storage/db/client";
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
-import type { ConsoleEnv } from "../env";
+import type { ConsoleEnv } from "../shell/env";
 
 const PAGE = 50;
 const keyCursor = cursorParam(z.object({ createdAt: z.number().int(), id: z.string() }));
