@@ -115,7 +115,7 @@ async function main() {
       await page.getByLabel("Type", { exact: true }).selectOption("webhook");
       await page.waitForURL(/type=webhook$/);
       await page.getByLabel("Name", { exact: true }).fill("Webhook e2e");
-      await page.getByLabel("url", { exact: true }).fill(`${receiver.url}/hook/e2e`);
+      await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/hook/e2e`);
       await page.getByRole("button", { name: "Create" }).click();
       await page.getByText("shown only now").waitFor();
 
@@ -158,7 +158,7 @@ async function main() {
     await step("build a Slack destination's filter in the builder and see the preview count", async () => {
       await page.goto("/destinations/new?type=slack");
       await page.getByLabel("Name", { exact: true }).fill("Slack e2e");
-      await page.getByLabel("url", { exact: true }).fill(`${receiver.url}/services/e2e`);
+      await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/services/e2e`);
       await page.getByRole("button", { name: "Add condition" }).click();
       await page.getByLabel("Field", { exact: true }).fill("connected");
       await page.getByLabel("Operator", { exact: true }).selectOption("$eq");

@@ -93,7 +93,7 @@ describe("console actions", () => {
     expect(delivery?.status).toBe("failed");
     await admin(`/destinations/${dest.id}`, { method: "PATCH", body: { enabled: true } });
     receiver.answer(() => new Response("ok", { status: 200 }));
-    const list = await (await page(`/deliveries?destinationId=${dest.id}`, { cookie })).text();
+    const list = await (await page(`/deliveries?destination=${dest.id}`, { cookie })).text();
     expect(list).toContain(`/deliveries/${delivery?.id}/retry`);
     expect((await page(`/deliveries/${delivery?.id}/retry`, { cookie, form: {} })).status).toBe(303);
     expect((await auditOf(delivery?.id ?? "")).map((a) => a.action)).toEqual(["deliveries.retry"]);

@@ -70,7 +70,7 @@ describe("console pages", () => {
       form: { name: "chat", type: "slack", "config.url": "ftp://x", filter: "{}" },
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toMatch(/field-error[^>]*>config\.url/);
+    expect(await bad.text()).toMatch(/field-error[^>]*id="config-url-error">/);
     const ok = await page("/destinations/new", {
       cookie,
       form: {
@@ -154,6 +154,9 @@ describe("console pages", () => {
     expect(res.status).toBe(303);
     const location = res.headers.get("location") ?? "";
     expect(location).toMatch(/^\/calls\/src_default\/sample-\d+$/);
-    expect(await html(location)).toContain("2222222228613200000007");
+    const detail = await html(location);
+    expect(detail).toContain("Connected-Customer No Responsern");
+    expect(detail).toContain(`222${"*".repeat(15)}0007`);
+    expect(detail).not.toContain("2222222228613200000007");
   });
 });

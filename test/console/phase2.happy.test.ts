@@ -46,9 +46,11 @@ describe("console overview (phase 2)", () => {
     expect(text).toContain('aria-label="Calls per hour (today)"');
     expect(text).toMatch(/<rect[^>]*class="bar"><title>\d\d:\d\d: [1-9]\d*<\/title>/);
     expect(text).toMatch(new RegExp(`data-banner="breaker"[^]*?/destinations/${tripped.id}`));
-    expect(text).toMatch(new RegExp(`data-banner="failed"[^]*?destinationId=${failing.id}`));
+    expect(text).toMatch(new RegExp(`data-banner="failed"[^]*?destination=${failing.id}`));
     expect(text).toMatch(/data-banner="storage"[^>]*>Storage nearing its limit: 85%/);
-    expect(await html("/destinations")).toMatch(/data-circuit="open">open, until <time/);
+    expect(await html("/destinations")).toMatch(
+      /data-circuit="open" class="breaker"><span class="badge" data-status="failed">open<\/span> until <time/,
+    );
 
     await env.DB.prepare("UPDATE storage_usage SET bytes = 1000 WHERE id = 1").run();
     expect(await html("/")).not.toContain('data-banner="storage"');
@@ -113,7 +115,9 @@ describe("console destinations (phase 2)", () => {
     expect((await push({ array: [call] })).status).toBe(200);
     await waitForStatus(dest.id, call.voiceId, "failed");
     expect(await html(`/destinations/${dest.id}`)).toContain(`action="/destinations/${dest.id}/retry"`);
-    expect(await html(`/deliveries?destinationId=${dest.id}`)).toContain(`action="/destinations/${dest.id}/retry"`);
+    expect(await html(`/deliveries?destination=${dest.id}`)).toContain(
+      `href="/deliveries/retry?destination=${dest.id}"`,
+    );
     expect((await page(`/destinations/${dest.id}/retry`, { cookie, form: {} })).status).toBe(409);
 
     up = true;
@@ -139,12 +143,12 @@ describe("console destinations (phase 2)", () => {
     const bad = await edit({ events: "call.reported", "options.silentMinutes": "2", "options.activeHours": "9-5" });
     expect(bad.status).toBe(400);
     const badText = await bad.text();
-    expect(badText).toMatch(/field-error[^>]*>options\.silentMinutes: must be at least 5 minutes/);
-    expect(badText).toMatch(/field-error[^>]*>options\.activeHours: must be HH:MM-HH:MM/);
+    expect(badText).toMatch(/field-error[^>]*id="options-silentMinutes-error">must be at least 5 minutes/);
+    expect(badText).toMatch(/field-error[^>]*id="options-activeHours-error">must be HH:MM-HH:MM/);
     expect((await edit({ sourceIds: "src_nope" })).status).toBe(400);
     const badUrl = await edit({ events: "call.reported", "config.url": "ftp://x" });
     expect(badUrl.status).toBe(400);
-    expect(await badUrl.text()).toMatch(/field-error[^>]*>config\.url: /);
+    expect(await badUrl.text()).toMatch(/field-error[^>]*id="config-url-error">/);
 
     const moved = hookUrl("moved");
     const body = new URLSearchParams([
@@ -193,7 +197,7 @@ describe("console destinations (phase 2)", () => {
     });
     expect(bad.status).toBe(400);
     const text = await bad.text();
-    expect(text).toMatch(/field-error[^>]*>config\.botToken: must be a bot token/);
+    expect(text).toMatch(/field-error[^>]*id="config-botToken-error">must be a bot token/);
     expect(text).toContain('value="-100123"');
   });
 });

@@ -1,29 +1,29 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
 import { calleeParam } from "../../http/admin/callee-param";
-import { callConditions, getCallDetail } from "../../http/admin/calls";
-import { explainCall } from "../../http/admin/calls-explain";
+import { callConditions } from "../../http/admin/calls";
 import { filterSchema } from "../../http/admin/filter-schema";
 import { getConfig } from "../../lib/config";
 import { csvCutLine, csvLine } from "../../lib/csv";
 import { AppError } from "../../lib/errors";
-import { callFieldDocs } from "../../model/calls/field-docs";
+import { maskPhone } from "../../lib/mask";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { normalizedCallColumns } from "../../model/calls/normalized";
 import { type CallPosition, scanCalls } from "../../model/filters/scan";
 import type { Filter } from "../../model/filters/validate";
+import { recordAudit } from "../../storage/audit-record";
 import { getDb } from "../../storage/db/client";
 import { inJsonArray } from "../../storage/db/json-ids";
 import { calls, sources } from "../../storage/db/schema";
 import { DEFAULT_SOURCE } from "../../storage/sources";
-import { DocText } from "../components/doc-text";
 import { NextPage } from "../components/next-page";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
 import { zonedMidnight } from "../shell/zoned-date";
+import { callPage } from "./call-page";
 
 const PAGE = 50;
 
@@ -34,7 +34,8 @@ export const callSearch = z.object({
   voiceId: z.preprocess(blankToUndefined, z.string().max(100).optional()),
   phone: z.preprocess(blankToUndefined, z.string().max(40).optional()),
   taskId: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
-  intentCode: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  /** Several codes: any of them (`intentCode=302&intentCode=303`, or `302, 303` typed in one box). */
+  intentCode: z.array(z.string().max(100)).max(20).default([]),
   connected: z.preprocess(blankToUndefined, z.enum(["yes", "no"]).optional()),
   since: z.preprocess(blankToUndefined, z.iso.date().optional()),
   until: z.preprocess(blankToUndefined, z.iso.date().optional()),
@@ -42,6 +43,16 @@ export const callSearch = z.object({
   cursor: z.preprocess(blankToUndefined, z.coerce.number().int().optional()),
 });
 type CallSearch = z.output<typeof callSearch>;
+
+/** The search's fields from a query string: one value each, intent codes as many as given. */
+export function callQuery(params: URLSearchParams): Record<string, unknown> {
+  const intentCode = params
+    .getAll("intentCode")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  return { ...Object.fromEntries(params), intentCode: [...new Set(intentCode)] };
+}
 
 /** The search as SQL conditions plus the filter expression; a bad filter is a 400 naming it. */
 async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: string) {
@@ -70,15 +81,16 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     }
     callee = key.data;
   }
+  // Several intent codes: compared in SQL as the bounded scan walks the calls.
+  const codes = q.intentCode.length === 0 ? undefined : inArray(calls.intentCode, q.intentCode);
   const conditions = callConditions({
     callee,
     taskId: q.taskId,
-    intentCode: q.intentCode,
     connected: q.connected === undefined ? undefined : q.connected === "yes",
     since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
     until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
   });
-  let where = conditions.where;
+  let where = and(conditions.where, codes);
   if (q.voiceId !== undefined) {
     // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
     const known = await db.select({ id: sources.id }).from(sources).limit(1000);
@@ -104,7 +116,7 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
         {t("taskId")} <input name="taskId" inputmode="numeric" value={q.taskId === undefined ? "" : String(q.taskId)} />
       </label>
       <label>
-        {t("intentCode")} <input name="intentCode" value={q.intentCode ?? ""} />
+        {t("intentCode")} <input name="intentCode" value={q.intentCode.join(", ")} placeholder="302, 303" />
       </label>
       <label>
         {t("connected")}{" "}
@@ -144,8 +156,8 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
 export const callPages = new Hono<ConsoleEnv>()
   .get("/calls", async (c) => {
     const t = c.get("t");
-    const parsed = callSearch.safeParse(c.req.query());
-    const q: CallSearch = parsed.success ? parsed.data : {};
+    const parsed = callSearch.safeParse(callQuery(new URL(c.req.url).searchParams));
+    const q: CallSearch = parsed.success ? parsed.data : { intentCode: [] };
     const db = getDb(c.env.DB);
     let page: Awaited<ReturnType<typeof scanCalls>> = { calls: [], next: null };
     let error: string | undefined = parsed.success
@@ -184,7 +196,7 @@ export const callPages = new Hono<ConsoleEnv>()
             <a href={`/calls/${encodeURIComponent(call.sourceId)}/${encodeURIComponent(call.voiceId)}`}>
               {call.voiceId}
             </a>,
-            call.callee,
+            maskPhone(call.callee),
             call.connected ? t("yes") : t("no"),
             <>
               {call.intentCode} {call.intent}
@@ -199,7 +211,7 @@ export const callPages = new Hono<ConsoleEnv>()
     );
   })
   .get("/calls.csv", async (c) => {
-    const q = callSearch.omit({ cursor: true }).parse(c.req.query());
+    const q = callSearch.omit({ cursor: true }).parse(callQuery(new URL(c.req.url).searchParams));
     const db = getDb(c.env.DB);
     const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
     const cap = getConfig(c.env).csvMaxRows;
@@ -224,84 +236,9 @@ export const callPages = new Hono<ConsoleEnv>()
       }
     });
   })
-  .get("/calls/:sourceId/:voiceId", async (c) => {
-    const t = c.get("t");
-    const call = await getCallDetail(c.env, c.req.param("sourceId"), c.req.param("voiceId"));
-    const { raw, deliveries, ...fields } = call;
-    const explained = await explainCall(getDb(c.env.DB), call.sourceId, call.voiceId);
-    const meaning = callFieldDocs as Record<string, string | undefined>;
-    return c.render(
-      <>
-        <section class="card">
-          <h2>{t("field")}</h2>
-          <dl class="fields">
-            {Object.entries(fields).map(([name, value]) => (
-              <div>
-                <dt>
-                  <code>{name}</code>
-                </dt>
-                <dd>
-                  {value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}
-                  <DocText text={meaning[name]} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-        <section class="card" aria-labelledby="why">
-          <h2 id="why">{t("why")}</h2>
-          <Table
-            head={[t("destination"), t("type"), t("outcome")]}
-            rows={explained.map((e) => [
-              <a href={`/destinations/${e.destinationId}`}>{e.name}</a>,
-              e.type,
-              <span data-explain={e.matched ? "matched" : "not-matched"}>
-                {e.matched ? t("forwarded") : `${t("notForwarded")}: ${e.reason}`}
-              </span>,
-            ])}
-            empty={t("noRows")}
-          />
-        </section>
-        <section class="card">
-          <h2>{t("deliveries")}</h2>
-          {deliveries.length === 0 && <p>{t("noRows")}</p>}
-          {deliveries.map((d) => (
-            <article class="delivery">
-              <h3>
-                <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>: {d.status}
-              </h3>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("time")}</th>
-                    <th scope="col">{t("status")}</th>
-                    <th scope="col">{t("response")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.attemptLog.map((a) => (
-                    <tr>
-                      <td>
-                        <Time at={a.attemptedAt} />
-                      </td>
-                      <td>
-                        {a.outcome} {a.statusCode ?? ""}
-                      </td>
-                      <td>
-                        <code>{a.responseBody ?? a.error ?? ""}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </article>
-          ))}
-        </section>
-        <section class="card">
-          <h2>{t("rawRecord")}</h2>
-          <pre>{JSON.stringify(raw, null, 2)}</pre>
-        </section>
-      </>,
-      { title: `${t("calls")}: ${call.voiceId}` },
-    );
+  .get("/calls/:sourceId/:voiceId", (c) => callPage(c, false))
+  .post("/calls/:sourceId/:voiceId/reveal", async (c) => {
+    const target = `${c.req.param("sourceId")}/${c.req.param("voiceId")}`;
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "calls.reveal", target });
+    return callPage(c, true);
   });

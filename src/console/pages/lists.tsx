@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { listDeliveries, retryDelivery } from "../../http/admin/deliveries";
 import { findPush, listPushes, reprocessPush } from "../../http/admin/pushes";
 import { createSource, deleteSource, listSources, rotateSourceToken } from "../../http/admin/sources";
 import { cursorParam } from "../../lib/cursor";
@@ -9,10 +8,9 @@ import { enqueueLater } from "../../pipeline/dispatch/enqueue";
 import { listAudit } from "../../storage/audit-list";
 import { recordAudit } from "../../storage/audit-record";
 import { getDb } from "../../storage/db/client";
-import { deliveryStatuses } from "../../storage/db/schema";
 import { CopyField } from "../components/copy-button";
 import { NextPage } from "../components/next-page";
-import { RetryAllForm } from "../components/retry-all";
+import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
@@ -33,68 +31,8 @@ function SourceToken({ source, t }: { source: { id: string; pushUrl: string }; t
   );
 }
 
-/** `/deliveries`, `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
+/** `/sources`, `/pushes` and `/audit`: the logs, newest first, a page at a time. */
 export const listPages = new Hono<ConsoleEnv>()
-  .get("/deliveries", async (c) => {
-    const t = c.get("t");
-    const status = z
-      .enum(deliveryStatuses)
-      .optional()
-      .catch(undefined)
-      .parse(c.req.query("status") || undefined);
-    const destinationId = c.req.query("destinationId") || undefined;
-    const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
-    const page = await listDeliveries(getDb(c.env.DB), { status, destinationId, limit: PAGE, cursor });
-    return c.render(
-      <>
-        <form method="get" action="/deliveries" class="card search">
-          <label>
-            {t("status")}{" "}
-            <select name="status">
-              <option value="">{t("any")}</option>
-              {deliveryStatuses.map((s) => (
-                <option value={s} selected={s === status}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("destination")} <input name="destinationId" value={destinationId ?? ""} />
-          </label>
-          <button type="submit">{t("search")}</button>
-        </form>
-        {destinationId !== undefined && <RetryAllForm destinationId={destinationId} t={t} />}
-        <Table
-          head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("error"), t("retry")]}
-          rows={page.data.map((d) => [
-            <Time at={d.createdAt} />,
-            <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
-            <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
-            d.status,
-            d.attempts,
-            d.lastError ?? d.lastStatusCode ?? "",
-            (d.status === "failed" || d.status === "paused") && (
-              <form method="post" action={`/deliveries/${d.id}/retry`}>
-                <button type="submit" aria-label={`${t("retry")} ${d.id}`}>
-                  {t("retry")}
-                </button>
-              </form>
-            ),
-          ])}
-          empty={t("noRows")}
-        />
-        <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
-      </>,
-      { title: t("deliveries") },
-    );
-  })
-  .post("/deliveries/:id/retry", async (c) => {
-    const id = c.req.param("id");
-    await retryDelivery(c.env, id, Date.now());
-    await recordAudit(c.env.DB, { actor: c.var.actor, action: "deliveries.retry", target: id });
-    return c.redirect("/deliveries", 303);
-  })
   .get("/sources", async (c) => {
     const t = c.get("t");
     const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
@@ -224,7 +162,7 @@ export const listPages = new Hono<ConsoleEnv>()
               <Time at={p.receivedAt} />
             </a>,
             p.sourceId,
-            p.status,
+            <StatusBadge status={p.status} t={t} />,
             p.records,
             p.rejectedCount,
             p.bytes,

@@ -11,6 +11,7 @@ import { getDb } from "../../storage/db/client";
 import { calls, deliveries, destinations } from "../../storage/db/schema";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { BarChart, ColumnChart } from "../components/bar-chart";
+import { StatusBadge } from "../components/status-badge";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
 import { startOfDay } from "../shell/zoned-date";
@@ -88,7 +89,7 @@ export const overviewPages = new Hono<ConsoleEnv>()
         {failed.map((d) => (
           <p class="banner" role="status" data-banner="failed">
             {t("failedBanner")}: {d.count} →{" "}
-            <a href={`/deliveries?status=failed&destinationId=${encodeURIComponent(d.destinationId)}`}>
+            <a href={`/deliveries?status=failed&destination=${encodeURIComponent(d.destinationId)}`}>
               {d.name ?? d.destinationId}
             </a>
           </p>
@@ -164,7 +165,9 @@ export const overviewPages = new Hono<ConsoleEnv>()
                   <td>
                     <a href={`/destinations/${d.destinationId}`}>{d.name ?? d.destinationId}</a>
                   </td>
-                  <td>{d.status}</td>
+                  <td>
+                    <StatusBadge status={d.status} t={t} />
+                  </td>
                   <td>{d.count}</td>
                 </tr>
               ))}

@@ -17,7 +17,12 @@ import { DEFAULT_SOURCE } from "../../storage/sources";
 import type { AppEnv } from "../app-env";
 
 const pushStatuses = pushes.status.enumValues;
-const { rejected: _rejected, archiveKey: _archiveKey, ...logColumns } = getTableColumns(pushes);
+const {
+  rejected: _rejected,
+  archiveKey: _archiveKey,
+  streamState: _streamState,
+  ...logColumns
+} = getTableColumns(pushes);
 
 const listQuery = z
   .object({
@@ -120,7 +125,7 @@ export async function findPush(env: Env, id: string) {
     if (queued) return queued;
     throw new AppError("not_found", `No push ${id}`);
   }
-  const { archiveKey, ...push } = row;
+  const { archiveKey, streamState: _streamState, ...push } = row;
   const body = await readPushBody(env, { id, archiveKey });
   return { push, body: body ?? (push.bytes === 0 ? "" : null) };
 }

@@ -2,6 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { insertJsonRows, type Statement, updateJsonRows } from "../../storage/db/batch";
 import type { Db } from "../../storage/db/client";
 import { type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
+import { healthRollupStatements } from "../../storage/health-rollups";
 import type { Circuit } from "../dispatch/breaker";
 
 /** One logged attempt of one delivery, and the delivery's state after it. */
@@ -56,6 +57,7 @@ export function recordStatements(
       outcomes.map((o) => ({ deliveryId: o.id, ...o.attempt })),
       { doNothing: true },
     ),
+    ...healthRollupStatements(outcomes),
     ...updateJsonRows(
       deliveries,
       outcomes.map((o) => ({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../../lib/cursor";
 import { getDb } from "../../storage/db/client";
 import { deliveries } from "../../storage/db/schema";
@@ -25,7 +25,13 @@ export interface RetrySelection {
   since?: number;
   until?: number;
   cursor?: z.output<typeof retryCursor>;
+  /** Any further condition on `deliveries` (a console filter). */
+  where?: SQL;
 }
+
+/** A retrying delivery whose attempt is in flight (its claim's lease) is left to finish. */
+export const notInFlight = (now: number) =>
+  sql`NOT (${deliveries.status} = 'retrying' AND coalesce(${deliveries.leaseUntil}, 0) > ${now} AND ${deliveries.nextAttemptAt} = ${deliveries.leaseUntil})`;
 
 /**
  * Sends matching deliveries again now, at most {@link RETRY_CHUNK} per call, oldest first, in one statement:
@@ -46,7 +52,8 @@ export async function retryNow(
     WHERE id IN (SELECT id FROM ${deliveries}
       WHERE destination_id = ${selection.destinationId}
         AND status IN (SELECT value FROM json_each(${JSON.stringify(selection.statuses)}))
-        AND NOT (status = 'retrying' AND coalesce(lease_until, 0) > ${now} AND next_attempt_at = lease_until)
+        AND ${notInFlight(now)}
+        ${selection.where === undefined ? sql`` : sql`AND ${selection.where}`}
         ${ids === undefined ? sql`` : sql`AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`}
         ${since === undefined ? sql`` : sql`AND created_at >= ${since}`}
         ${until === undefined ? sql`` : sql`AND created_at < ${until}`}

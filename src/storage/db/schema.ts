@@ -203,6 +203,34 @@ export const deliveryRollups = sqliteTable(
   (t) => [primaryKey({ columns: [t.hour, t.destinationId, t.sourceId, t.status] })],
 );
 
+/**
+ * Attempts per destination and hour attempted: how many delivered, failed for good or will retry, their summed
+ * duration, a histogram of durations (`lat0`..`lat8`: the buckets of `storage/health-rollups.ts`) and the last attempt.
+ * Written in the same batch as the attempts (`storage/health-rollups.ts`), so it always equals a recount of them.
+ */
+export const destinationHealth = sqliteTable(
+  "destination_health",
+  {
+    destinationId: text("destination_id").notNull(),
+    hour: integer("hour").notNull(),
+    delivered: integer("delivered").notNull(),
+    failed: integer("failed").notNull(),
+    retried: integer("retried").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    lat0: integer("lat0").notNull(),
+    lat1: integer("lat1").notNull(),
+    lat2: integer("lat2").notNull(),
+    lat3: integer("lat3").notNull(),
+    lat4: integer("lat4").notNull(),
+    lat5: integer("lat5").notNull(),
+    lat6: integer("lat6").notNull(),
+    lat7: integer("lat7").notNull(),
+    lat8: integer("lat8").notNull(),
+    lastAt: integer("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.destinationId, t.hour] })],
+);
+
 /** The calls stream's state: one row (id 1), updated with each confirmation. */
 export const historyState = sqliteTable("history_state", {
   id: integer("id").primaryKey(),
