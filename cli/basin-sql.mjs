@@ -2,7 +2,7 @@
 import { UsageError } from "./args.mjs";
 
 /** Basin SQL's REST API, as `wrangler basin sql query` calls it. */
-const DEFAULT_BASE = "https://api.sql.cloudflarestorage.com";
+export const DEFAULT_BASE = "https://api.sql.cloudflarestorage.com";
 /** The Iceberg table the calls stream's sink writes (namespace.table). */
 export const DEFAULT_HISTORY_TABLE = "callrelay.calls";
 
@@ -52,6 +52,14 @@ export function historyTarget(env, warehouseFlag) {
 }
 
 /**
+ * Basin SQL's query URL for a warehouse's account and bucket.
+ * @param {{base: string, accountId: string, bucket: string}} target
+ */
+export function basinSqlEndpoint({ base, accountId, bucket }) {
+  return `${base}/api/v1/accounts/${encodeURIComponent(accountId)}/basin-sql/query/${encodeURIComponent(bucket)}`;
+}
+
+/**
  * Runs one query through Basin SQL's REST API: `POST {base}/api/v1/accounts/{account}/basin-sql/query/{bucket}`
  * with `{warehouse, query}` and the token as a bearer. Answers its `result`; throws with Basin's own messages.
  * @param {import("./http.mjs").Fetch} fetch
@@ -60,7 +68,7 @@ export function historyTarget(env, warehouseFlag) {
  * @returns {Promise<SqlResult>}
  */
 export async function queryHistory(fetch, target, query) {
-  const url = `${target.base}/api/v1/accounts/${encodeURIComponent(target.accountId)}/basin-sql/query/${encodeURIComponent(target.bucket)}`;
+  const url = basinSqlEndpoint(target);
   /** @type {Response} */
   let res;
   try {

@@ -1,6 +1,7 @@
 // A stub of the Cloudflare API for the deploy tests: wrangler talks to it through CLOUDFLARE_API_BASE_URL. It
 // keeps an account in memory (D1 databases that run their SQL in node:sqlite, queues, R2 buckets and their
-// lifecycle rules, Worker scripts with their bindings and secrets) and answers only the calls a deploy makes;
+// lifecycle rules, Worker scripts with their bindings and secrets, Basin catalogs, streams, sinks and pipelines)
+// and answers only the calls a deploy (with --history) makes;
 // any other call is recorded in `unknown` and answered 500, so a test fails on it.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -41,6 +42,13 @@ interface LifecycleRule {
   [field: string]: unknown;
 }
 
+/** A Basin stream, sink or pipeline: what its create call sent, with its id and times. */
+export interface BasinResource {
+  id: string;
+  name: string;
+  [field: string]: unknown;
+}
+
 export interface CloudflareStub {
   /** `CLOUDFLARE_API_BASE_URL` for wrangler. */
   baseUrl: string;
@@ -48,6 +56,14 @@ export interface CloudflareStub {
   queues: Map<string, { queue_id: string; queue_name: string }>;
   buckets: Map<string, { rules: LifecycleRule[] }>;
   scripts: Map<string, Script>;
+  /** Buckets with Basin Catalog enabled. */
+  catalogs: Set<string>;
+  /** Basin resources by kind, then name. */
+  basin: {
+    streams: Map<string, BasinResource>;
+    sinks: Map<string, BasinResource>;
+    pipelines: Map<string, BasinResource>;
+  };
   /** Every change made, in order: "create d1 callrelay (apac)", "set secret ADMIN_TOKEN", "upload callrelay"… */
   changes: string[];
   /** Every call, "METHOD /path". */
@@ -103,6 +119,12 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
     queues: new Map<string, { queue_id: string; queue_name: string }>(),
     buckets: new Map<string, { rules: LifecycleRule[] }>(),
     scripts: new Map<string, Script>(),
+    catalogs: new Set<string>(),
+    basin: {
+      streams: new Map<string, BasinResource>(),
+      sinks: new Map<string, BasinResource>(),
+      pipelines: new Map<string, BasinResource>(),
+    },
     changes: [] as string[],
     requests: [] as string[],
     unknown: [] as string[],
@@ -231,6 +253,74 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
         return ok({});
       }
     }
+
+    // `r2 bucket info`'s object count and size: no metrics yet.
+    if (method === "POST" && path === "/graphql" && json().operationName === "getR2StorageMetrics")
+      return { status: 200, body: { data: { viewer: { accounts: [{ r2StorageAdaptiveGroups: [] }] } }, errors: null } };
+
+    // Basin Catalog
+    m = path.match(new RegExp(`^${account}/r2-catalog/([^/]+)(/enable)?$`));
+    if (m) {
+      const bucket = decodeURIComponent(m[1] ?? "");
+      const catalog = { id: randomUUID(), name: `${ACCOUNT_ID}_${bucket}`, bucket, status: "active" };
+      if (method === "GET" && !m[2])
+        return stub.catalogs.has(bucket) ? ok(catalog) : fail(404, 40401, "Catalog not enabled for this bucket");
+      if (method === "POST" && m[2]) {
+        if (!stub.buckets.has(bucket)) return fail(404, 10006, "The specified bucket does not exist.");
+        if (!stub.catalogs.has(bucket)) stub.changes.push(`create catalog ${bucket}`);
+        stub.catalogs.add(bucket);
+        return ok({ id: catalog.id, name: catalog.name });
+      }
+    }
+
+    // Basin pipelines: streams, sinks, pipelines (wrangler finds one by name through the list's ?name=)
+    m = path.match(new RegExp(`^${account}/pipelines/v1/(streams|sinks|pipelines)(?:/([^/]+))?$`));
+    if (m) {
+      const kind = m[1] as keyof typeof stub.basin;
+      const all = stub.basin[kind];
+      const id = m[2];
+      if (method === "GET" && id === undefined) {
+        const name = url.searchParams.get("name");
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return ok(page > 1 ? [] : [...all.values()].filter((r) => !name || r.name === name));
+      }
+      if (method === "GET") {
+        const found = [...all.values()].find((r) => r.id === id);
+        const code = { streams: 1016, sinks: 1015, pipelines: 1000 }[kind];
+        return found ? ok(found) : fail(404, code, `${kind.slice(0, -1)} does not exist`);
+      }
+      if (method === "POST" && id === undefined) {
+        const { token: _token, ...given } = json();
+        if (all.has(given.name)) return fail(409, 1001, `a ${kind.slice(0, -1)} named ${given.name} exists`);
+        const created: BasinResource = {
+          ...given,
+          ...(given.config ? { config: { ...given.config, token: undefined } } : {}),
+          id: randomUUID().replaceAll("-", ""),
+          created_at: "2026-12-01T00:00:00Z",
+          modified_at: "2026-12-01T00:00:00Z",
+        };
+        if (kind === "streams") created.endpoint = `https://${created.id}.ingest.cloudflare.com`;
+        if (kind === "pipelines") {
+          const [, sink, stream] = /INSERT INTO (\S+) SELECT \* FROM (\S+)/.exec(String(given.sql)) ?? [];
+          const s = stub.basin.streams.get(stream ?? "");
+          const k = stub.basin.sinks.get(sink ?? "");
+          if (!s || !k) return fail(400, 2, "the pipeline's SQL names no existing stream and sink");
+          created.status = "active";
+          created.tables = [
+            { id: s.id, name: s.name, type: "stream", version: 1, latest: 1 },
+            { id: k.id, name: k.name, type: "sink", version: 1, latest: 1 },
+          ];
+        }
+        all.set(created.name, created);
+        stub.changes.push(`create ${kind.slice(0, -1)} ${created.name}`);
+        return ok(created);
+      }
+    }
+    if (method === "POST" && path === `${account}/pipelines/v1/validate_sql`)
+      return ok({ tables: {}, graph: { nodes: [], edges: [] } });
+    // The pipelines of the API before Basin, which `basin pipelines get` tries for a name it does not find.
+    m = path.match(new RegExp(`^${account}/pipelines/([^/]+)$`));
+    if (m && method === "GET") return fail(404, 1000, "Pipeline does not exist");
 
     // Workers
     m = path.match(new RegExp(`^${account}/workers/(?:scripts|services|workers)/([^/]+)(/.*)?$`));

@@ -1,10 +1,10 @@
 // `npm run deploy` end to end, offline: the real script and the real wrangler against a stub of the Cloudflare
 // API (CLOUDFLARE_API_BASE_URL) that fails the test on any call it does not know.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_ID, type CloudflareStub, startCloudflareStub } from "./cloudflare-stub.ts";
-import { BOOKMARKS_FILE } from "./run.mjs";
+import { BOOKMARKS_FILE, HISTORY_CONFIG_FILE } from "./run.mjs";
 
 // Generous: each deploy starts wrangler several times, and CI shares its cores with the workerd tests.
 const DEPLOY_TIMEOUT_MS = 600_000;
@@ -159,6 +159,69 @@ describe("npm run deploy that fails halfway", () => {
     2 * DEPLOY_TIMEOUT_MS,
   );
 
+  it(
+    "--history then adds the Basin resources once (resuming after a missing catalog token) and binds the stream",
+    async () => {
+      stub.changes.length = 0;
+      const noToken = await deploy(stub, ["--history"]);
+      expect(noToken.code).toBe(1);
+      expect(noToken.stderr).toContain('npm run deploy stopped at step 9/13 "history-sink".');
+      expect(noToken.stderr).toContain("needs CALLRELAY_CATALOG_TOKEN");
+      expect(noToken.stderr).toContain("resume: fix the cause, then run `npm run deploy -- --history` again");
+      expect(stub.changes).toEqual([
+        "create bucket callrelay-history",
+        "create catalog callrelay-history",
+        "create stream callrelay_calls",
+      ]);
+
+      const catalogToken = "c".repeat(40);
+      const history = await deploy(stub, ["--history"], { CALLRELAY_CATALOG_TOKEN: catalogToken });
+      expect(history.code, history.stderr).toBe(0);
+      expect(stub.unknown).toEqual([]);
+      expect(creations(stub)).toEqual(
+        [
+          "create bucket callrelay-history",
+          "create catalog callrelay-history",
+          "create pipeline callrelay_calls_pipeline",
+          "create sink callrelay_calls_sink",
+          "create stream callrelay_calls",
+        ].sort(),
+      );
+      const stream = stub.basin.streams.get("callrelay_calls");
+      expect(stream).toMatchObject({ http: { enabled: false }, schema: { fields: expect.any(Array) } });
+      expect(stub.basin.sinks.get("callrelay_calls_sink")).toMatchObject({
+        type: "r2_data_catalog",
+        config: { bucket: "callrelay-history", namespace: "callrelay", table_name: "calls" },
+      });
+      expect(stub.basin.pipelines.get("callrelay_calls_pipeline")?.sql).toBe(
+        "INSERT INTO callrelay_calls_sink SELECT * FROM callrelay_calls",
+      );
+      const bindings = stub.scripts.get("callrelay")?.bindings ?? [];
+      expect(bindings.find((b) => b.name === "CALLS_STREAM")).toEqual({
+        name: "CALLS_STREAM",
+        type: "pipelines",
+        stream: stream?.id,
+      });
+      expect(bindings.find((b) => b.name === "DB")).toMatchObject({ type: "d1" });
+      expect(history.stdout).toContain(`history-stream… found "callrelay_calls" (id ${stream?.id})`);
+      expect(history.stdout).toContain(`export CALLRELAY_WAREHOUSE=${ACCOUNT_ID}_callrelay-history`);
+      expect(history.stdout).toContain('npx callrelay history "SELECT count(*) FROM callrelay.calls"');
+      expect(history.stdout).toContain(
+        `POST https://api.sql.cloudflarestorage.com/api/v1/accounts/${ACCOUNT_ID}/basin-sql/query/callrelay-history`,
+      );
+      expect(history.stdout + history.stderr).not.toContain(catalogToken);
+      expect(existsSync(HISTORY_CONFIG_FILE)).toBe(false);
+
+      stub.changes.length = 0;
+      const again = await deploy(stub, ["--history"]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(stub.unknown).toEqual([]);
+      expect(stub.changes).toEqual(["upload callrelay"]);
+      expect(stub.scripts.get("callrelay")?.bindings.find((b) => b.name === "CALLS_STREAM")?.stream).toBe(stream?.id);
+    },
+    2 * DEPLOY_TIMEOUT_MS,
+  );
+
   it("refuses a placeholder token from the environment before calling any API", async () => {
     const before = stub.requests.length;
     const refused = await deploy(stub, [], { PUSH_TOKEN: "replace-me-with-a-random-push-token" });
@@ -174,8 +237,15 @@ describe("npm run deploy that fails halfway", () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('1. database: find or create the D1 database "callrelay" (location enam)');
     expect(dry.stdout).toContain("8. doctor");
+    const dryHistory = await deploy(stub, ["--dry-run", "--history"]);
+    expect(dryHistory.stdout).toContain("6. history-bucket: find or create the R2 bucket for the Iceberg warehouse");
+    expect(dryHistory.stdout).toContain(
+      "9. history-sink: find or create the Iceberg sink (wrangler basin pipelines sinks create callrelay_calls_sink",
+    );
+    expect(dryHistory.stdout).toContain("with the stream bound as CALLS_STREAM");
+    expect(dryHistory.stdout).toContain("13. doctor");
     expect(stub.requests.length).toBe(before);
-  });
+  }, 60_000);
 
   it("refuses an unknown location before doing anything", async () => {
     const bad = await deploy(stub, ["--location", "mars"]);

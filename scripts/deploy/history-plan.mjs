@@ -21,6 +21,7 @@
  * @property {string} title
  * @property {string[]} command wrangler's arguments (run as `npx wrangler …`)
  * @property {string[]} exists wrangler's arguments of a read that succeeds when the step is already done
+ * @property {string} [found] text the read prints when the step is done (for a read that succeeds either way)
  * @property {string} note
  */
 
@@ -50,6 +51,7 @@ export function historyPlan(options = {}) {
       title: "Basin Catalog on the bucket",
       command: ["basin", "catalog", "enable", bucket],
       exists: ["basin", "catalog", "get", bucket],
+      found: "Warehouse:",
       note: "prints the warehouse name, <account-id>_<bucket>: set CALLRELAY_WAREHOUSE to it for `callrelay history`",
     },
     {
@@ -65,7 +67,7 @@ export function historyPlan(options = {}) {
         "basin/calls.schema.json",
         "--http-enabled=false",
       ],
-      exists: ["basin", "pipelines", "streams", "get", stream],
+      exists: ["basin", "pipelines", "streams", "get", stream, "--json"],
       note: "Worker binding only (no HTTP endpoint); its id goes into the CALLS_STREAM binding",
     },
     {
@@ -109,6 +111,7 @@ export function historyPlan(options = {}) {
     steps,
     /** What to add to the Worker's config, with the stream id from `basin pipelines streams get`. */
     binding: { binding: "CALLS_STREAM", stream: "<stream id>" },
+    bucket,
     table: `${namespace}.${table}`,
     afterDeploy: [
       "npx callrelay history backfill --since <first day to keep in history>",

@@ -6,7 +6,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
+import { basinSqlEndpoint, DEFAULT_BASE } from "../../cli/basin-sql.mjs";
 import { isPlaceholderToken, randomToken, tokenProblem } from "../../src/lib/secret-token.js";
+import { historyPlan } from "./history-plan.mjs";
 
 /**
  * The D1 binding: wrangler's d1 commands take it for the database, so a database renamed in wrangler.toml (as the
@@ -20,14 +22,25 @@ const LIFECYCLE_RULE = "expire-raw";
 const RAW_PREFIX = "raw/";
 /** Where each deploy's Time Travel bookmark is appended, one JSON line a deploy. */
 export const BOOKMARKS_FILE = ".wrangler/deploy/bookmarks.jsonl";
+/**
+ * The config `--history` deploys with: wrangler.toml plus the CALLS_STREAM binding, written beside it (so its
+ * relative paths mean the same) for the one `wrangler deploy` and deleted after; ignored by git.
+ */
+export const HISTORY_CONFIG_FILE = "wrangler.history-deploy.json";
+/** The step names `--history` adds: one a Basin resource, named after the plan's step ids. */
+const HISTORY_STEP = "history-";
 
-const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc] [--dry-run] [--no-doctor]
+const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc] [--history] [--dry-run] [--no-doctor]
 
 Creates or finds the D1 database (location: --location, D1_LOCATION, default apac), the dead-letter queue, the
 secrets ADMIN_TOKEN and PUSH_TOKEN (from the environment, or generated), records a D1 Time Travel bookmark,
 applies the remote migrations, deploys the Worker (wrangler provisions its R2 bucket and queues), sets the R2
 lifecycle rule from RAW_RETENTION_DAYS, then runs \`callrelay doctor\`. Running it again changes nothing.
 Needs \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID.
+
+--history also finds or creates the Basin resources that keep every call in an Iceberg table (an R2 bucket, its
+Basin Catalog, the calls stream, an Iceberg sink, the pipeline; a new sink needs CALLRELAY_CATALOG_TOKEN) and
+deploys the Worker with the stream bound as CALLS_STREAM. Once used, pass it on every later deploy too.
 `;
 
 /** A step that failed: its message says why; `run` prints the step and how to resume. */
@@ -91,11 +104,18 @@ export async function readDeployConfig(configPath) {
 }
 
 /**
- * The plan: the steps in order, each with what it does.
+ * The plan: the steps in order, each with what it does; `history` adds the Basin steps before the deploy.
  * @param {Awaited<ReturnType<typeof readDeployConfig>>} config
  * @param {string} location
+ * @param {boolean} [history]
  */
-export function plan(config, location) {
+export function plan(config, location, history = false) {
+  const basin = history ? historyPlan() : undefined;
+  /** @type {[string, string][]} */
+  const historySteps = (basin?.steps ?? []).map((step) => [
+    `${HISTORY_STEP}${step.id}`,
+    `find or create the ${step.title} (wrangler ${step.command.join(" ")})`,
+  ]);
   return [
     ["database", `find or create the D1 database "${config.database}" (location ${location})`],
     ["queues", `find or create the dead-letter queue(s) ${config.deadLetter.join(", ") || "(none)"}`],
@@ -105,9 +125,13 @@ export function plan(config, location) {
     ],
     ["bookmark", `record D1 Time Travel's current bookmark in ${BOOKMARKS_FILE} (to roll back to)`],
     ["migrations", `apply the migrations D1 has not seen (wrangler d1 migrations apply ${DB_BINDING} --remote)`],
+    ...historySteps,
     [
       "deploy",
-      `wrangler deploy: provisions the R2 bucket "${config.bucket}" and the queues ${config.queues.join(", ")} when missing, uploads the Worker`,
+      `wrangler deploy: provisions the R2 bucket "${config.bucket}" and the queues ${config.queues.join(", ")} when missing, uploads the Worker` +
+        (basin
+          ? `, with the stream bound as ${basin.binding.binding} (through ${HISTORY_CONFIG_FILE}, deleted after)`
+          : ""),
     ],
     ["lifecycle", `R2 lifecycle rule "${LIFECYCLE_RULE}": delete ${RAW_PREFIX}* after ${config.rawRetentionDays} days`],
     ["doctor", "npx callrelay doctor against the deployed Worker"],
@@ -120,13 +144,14 @@ export function plan(config, location) {
  * @param {{env: NodeJS.ProcessEnv, cwd: string, out: (text: string) => void, err: (text: string) => void}} io
  */
 export async function runDeploy(argv, { env, cwd, out, err }) {
-  /** @type {ReturnType<typeof parseArgs<{options: {location: {type: "string"}, "dry-run": {type: "boolean"}, "no-doctor": {type: "boolean"}, help: {type: "boolean"}}}>>["values"]} */
+  /** @type {ReturnType<typeof parseArgs<{options: {location: {type: "string"}, history: {type: "boolean"}, "dry-run": {type: "boolean"}, "no-doctor": {type: "boolean"}, help: {type: "boolean"}}}>>["values"]} */
   let options;
   try {
     options = parseArgs({
       args: argv,
       options: {
         location: { type: "string" },
+        history: { type: "boolean" },
         "dry-run": { type: "boolean" },
         "no-doctor": { type: "boolean" },
         help: { type: "boolean" },
@@ -159,7 +184,9 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     err(`could not read wrangler.toml: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const steps = plan(config, location);
+  const history = options.history === true;
+  const steps = plan(config, location, history);
+  const again = history ? "npm run deploy -- --history" : "npm run deploy";
   if (options["dry-run"]) {
     out(`npm run deploy would, changing nothing now:\n`);
     for (const [i, [name, what]] of steps.entries()) out(`  ${i + 1}. ${name}: ${what}\n`);
@@ -207,6 +234,9 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
   let workerUrl = "";
   const secretsDir = mkdtempSync(join(tmpdir(), "callrelay-deploy-"));
   const secretsFile = join(secretsDir, "secrets.json");
+  const basin = historyPlan({ catalogToken: env.CALLRELAY_CATALOG_TOKEN || undefined });
+  /** What the history steps found: the stream's id (for the binding) and the warehouse (for the summary). */
+  const found = { streamId: "", warehouse: "" };
 
   /** @type {Record<string, () => Promise<string>>} */
   const actions = {
@@ -293,6 +323,19 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     },
     async deploy() {
       const args = ["deploy"];
+      if (history) {
+        // wrangler binds a stream only from its config (no flag does), and the stream's id is the account's:
+        // so it goes into a config generated beside wrangler.toml for this one deploy, never into a committed file.
+        const { experimental_readRawConfig } = await import("wrangler");
+        const raw = experimental_readRawConfig({ config: join(cwd, "wrangler.toml") }).rawConfig;
+        const { binding } = basin.binding;
+        const pipelines = [
+          ...(raw.pipelines ?? []).filter((/** @type {{binding: string}} */ p) => p.binding !== binding),
+          { binding, stream: found.streamId },
+        ];
+        writeFileSync(join(cwd, HISTORY_CONFIG_FILE), `${JSON.stringify({ ...raw, pipelines }, null, 2)}\n`);
+        args.push("--config", HISTORY_CONFIG_FILE);
+      }
       if (Object.keys(toSet).length > 0) {
         writeFileSync(secretsFile, JSON.stringify(toSet), { mode: 0o600 });
         args.push("--secrets-file", secretsFile);
@@ -354,6 +397,32 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     },
   };
 
+  for (const step of history ? basin.steps : []) {
+    const name = step.exists.filter((word) => !word.startsWith("--")).at(-1);
+    actions[`${HISTORY_STEP}${step.id}`] = async () => {
+      const read = await wrangler(step.exists);
+      let output = read.output;
+      const exists = read.code === 0 && (!step.found || plain(output).includes(step.found));
+      if (!exists) {
+        if (step.id === "sink" && !env.CALLRELAY_CATALOG_TOKEN) {
+          throw new StepError(
+            `the sink "${name}" needs CALLRELAY_CATALOG_TOKEN in the environment: an API token with Basin Catalog and R2 write access (the sink writes the table with it)`,
+          );
+        }
+        output = await must(`could not create the ${step.title} "${name}"`, step.command);
+      }
+      if (step.id === "catalog") found.warehouse = /Warehouse:\s*'?([^\s']+)/.exec(plain(output))?.[1] ?? "";
+      if (step.id === "stream") {
+        const got = exists ? output : await must(`could not read the stream "${name}"`, step.exists);
+        found.streamId = JSON.parse(got.slice(got.indexOf("{"), got.lastIndexOf("}") + 1)).id;
+        if (!found.streamId)
+          throw new StepError(`wrangler answered no id for the stream "${name}": ${wranglerError(got)}`);
+        return `${exists ? "found" : "created"} "${name}" (id ${found.streamId})`;
+      }
+      return `${exists ? "found" : "created"} "${name}"`;
+    };
+  }
+
   try {
     for (const [i, [name = ""]] of steps.entries()) {
       out(`[${i + 1}/${steps.length}] ${name}… `);
@@ -365,7 +434,7 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
         err(
           `\nnpm run deploy stopped at step ${i + 1}/${steps.length} "${name}".\n` +
             `  why: ${why}\n` +
-            `  resume: fix the cause, then run \`npm run deploy\` again: each step finds what the earlier runs made,\n` +
+            `  resume: fix the cause, then run \`${again}\` again: each step finds what the earlier runs made,\n` +
             `  so it goes on from "${name}" without creating anything twice.\n`,
         );
         return 1;
@@ -373,8 +442,10 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     }
   } finally {
     rmSync(secretsDir, { recursive: true, force: true });
+    rmSync(join(cwd, HISTORY_CONFIG_FILE), { force: true });
   }
   summary(config, workerUrl, out);
+  if (history) historySummary(basin, found.warehouse, out);
   return 0;
 }
 
@@ -412,5 +483,24 @@ function summary(config, url, out) {
   CLI:       export CALLRELAY_URL=${base} CALLRELAY_TOKEN=<ADMIN_TOKEN>
 Next: add a destination (npx callrelay destinations add --help); set PUBLIC_URL in wrangler.toml when you use a
 custom domain or recording links; run \`npx callrelay doctor\` any time.
+`);
+}
+
+/**
+ * How to query history once the stream is bound.
+ * @param {ReturnType<typeof historyPlan>} basin
+ * @param {string} warehouse `<account-id>_<bucket>`, as `basin catalog get` printed it
+ * @param {(text: string) => void} out
+ */
+function historySummary(basin, warehouse, out) {
+  const split = warehouse.indexOf("_");
+  const accountId = split > 0 ? warehouse.slice(0, split) : "<account-id>";
+  out(`
+History: every call the Worker stores also goes to the Basin stream, and reaches the Iceberg table ${basin.table}
+within the sink's roll interval. Query it:
+  export CALLRELAY_WAREHOUSE=${warehouse || `<account-id>_${basin.bucket}`} WRANGLER_BASIN_SQL_AUTH_TOKEN=<API token with Basin SQL, Basin Catalog and R2 read access>
+  ${basin.afterDeploy.join("\n  ")}
+Basin SQL endpoint: POST ${basinSqlEndpoint({ base: DEFAULT_BASE, accountId, bucket: basin.bucket })}
+Deploy with --history every time from now on: a deploy without it uploads the Worker without the CALLS_STREAM binding.
 `);
 }
