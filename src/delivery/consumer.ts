@@ -22,8 +22,6 @@ import { type DestinationOutcome, recordStatements, type Unclaimed } from "./rec
 import { send, verdictOf } from "./send";
 import { dueDeliveryOf, releaseHeld, takeDue } from "./sweeper";
 
-export { QUEUED_GRACE_MS } from "./decide";
-
 /** Requests in flight per invocation: Workers allow 6 open connections at once. */
 export const SEND_POOL_SIZE = 6;
 /** Delay before the queue redelivers a batch whose processing failed (e.g. D1 unavailable). */
@@ -151,6 +149,7 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchS
   const now = Date.now();
   const leaseEnd = now + START_WINDOW_MS + timeoutMs + LEASE_MARGIN_MS;
   const claim = await claimBatch(db, env.DB, ids, lane, now, leaseEnd, QUEUED_GRACE_MS);
+  await enqueueDeliveries(env.SLOW_LANE_QUEUE, claim.redirected);
   const jobs = jobsOf(claim.claimed);
   const circuits = new Map(claim.circuits);
   const destinationsInRound = new Set(jobs.map((j) => j.destination.id)).size;

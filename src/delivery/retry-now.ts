@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { deliveries } from "../db/schema";
 import { encodeCursor } from "../lib/cursor";
-import { QUEUED_GRACE_MS } from "./consumer";
+import { QUEUED_GRACE_MS } from "./decide";
 import { type DeliveryMessage, enqueueByLane } from "./enqueue";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */

@@ -44,8 +44,10 @@ describe("a batch", () => {
     const url = hookUrl();
     const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 2);
     await env.DB.prepare("UPDATE destinations SET slow = 1 WHERE id = ?").bind(dest.id).run();
-    await consume(ids);
+    const lanes = withRecordingLanes();
+    await consume(ids, "callrelay-deliveries", lanes.env);
     expect(receiver.to(url)).toHaveLength(0);
+    expect(lanes.slow.map((m) => m.body)).toEqual(ids.map((deliveryId) => ({ deliveryId })));
     for (const id of ids) expect((await delivery(id))?.attempts).toBe(0);
     for (const id of ids) expect(await attemptsOf(id)).toEqual([]);
   });
