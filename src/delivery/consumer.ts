@@ -16,7 +16,7 @@ import { type Circuit, nextCircuit } from "./breaker";
 import { type Claimed, claimBatch, type Lane } from "./claim";
 import { type AttemptDecision, decideAttempt, type JobResult, QUEUED_GRACE_MS } from "./decide";
 import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "./enqueue";
-import type { Judgement, Observation } from "./health";
+import { type Judgement, judge, NO_HEALTH, type Observation, observe } from "./health";
 import { runPool } from "./pool";
 import { type DestinationOutcome, recordStatements, type Unclaimed } from "./record";
 import { send, verdictOf } from "./send";
@@ -41,6 +41,25 @@ export const STRAGGLER_MS = 300;
 const PULL_BUDGET_MS = 20_000;
 /** Most deliveries one round takes: a queue batch's worth. */
 const ROUND_MAX = 100;
+/** Requests in flight at once in one invocation, over all its rounds: the pool's plus as many stragglers. */
+const INVOCATION_IN_FLIGHT = 2 * SEND_POOL_SIZE;
+
+/** What the rounds of one invocation share: when it started, and its send slots. */
+interface Invocation {
+  start: number;
+  inFlight: number;
+  waiting: (() => void)[];
+}
+
+async function takeSlot(inv: Invocation) {
+  while (inv.inFlight >= INVOCATION_IN_FLIGHT) await new Promise<void>((resolve) => inv.waiting.push(resolve));
+  inv.inFlight++;
+}
+
+function releaseSlot(inv: Invocation) {
+  inv.inFlight--;
+  inv.waiting.shift()?.();
+}
 
 /** One outbound message: one delivery, or a chat digest of several to one destination. */
 interface Job {
@@ -116,7 +135,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
       const id = await dueDeliveryOf(env.DB, destinationId);
       if (id) ids.add(id);
     }
-    await deliverRound(env, [...ids], lane, Date.now());
+    await deliverRound(env, [...ids], lane, { start: Date.now(), inFlight: 0, waiting: [] });
     await takeDue(env, swept);
     batch.ackAll();
   } catch (err) {
@@ -138,10 +157,11 @@ async function dueIds(d1: D1Database, lane: Lane, limit: number, now: number): P
  * One round: claims the due deliveries among `ids` in D1 (two round trips), sends them through a pool of
  * {@link SEND_POOL_SIZE} (no destination taking every slot; a chat destination's as digests, each taking one send
  * slot under its platform's rate), then records them: read, decide ({@link decideAttempt}, {@link nextCircuit}),
- * write. When only stragglers are left ({@link STRAGGLER_MS}), what finished is recorded at once and another round
- * takes due work from D1 while they finish.
+ * write. When nothing has finished for {@link STRAGGLER_MS} while requests are in flight, what finished is recorded
+ * at once and another round takes due work from D1 while they finish, all rounds of an invocation sharing
+ * {@link INVOCATION_IN_FLIGHT} send slots.
  */
-async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchStart: number): Promise<void> {
+async function deliverRound(env: Env, ids: readonly string[], lane: Lane, inv: Invocation): Promise<void> {
   if (ids.length === 0) return;
   const db = getDb(env.DB);
   const config = getConfig(env);
@@ -158,10 +178,33 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchS
   let completed = 0;
   let poolDone = false;
   let lastFinishedAt = Date.now();
+  // Lanes by evidence within the round too: once a destination's requests here are judged slow, its unsent ones go
+  // to the slow lane at once instead of each waiting out the fast lane's timeout.
+  const seen = new Map<string, Observation[]>();
+  const slowNow = new Set<string>();
+  const observeInRound = (job: Job, ran: Ran) => {
+    if (lane !== "fast" || !("result" in ran) || ran.result.kind !== "sent") return;
+    const { send: sent, attemptedAt } = ran.result;
+    const list = [
+      ...(seen.get(job.destination.id) ?? []),
+      { at: attemptedAt, ok: !("error" in sent), timedOut: "error" in sent && sent.timedOut },
+    ];
+    seen.set(job.destination.id, list);
+    if (judge(observe(NO_HEALTH, list, attemptedAt), attemptedAt).slow) slowNow.add(job.destination.id);
+  };
 
   const attempt = async (job: Job): Promise<Ran> => {
+    await takeSlot(inv);
+    try {
+      return await attemptIn(job);
+    } finally {
+      releaseSlot(inv);
+    }
+  };
+  const attemptIn = async (job: Job): Promise<Ran> => {
     const at = Date.now();
-    if (at + timeoutMs + LEASE_MARGIN_MS > leaseEnd) return { job, givenBack: { until: at, delaySeconds: 0 } };
+    if (at + timeoutMs + LEASE_MARGIN_MS > leaseEnd || slowNow.has(job.destination.id))
+      return { job, givenBack: { until: at, delaySeconds: 0 } };
     try {
       if (job.type.rateLimits) {
         const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
@@ -191,6 +234,7 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchS
     async (job) => {
       started++;
       const ran = await attempt(job);
+      observeInRound(job, ran);
       finished.push(ran);
       completed++;
       lastFinishedAt = Date.now();
@@ -201,7 +245,7 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchS
   const stragglersOnly = async () => {
     while (!poolDone) {
       await new Promise((resolve) => setTimeout(resolve, STRAGGLER_MS / 3));
-      if (started === jobs.length && completed < jobs.length && Date.now() - lastFinishedAt >= STRAGGLER_MS) return;
+      if (started > completed && Date.now() - lastFinishedAt >= STRAGGLER_MS) return;
     }
   };
 
@@ -215,9 +259,9 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, batchS
   const done = await Promise.race([pool.then(() => true), stragglersOnly().then(() => poolDone)]);
   if (!done) {
     await settle();
-    if (Date.now() - batchStart < PULL_BUDGET_MS) {
+    if (Date.now() - inv.start < PULL_BUDGET_MS) {
       const next = await dueIds(env.DB, lane, ROUND_MAX - (jobs.length - completed), Date.now());
-      more.push(deliverRound(env, next, lane, batchStart));
+      more.push(deliverRound(env, next, lane, inv));
     }
     await pool;
   }

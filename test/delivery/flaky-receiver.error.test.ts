@@ -147,17 +147,23 @@ describe("lanes by evidence", () => {
     const url = hookUrl("hanging");
     const receiver = installReceiver();
     receiver.answer((request) => (request.url === url ? "hang" : new Response("ok")));
-    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 3);
+    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 10);
     const lanes = withRecordingLanes();
     await consume(ids, FAST, lanes.env);
     expect(await destination(dest.id)).toMatchObject({ slow: 1 });
+    // Six went at once; once three had timed out the evidence was in, so the rest went to the slow lane unsent.
+    const sent = receiver.to(url).length;
+    const unsent = (await Promise.all(ids.map(delivery))).filter((d) => d?.attempts === 0);
+    expect(sent).toBeLessThanOrEqual(6 + 2);
+    expect(unsent).toHaveLength(10 - sent);
+    expect(lanes.slow).toHaveLength(10);
 
     receiver.answer(() => new Response("ok"));
     await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ?, lease_until = NULL WHERE destination_id = ?")
       .bind(Date.now() - 1, dest.id)
       .run();
     await consume(ids, SLOW, lanes.env);
-    expect(await statuses(ids)).toEqual(["delivered", "delivered", "delivered"]);
+    expect(await statuses(ids)).toEqual(ids.map(() => "delivered"));
     expect(await destination(dest.id)).toMatchObject({ slow: 0 });
   });
 });
