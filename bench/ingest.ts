@@ -70,7 +70,7 @@ function bodies(count: number, batch: number): string[] {
 
 async function cpuSection(tree: SourceTree, workDir: string): Promise<string> {
   const total = Number(flags["cpu-records"] ?? (quick ? 20_000 : 100_000));
-  log(`CPU: bundling src/ingest with esbuild, reading ${total.toLocaleString("en-US")} records…`);
+  log(`CPU: bundling src/pipeline/ingest with esbuild, reading ${total.toLocaleString("en-US")} records…`);
   const code = await loadIngestCode(tree.root, workDir);
   const results = measureParseCpu(code, bodies(Math.max(1, Math.round(total / 1000)), 1000));
   const budget = (us: number) =>

@@ -1,5 +1,5 @@
 // @ts-check
-import { closestName } from "../src/filters/closest-name.js";
+import { closestName } from "../src/lib/closest-name.js";
 
 /**
  * @typedef {object} OptionSpec

@@ -1,17 +1,17 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import pkg from "../package.json";
-import { adminApp } from "./admin/app";
-import type { AppEnv } from "./app-env";
 import { consoleApp } from "./console/app";
-import { getDb } from "./db/client";
-import { pushRoute } from "./ingest/push-route";
+import { adminApp } from "./http/admin/app";
+import type { AppEnv } from "./http/app-env";
+import { openApiRoutes } from "./http/openapi/routes";
+import { pushRoute } from "./http/push-route";
+import { recordingRoute } from "./http/recording-route";
 import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
-import { openApiRoutes } from "./openapi/routes";
-import { recordingRoute } from "./recordings/route";
-import { storageRow, storageView } from "./stats/storage";
+import { getDb } from "./storage/db/client";
+import { storageRow, storageView } from "./storage/usage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page, and the console. */
 export const app = new OpenAPIHono<AppEnv>();

@@ -1,13 +1,13 @@
 import { app } from "./app";
-import { consumeDeliveries } from "./delivery/consumer";
-import type { DeliveryMessage } from "./delivery/enqueue";
-import { sweepDeliveries } from "./delivery/sweeper";
-import { produceScheduledEvents } from "./events/producers";
-import type { QueuedPush } from "./ingest/queue-ingest";
-import { consumeQueuedPushes, sweepQueuedPushes } from "./ingest/queued";
-import { sweepRetention } from "./retention/sweep";
+import { consumeDeliveries } from "./pipeline/delivery/consumer";
+import { sweepDeliveries } from "./pipeline/delivery/sweeper";
+import type { DeliveryMessage } from "./pipeline/dispatch/enqueue";
+import { produceScheduledEvents } from "./pipeline/events/producers";
+import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
+import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
+import { sweepRetention } from "./pipeline/retention/sweep";
 
-export { DestinationPacer } from "./delivery/pacer";
+export { DestinationPacer } from "./pipeline/delivery/pacer";
 
 /** The queue of pushes archived while D1 was unavailable (wrangler.toml); every other queue carries deliveries. */
 const INGEST_QUEUE_NAME = "callrelay-ingest";

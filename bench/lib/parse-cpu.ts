@@ -1,27 +1,31 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { median } from "./stats.ts";
 
-type Ingest = typeof import("../../src/ingest/ingest.ts");
-type RecordSchema = typeof import("../../src/ingest/record-schema.ts");
-type Normalize = typeof import("../../src/ingest/normalize.ts");
+type Ingest = typeof import("../../src/pipeline/ingest/ingest.ts");
+type RecordSchema = typeof import("../../src/model/calls/record-schema.ts");
+type Normalize = typeof import("../../src/model/calls/normalize.ts");
 
 /** The Worker's own ingest code, bundled for Node (its modules import without extensions). */
 export type IngestCode = Pick<Ingest, "parsePushBody" | "callUpserts"> &
   Pick<RecordSchema, "parseRecord"> &
   Pick<Normalize, "normalize"> & { sqlToQuery(statement: unknown): { sql: string; params: unknown[] } };
 
-/** Bundles `src/ingest` of `root` (and what it imports) with esbuild into `workDir` and imports it. */
+/** Bundles the ingest code of `root` (and what it imports) with esbuild into `workDir` and imports it. */
 export async function loadIngestCode(root: string, workDir: string): Promise<IngestCode> {
   const src = (path: string) => JSON.stringify(join(root, "src", path));
+  // Commits before the layer folders (issue 18) kept the call model and ingest together in src/ingest/.
+  const layered = existsSync(join(root, "src/pipeline/ingest/ingest.ts"));
+  const [ingest, model] = layered ? ["pipeline/ingest/", "model/calls/"] : ["ingest/", "ingest/"];
   const result = await build({
     stdin: {
       contents: [
-        `export { callUpserts, parsePushBody } from ${src("ingest/ingest.ts")};`,
-        `export { parseRecord } from ${src("ingest/record-schema.ts")};`,
-        `export { normalize } from ${src("ingest/normalize.ts")};`,
+        `export { callUpserts, parsePushBody } from ${src(`${ingest}ingest.ts`)};`,
+        `export { parseRecord } from ${src(`${model}record-schema.ts`)};`,
+        `export { normalize } from ${src(`${model}normalize.ts`)};`,
         `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
         "const dialect = new SQLiteAsyncDialect();",
         "export const sqlToQuery = (statement) => dialect.sqlToQuery(statement);",

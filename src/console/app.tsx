@@ -6,15 +6,15 @@ import { secureHeaders } from "hono/secure-headers";
 import { handleError } from "../lib/error-handler";
 import { AppError } from "../lib/errors";
 import { isValidTimeZone } from "../lib/format-time";
-import type { ConsoleEnv } from "./env";
-import { preferences } from "./i18n";
-import { layout } from "./layout";
 import { callPages } from "./pages/calls";
 import { destinationPages } from "./pages/destinations";
 import { listPages } from "./pages/lists";
 import { overviewPages } from "./pages/overview";
 import { safeBack, signInPages } from "./pages/sign-in";
-import { currentActor } from "./session";
+import type { ConsoleEnv } from "./shell/env";
+import { preferences } from "./shell/i18n";
+import { layout } from "./shell/layout";
+import { currentActor } from "./shell/session";
 
 /** Paths the console owns; its middleware runs only on them, so the API and push URL are untouched. */
 const consolePaths = [

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { adminApp } from "../../src/admin/app";
-import { MAX_SCANNED_CALLS } from "../../src/calls/scan";
+import { adminApp } from "../../src/http/admin/app";
+import { MAX_SCANNED_CALLS } from "../../src/model/filters/scan";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, allPages, createDestination, push, record, rows, waitForStatus } from "../support/worker";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { dingtalkLimits, type RateLimit, slackLimits } from "../../src/destinations/limits";
-import { getDestinationType } from "../../src/destinations/registry";
+import { getDestinationType } from "../../src/messages/destinations/registry";
+import { dingtalkLimits, type RateLimit, slackLimits } from "../../src/messages/limits";
 import { installReceiver, type Received } from "../support/receiver";
 import { createDestination, push, record, rows, waitForStatus } from "../support/worker";
 

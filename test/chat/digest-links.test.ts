@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { destinationTypes, getDestinationType } from "../../src/destinations/registry";
-import { recordingLink } from "../../src/recordings/link";
+import { destinationTypes, getDestinationType } from "../../src/messages/destinations/registry";
+import { recordingLink } from "../../src/messages/recording-link";
 import { attemptAt, chatConfigs, renderDigest, sampleCalls } from "./kit";
 
 const config = {

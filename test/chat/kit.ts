@@ -1,16 +1,11 @@
 import fc from "fast-check";
 import { expect } from "vitest";
-import type {
-  DestinationOptions,
-  DestinationType,
-  OutboundRequest,
-  ReceiverResponse,
-} from "../../src/destinations/types";
-import type { NormalizedCall } from "../../src/ingest/fields";
-import { normalize } from "../../src/ingest/normalize";
-import { parseRecord } from "../../src/ingest/record-schema";
-import { MAX_RECORDING_LINK } from "../../src/recordings/link";
-import { parseTemplate } from "../../src/templates/template";
+import { MAX_RECORDING_LINK } from "../../src/messages/recording-link";
+import { parseTemplate } from "../../src/messages/template";
+import type { DestinationOptions, DestinationType, OutboundRequest, ReceiverResponse } from "../../src/messages/types";
+import type { NormalizedCall } from "../../src/model/calls/fields";
+import { normalize } from "../../src/model/calls/normalize";
+import { parseRecord } from "../../src/model/calls/record-schema";
 import sample from "../fixtures/sample-push.json";
 
 const parsed = parseRecord(sample.array[0]);

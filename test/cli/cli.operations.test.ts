@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EVENT_TYPES } from "../../cli/commands/destinations.mjs";
-import { eventTypes } from "../../src/events/types";
+import { eventTypes } from "../../src/model/events/types";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, deliveriesOf, push, record, waitForStatus } from "../support/worker";
 import { cli, cliJson, tableRows } from "./kit";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { callFieldDocs } from "../../src/calls/field-docs";
+import { callFieldDocs } from "../../src/model/calls/field-docs";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { createDestination, push, record, rows, waitForStatus } from "../support/worker";
 import { page, signIn } from "./kit";

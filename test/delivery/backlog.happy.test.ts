@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sweepDeliveries } from "../../src/delivery/sweeper";
+import { sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
 import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { rows } from "../support/worker";

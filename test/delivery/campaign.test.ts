@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SWEEP_WINDOW, sweepDeliveries } from "../../src/delivery/sweeper";
+import { SWEEP_WINDOW, sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
 import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, attemptsOf, createDestination, rows, waitForStatus } from "../support/worker";

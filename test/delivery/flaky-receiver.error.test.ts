@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MIN_JUDGED_ATTEMPTS } from "../../src/delivery/health";
+import { MIN_JUDGED_ATTEMPTS } from "../../src/model/health";
 import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { attemptsOf, createDestination, push, record, rows } from "../support/worker";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleCall, sampleRecord } from "../../src/destinations/sample-call";
+import { sampleCall, sampleRecord } from "../../src/model/calls/sample-call";
 import sample from "../fixtures/sample-push.json";
 
 describe("the sample call", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
-import { MIN_JUDGED_ATTEMPTS } from "../../src/delivery/health";
+import { MIN_JUDGED_ATTEMPTS } from "../../src/model/health";
 import { consume, eventsTo, parkedDeliveries, recordingQueue, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { attemptsOf, createDestination, deliveriesOf, push, record, rows } from "../support/worker";

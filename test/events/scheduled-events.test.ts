@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { produceScheduledEvents } from "../../src/events/producers";
+import { produceScheduledEvents } from "../../src/pipeline/events/producers";
 import { runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { createDestination, rows } from "../support/worker";

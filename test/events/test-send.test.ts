@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { operationEventTypes } from "../../src/events/types";
+import { operationEventTypes } from "../../src/model/events/types";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, createDestination, rows } from "../support/worker";
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { ingestQueued } from "../../src/ingest/queued";
+import { ingestQueued } from "../../src/pipeline/ingest/queued";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { BASE, createDestination, deliveriesOf, PUSH_TOKEN, record, rows, waitForStatus } from "../support/worker";
 

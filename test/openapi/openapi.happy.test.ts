@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import pkg from "../../package.json";
 import { app } from "../../src/app";
 import { consoleApp } from "../../src/console/app";
-import { operationEventTypes } from "../../src/events/types";
+import { operationEventTypes } from "../../src/model/events/types";
 import { BASE } from "../support/worker";
 
 interface Operation {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adminApp } from "../../src/admin/app";
+import { adminApp } from "../../src/http/admin/app";
 import { hookUrl, installReceiver } from "../support/receiver";
 import {
   admin,

@@ -1,9 +1,9 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { archiveKey } from "../../src/archive/archive";
 import worker from "../../src/index";
-import { RETENTION_CHUNK } from "../../src/retention/sweep";
+import { RETENTION_CHUNK } from "../../src/pipeline/retention/sweep";
+import { archiveKey } from "../../src/storage/archive";
 import { installReceiver } from "../support/receiver";
 import { archivedBody, archiveKeyOf, dropArchivedBody, push, record, rows } from "../support/worker";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminApp } from "../../src/admin/app";
+import { adminApp } from "../../src/http/admin/app";
 import { sha256Hex } from "../../src/lib/crypto";
 import { admin, allPages, BASE, push, record, rows } from "../support/worker";
 

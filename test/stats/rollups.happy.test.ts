@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { recordStorageSize } from "../../src/stats/storage";
+import { recordStorageSize } from "../../src/storage/usage";
 import { admin, BASE, push, record, rows } from "../support/worker";
 
 const DAY = 86_400_000;
@@ -176,10 +176,13 @@ describe("stats rollups", () => {
     expect(await rows("SELECT 1 FROM calls WHERE voice_id = ?", r.voiceId)).toEqual([]);
     expect(await stats(`sourceId=${source.id}&${march26}`)).toEqual({ ...before, storage: expect.any(Object) });
 
-    const sinceCall = Math.ceil((Date.now() - Date.parse("2026-03-26T02:00:00Z")) / DAY);
-    await runCron({ ...env, STATS_RETENTION_DAYS: String(sinceCall + 1) });
+    // The call's rollup hour is 02:00–03:00Z on March 26: a window reaching past its start keeps it, a window ending
+    // after its end drops it, whatever the time of day the test runs.
+    const keep = Math.ceil((Date.now() - Date.parse("2026-03-26T02:00:00Z")) / DAY) + 1;
+    await runCron({ ...env, STATS_RETENTION_DAYS: String(keep) });
     expect(await stats(`sourceId=${source.id}&${march26}`)).toMatchObject({ calls: 1 });
-    await runCron({ ...env, STATS_RETENTION_DAYS: String(sinceCall - 1) });
+    const drop = Math.floor((Date.now() - Date.parse("2026-03-26T03:00:00Z")) / DAY);
+    await runCron({ ...env, STATS_RETENTION_DAYS: String(drop) });
     expect(await stats(`sourceId=${source.id}&${march26}`)).toMatchObject({ calls: 0, connected: 0, byIntent: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adminApp } from "../../src/admin/app";
+import { adminApp } from "../../src/http/admin/app";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, createDestination, push, record, rows, waitForStatus } from "../support/worker";
 

@@ -6,8 +6,8 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { DeliveryMessage } from "../../src/delivery/enqueue";
 import worker from "../../src/index";
+import type { DeliveryMessage } from "../../src/pipeline/dispatch/enqueue";
 import { createDestination, push, record, rows } from "./worker";
 
 /** Runs the Worker's cron handler at `scheduledTime`, with `bindings`, and waits for all its work. */

@@ -1,5 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
-import { calls } from "../../../src/db/schema.ts";
+import { calls } from "../../../src/storage/db/schema.ts";
 import { toCallRow } from "./row.ts";
 
 interface FloorEnv {

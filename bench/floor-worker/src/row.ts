@@ -1,5 +1,5 @@
-import type { calls } from "../../../src/db/schema.ts";
-import { upstreamFields } from "../../../src/ingest/fields.ts";
+import { upstreamFields } from "../../../src/model/calls/fields.ts";
+import type { calls } from "../../../src/storage/db/schema.ts";
 
 type CallInsert = typeof calls.$inferInsert;
 const fieldNames = Object.keys(upstreamFields) as (keyof typeof upstreamFields)[];

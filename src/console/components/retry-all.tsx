@@ -1,4 +1,4 @@
-import type { T } from "../i18n";
+import type { T } from "../shell/i18n";
 
 /**
  * "Retry all failed, paused and retrying" for one destination: posts one chunk; the answer carries on from

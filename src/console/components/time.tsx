@@ -1,6 +1,6 @@
 import { useRequestContext } from "hono/jsx-renderer";
 import { formatInstant } from "../../lib/format-time";
-import type { ConsoleEnv } from "../env";
+import type { ConsoleEnv } from "../shell/env";
 
 /** An instant (epoch ms or ISO text) in the viewer's time zone, machine-readable in `datetime`. */
 export function Time({ at }: { at: number | string | null | undefined }) {

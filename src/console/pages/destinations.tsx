@@ -1,15 +1,7 @@
 import { asc } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { recordAudit } from "../../audit/record";
-import { getDb } from "../../db/client";
-import { destinations } from "../../db/schema";
-import { enqueueLater } from "../../delivery/enqueue";
-import { retryableStatuses, retryCursor, retryNow } from "../../delivery/retry-now";
-import { destinationOptionsInput } from "../../destinations/options";
-import { destinationTypes, getDestinationType, isDestinationTypeName } from "../../destinations/registry";
-import { replayCalls, replayCursor } from "../../destinations/replay";
-import { rotateSecret } from "../../destinations/rotate-secret";
+import { destinationView } from "../../http/admin/destination-view";
 import {
   createDestination,
   deleteDestination,
@@ -17,25 +9,33 @@ import {
   destinationPatch,
   findDestination,
   updateDestination,
-} from "../../destinations/routes";
-import { testSend } from "../../destinations/test-send";
-import { destinationView } from "../../destinations/view";
-import { eventTypes } from "../../events/types";
-import { previewFilter } from "../../filters/preview";
-import { filterSchema } from "../../filters/schema";
-import { operators } from "../../filters/validate";
+} from "../../http/admin/destinations";
+import { filterSchema } from "../../http/admin/filter-schema";
+import { computeStats } from "../../http/admin/stats";
 import { getConfig } from "../../lib/config";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { fieldIssues } from "../../lib/validation";
-import { computeStats } from "../../stats/routes";
+import { destinationTypes, getDestinationType, isDestinationTypeName } from "../../messages/destinations/registry";
+import { rotateSecret } from "../../messages/destinations/rotate-secret";
+import { destinationOptionsInput } from "../../messages/options";
+import { eventTypes } from "../../model/events/types";
+import { previewFilter } from "../../model/filters/preview";
+import { operators } from "../../model/filters/validate";
+import { replayCalls, replayCursor } from "../../pipeline/delivery/replay";
+import { retryableStatuses, retryCursor, retryNow } from "../../pipeline/delivery/retry-now";
+import { testSend } from "../../pipeline/delivery/test-send";
+import { enqueueLater } from "../../pipeline/dispatch/enqueue";
+import { recordAudit } from "../../storage/audit-record";
+import { getDb } from "../../storage/db/client";
+import { destinations } from "../../storage/db/schema";
 import { DocText } from "../components/doc-text";
 import { FieldError } from "../components/field-error";
 import { RetryAllForm } from "../components/retry-all";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
-import type { ConsoleEnv } from "../env";
-import { zonedMidnight } from "../zoned-date";
+import type { ConsoleEnv } from "../shell/env";
+import { zonedMidnight } from "../shell/zoned-date";
 
 type Issue = { path: string; message: string };
 type T = ConsoleEnv["Variables"]["t"];

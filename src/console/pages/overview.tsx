@@ -1,19 +1,19 @@
 import { desc, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
-import { recordAudit } from "../../audit/record";
-import { getDb } from "../../db/client";
-import { calls, deliveries, destinations } from "../../db/schema";
-import { enqueueLater } from "../../delivery/enqueue";
-import { sampleRecord } from "../../destinations/sample-call";
-import { ingestPush } from "../../ingest/ingest";
+import { computeStats } from "../../http/admin/stats";
 import { getConfig } from "../../lib/config";
 import { newId } from "../../lib/crypto";
-import { DEFAULT_SOURCE } from "../../sources/resolve";
-import { computeStats } from "../../stats/routes";
+import { sampleRecord } from "../../model/calls/sample-call";
+import { enqueueLater } from "../../pipeline/dispatch/enqueue";
+import { ingestPush } from "../../pipeline/ingest/ingest";
+import { recordAudit } from "../../storage/audit-record";
+import { getDb } from "../../storage/db/client";
+import { calls, deliveries, destinations } from "../../storage/db/schema";
+import { DEFAULT_SOURCE } from "../../storage/sources";
 import { BarChart, ColumnChart } from "../components/bar-chart";
 import { Time } from "../components/time";
-import type { ConsoleEnv } from "../env";
-import { startOfDay } from "../zoned-date";
+import type { ConsoleEnv } from "../shell/env";
+import { startOfDay } from "../shell/zoned-date";
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../audit/record";
 import { getConfig } from "../../lib/config";
 import { secretsEqual } from "../../lib/crypto";
-import type { ConsoleEnv } from "../env";
-import { endSession, startSession } from "../session";
+import { ADMIN_TOKEN_ACTOR, failedSignIns, recordAudit } from "../../storage/audit-record";
+import type { ConsoleEnv } from "../shell/env";
+import { endSession, startSession } from "../shell/session";
 
 /** Failed sign-ins from one address within this window slow it down, then lock it out. */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;

@@ -1,0 +1,183 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { cursorParam, encodeCursor } from "../../lib/cursor";
+import { AppError } from "../../lib/errors";
+import { errorResponse, jsonContent } from "../../lib/openapi";
+import { instantParam, limitParam } from "../../lib/query-params";
+import { untilAfterSince } from "../../lib/time-window";
+import { validationHook } from "../../lib/validation";
+import { type RetryableStatus, retryableStatuses, retryNow } from "../../pipeline/delivery/retry-now";
+import { type Db, getDb } from "../../storage/db/client";
+import {
+  calls,
+  type DeliveryStatus,
+  deliveries,
+  deliveryAttempts,
+  deliveryStatuses,
+  destinations,
+} from "../../storage/db/schema";
+import type { AppEnv } from "../app-env";
+import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
+import { attemptView, deliveryView } from "./delivery-view";
+
+/** Most attempts `GET /deliveries/{id}` shows: the latest ones. */
+const MAX_ATTEMPTS_SHOWN = 200;
+
+const listQuery = z
+  .object({
+    status: z.enum(deliveryStatuses).optional(),
+    destinationId: z.string().max(100).optional(),
+    since: instantParam.optional().openapi({ description: "Created at or after this instant (ISO 8601 or epoch ms)" }),
+    until: instantParam.optional().openapi({ description: "Created before this instant (ISO 8601 or epoch ms)" }),
+    limit: limitParam,
+    cursor: cursorParam(z.object({ createdAt: z.number().int(), id: z.string() })),
+  })
+  .refine(...untilAfterSince);
+
+const idParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "dlv_..." }) });
+
+async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
+  const found = await db
+    .select({
+      delivery: deliveries,
+      destination: { name: destinations.name, enabled: destinations.enabled },
+      callId: calls.id,
+    })
+    .from(deliveries)
+    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+    .leftJoin(calls, and(eq(calls.sourceId, deliveries.sourceId), eq(calls.voiceId, deliveries.voiceId)))
+    .where(eq(deliveries.id, id))
+    .get();
+  if (!found) throw new AppError("not_found", `No delivery ${id}`);
+  return found;
+}
+
+/** A page of the delivery log, newest first: `GET /deliveries` and the console's deliveries page. */
+export async function listDeliveries(
+  db: Db,
+  q: {
+    status?: DeliveryStatus;
+    destinationId?: string;
+    since?: number;
+    until?: number;
+    limit: number;
+    cursor?: { createdAt: number; id: string };
+  },
+) {
+  const rows = await db
+    .select({ delivery: deliveries, destinationName: destinations.name })
+    .from(deliveries)
+    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
+    .where(
+      and(
+        q.status === undefined ? undefined : eq(deliveries.status, q.status),
+        q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
+        q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
+        q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
+        q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
+      ),
+    )
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1)?.delivery;
+  return {
+    data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+/** Sends a failed, paused or retrying delivery now (attempts kept): `POST /deliveries/{id}/retry` and the console. */
+export async function retryDelivery(env: Env, id: string, now: number) {
+  const db = getDb(env.DB);
+  const { delivery, destination, callId } = await findDelivery(db, id);
+  if (!(retryableStatuses as readonly string[]).includes(delivery.status)) {
+    throw new AppError(
+      "conflict",
+      `Only a failed, paused or retrying delivery can be retried; ${id} is ${delivery.status}`,
+    );
+  }
+  if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
+  if (!destination.enabled) {
+    throw new AppError(
+      "conflict",
+      `Destination ${delivery.destinationId} is disabled: enable it first (PATCH /api/v1/destinations/${delivery.destinationId} {"enabled": true}), which also resumes its paused deliveries`,
+    );
+  }
+  if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
+  const retried = await retryNow(
+    env,
+    { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus], ids: [id] },
+    now,
+  );
+  if (retried.ids.length === 0) {
+    throw new AppError("conflict", `${id} is being attempted right now or changed meanwhile; read it again`);
+  }
+  const updated = await db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+  if (!updated) throw new AppError("not_found", `No delivery ${id}`);
+  return { delivery: updated, destinationName: destination.name };
+}
+
+/** `/api/v1/deliveries`: the delivery log, and retrying a delivery by hand. */
+export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List deliveries",
+      description: "Newest first (by creation). Pass `nextCursor` back as `cursor` for the next page.",
+      request: { query: listQuery },
+      responses: {
+        200: jsonContent(z.object({ data: z.array(deliveryOutput), nextCursor: z.string().nullable() }), "A page"),
+        400: errorResponse,
+      },
+    }),
+    async (c) => {
+      return c.json(await listDeliveries(getDb(c.env.DB), c.req.valid("query")), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      summary: "Get a delivery with its attempts",
+      description: `Attempts oldest first; at most the latest ${MAX_ATTEMPTS_SHOWN}.`,
+      request: { params: idParam },
+      responses: {
+        200: jsonContent(deliveryWithAttempts, "The delivery"),
+        404: errorResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = getDb(c.env.DB);
+      const { delivery, destination } = await findDelivery(db, id);
+      const attempts = await db
+        .select()
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.deliveryId, id))
+        .orderBy(desc(deliveryAttempts.id))
+        .limit(MAX_ATTEMPTS_SHOWN);
+      return c.json(
+        { ...deliveryView(delivery, destination?.name ?? null), attemptLog: attempts.reverse().map(attemptView) },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/retry",
+      summary: "Retry a delivery now",
+      description:
+        "Sends it now. A failed or paused delivery starts its retry schedule again (`attempts` back to 0; earlier " +
+        "attempts stay in its log); a retrying one keeps its attempts. 409 for a delivery in any other status or being " +
+        "attempted right now, or whose destination is deleted or disabled, or whose call is no longer stored.",
+      request: { params: idParam },
+      responses: { 200: jsonContent(deliveryOutput, "Queued again"), 404: errorResponse, 409: errorResponse },
+    }),
+    async (c) => {
+      const { delivery, destinationName } = await retryDelivery(c.env, c.req.valid("param").id, Date.now());
+      return c.json(deliveryView(delivery, destinationName), 200);
+    },
+  );
