@@ -10,6 +10,7 @@ import { deliveryRoutes } from "./deliveries";
 import { destinationRoutes } from "./destinations";
 import { filterRoutes } from "./filters";
 import { pushRoutes } from "./pushes";
+import { setupRoutes } from "./setup";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 
@@ -27,3 +28,4 @@ adminApp.route("/pushes", pushRoutes);
 adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);
+adminApp.route("/setup", setupRoutes);
