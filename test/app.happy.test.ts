@@ -22,11 +22,23 @@ describe("GET /health", () => {
       },
       cron: { lastRunAt: expect.toBeOneOf([null, expect.any(String)]) },
       migrations: { expected: LATEST_MIGRATION, applied: LATEST_MIGRATION, current: true },
+      jobs: { pending: 0, running: 0, done: 0, failed: 0 },
       // The test tokens are short on purpose: /health says so.
       warnings: [
         "ADMIN_TOKEN is 16 characters long: use 32 or more (openssl rand -hex 32)",
         "PUSH_TOKEN is 15 characters long: use 32 or more (openssl rand -hex 32)",
       ],
+      // No CALLS_STREAM binding here: nothing waits for a stream.
+      history: {
+        configured: false,
+        pendingPushes: 0,
+        pendingRows: 0,
+        oldestPendingAt: null,
+        invalidRows: 0,
+        lastConfirmedAt: null,
+        streamedFrom: null,
+        backfillSince: null,
+      },
     });
   });
 });
