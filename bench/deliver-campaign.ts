@@ -118,7 +118,7 @@ export async function runCampaign(options: {
   adminToken: string;
   next: Next;
   timeoutMs: number;
-}): Promise<{ lines: string[]; ok: boolean }> {
+}): Promise<{ lines: string[]; ok: boolean; healthyPerSecond: number }> {
   let worker = options.worker;
   const { pushToken, adminToken, next, timeoutMs } = options;
   const receiver = await startCampaignReceiver();
@@ -253,7 +253,7 @@ export async function runCampaign(options: {
     const ok = complete && flakyComplete && recovered && healthyRun.duplicates === 0 && flakyRun.duplicates === 0;
     if (!ok) lines.push("", "Not every campaign delivery arrived exactly once.");
     options.worker = worker;
-    return { lines, ok };
+    return { lines, ok, healthyPerSecond: healthyRun.perSecond };
   } finally {
     await receiver.close();
   }

@@ -3,13 +3,15 @@
 // --local`, with a receiver in this process, against a floor of the same payloads POSTed straight to it.
 // Options: --records 200, --concurrency 8 (pushes in flight), --timeout 90 (seconds to wait for every
 // delivery), --keep (keep the temp directory), --ref <commit> (bench that commit instead of the working tree),
-// --campaign-only / --skip-campaign (only / without the campaign bursts of bench/deliver-campaign.ts).
+// --campaign-only / --skip-campaign (only / without the campaign bursts of bench/deliver-campaign.ts),
+// --skip-flaky (without the flaky-receiver scenario of bench/deliver-flaky.ts).
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Webhook } from "standardwebhooks";
 import { runCampaign } from "./deliver-campaign.ts";
+import { runFlaky } from "./deliver-flaky.ts";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { postPush, runLoad } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
@@ -33,6 +35,7 @@ const { values: flags } = parseArgs({
     ref: { type: "string" },
     "campaign-only": { type: "boolean" },
     "skip-campaign": { type: "boolean" },
+    "skip-flaky": { type: "boolean" },
   },
 });
 const RECORDS = Number(flags.records);
@@ -257,7 +260,7 @@ async function main() {
     results.push(await runScenario(scenario, worker, receiver, webhook, () => next({ connected: true })));
   }
 
-  let campaign: { lines: string[]; ok: boolean } = { lines: [], ok: true };
+  let campaign: { lines: string[]; ok: boolean; healthyPerSecond?: number } = { lines: [], ok: true };
   if (!flags["skip-campaign"]) {
     const res = await fetch(`${worker.url}/api/v1/destinations/${destination.id}`, {
       method: "DELETE",
@@ -273,6 +276,19 @@ async function main() {
       timeoutMs: TIMEOUT_MS,
     };
     campaign = await runCampaign(options);
+    worker = options.worker;
+  }
+  let flaky: { lines: string[]; ok: boolean } = { lines: [], ok: true };
+  if (!flags["skip-flaky"]) {
+    const options = {
+      worker,
+      restart: () => startDevWorker(spec, workDir),
+      pushToken: PUSH_TOKEN,
+      adminToken: ADMIN_TOKEN,
+      next: () => next({ connected: false }),
+      healthyPerSecond: campaign.healthyPerSecond ?? null,
+    };
+    flaky = await runFlaky(options);
     worker = options.worker;
   }
 
@@ -334,9 +350,11 @@ async function main() {
     ...(results.length === 0 ? [] : forwarding),
     ...campaign.lines,
     "",
+    ...flaky.lines,
+    "",
     await diagnostics(worker),
   ];
-  if (!campaign.ok) process.exitCode = 1;
+  if (!campaign.ok || !flaky.ok) process.exitCode = 1;
   const pushErrors = results.flatMap((r) => r.pushErrors);
   if (pushErrors.length > 0) output.push("", `Push errors: ${pushErrors.join(" | ")}`);
   if (results.some((r) => r.received < r.scenario.records)) {

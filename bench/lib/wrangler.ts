@@ -83,6 +83,8 @@ export interface DevWorker {
   /** The end of wrangler's output so far. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILLs wrangler's process group at once, workerd included: a crash, not a shutdown. */
+  kill(): Promise<void>;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
@@ -196,6 +198,12 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     killGroup(child, "SIGKILL");
     log.end();
   };
+  const kill = async () => {
+    unregister();
+    killGroup(child, "SIGKILL");
+    await exited;
+    log.end();
+  };
   const unregister = onCleanup(stop, () => killGroup(child, "SIGKILL"));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -205,7 +213,7 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     throw err;
   }
   const pid = child.pid ?? 0;
-  return { name: spec.name, url, persistDir, configPath, logFile, pid, output: () => out.text, stop };
+  return { name: spec.name, url, persistDir, configPath, logFile, pid, output: () => out.text, stop, kill };
 }
 
 /** Runs SQL on a dev Worker's local D1 (read-only use: counts and diagnostics). */

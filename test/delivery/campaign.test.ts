@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
-import { consume, parkedDeliveries } from "../support/handlers";
+import { SWEEP_WINDOW, sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
+import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { admin, attemptsOf, createDestination, rows, waitForStatus } from "../support/worker";
 
@@ -44,54 +44,12 @@ describe("a batch", () => {
     const url = hookUrl();
     const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 2);
     await env.DB.prepare("UPDATE destinations SET slow = 1 WHERE id = ?").bind(dest.id).run();
-    await consume(ids);
+    const lanes = withRecordingLanes();
+    await consume(ids, "callrelay-deliveries", lanes.env);
     expect(receiver.to(url)).toHaveLength(0);
+    expect(lanes.slow.map((m) => m.body)).toEqual(ids.map((deliveryId) => ({ deliveryId })));
     for (const id of ids) expect((await delivery(id))?.attempts).toBe(0);
     for (const id of ids) expect(await attemptsOf(id)).toEqual([]);
-  });
-});
-
-describe("the circuit breaker", () => {
-  it("opens after 5 failures, holds without spending attempts, probes, closes and releases the held ones", async () => {
-    const receiver = installReceiver();
-    const url = hookUrl();
-    receiver.answer(() => new Response("down", { status: 503 }));
-    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 8);
-    const [f1, f2, f3, f4, f5, ...rest] = ids as [string, string, string, string, string, ...string[]];
-
-    for (const id of [f1, f2, f3, f4]) await consume([id]);
-    expect((await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string }>()).circuit).toBe("closed");
-    const before = Date.now();
-    await consume([f5]);
-    const open = await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string; openUntil: string }>();
-    expect(open.circuit).toBe("open");
-    expect(Date.parse(open.openUntil)).toBeGreaterThanOrEqual(before + 30_000 - 1000);
-    expect(Date.parse(open.openUntil)).toBeLessThanOrEqual(Date.now() + 30_000);
-
-    const sent = receiver.to(url).length;
-    await consume(rest);
-    expect(receiver.to(url)).toHaveLength(sent);
-    for (const id of rest) {
-      expect(await delivery(id)).toMatchObject({
-        status: "pending",
-        attempts: 0,
-        next_attempt_at: Date.parse(open.openUntil),
-      });
-    }
-
-    // The cool-down is over: one probe goes, succeeds, and the held deliveries follow through the queue.
-    receiver.answer(() => new Response("ok"));
-    await env.DB.prepare("UPDATE destinations SET open_until = ? WHERE id = ?")
-      .bind(Date.now() - 1, dest.id)
-      .run();
-    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id IN (?, ?, ?)")
-      .bind(Date.now() - 1, ...rest)
-      .run();
-    await consume(rest);
-    const voice = await rows<{ voice_id: string }>("SELECT voice_id FROM deliveries WHERE id = ?", rest[2]);
-    await waitForStatus(dest.id, voice[0]?.voice_id as string, "delivered");
-    for (const id of rest) expect(await delivery(id)).toMatchObject({ status: "delivered", attempts: 1 });
-    expect((await (await admin(`/destinations/${dest.id}`)).json<{ circuit: string }>()).circuit).toBe("closed");
   });
 });
 
@@ -170,7 +128,7 @@ describe("retry now", () => {
 });
 
 describe("the sweeper", () => {
-  it("re-enqueues more than one chunk of due, unleased deliveries in one run, leasing each", async () => {
+  it("sends one window of due, unleased deliveries a run; each swept message consumed takes the next one", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const now = Date.now();
     await env.DB.prepare(
@@ -180,23 +138,26 @@ describe("the sweeper", () => {
     )
       .bind(now - 120_000, now - 60_000, now, now)
       .run();
-    // A recording queue: 1,200 real messages to deliveries of a deleted destination would only keep the local
+    // Recording queues: 1,200 real messages to deliveries of a deleted destination would only keep the local
     // queue busy after the test.
-    const sent: unknown[] = [];
-    const recording = {
-      send: async (body: unknown) => void sent.push(body),
-      sendBatch: async (batch: Iterable<{ body: unknown }>) => {
-        for (const m of batch) sent.push(m.body);
-      },
-    } as unknown as Queue;
-    const swept = await sweepDeliveries({ ...env, DELIVERY_QUEUE: recording, SLOW_LANE_QUEUE: recording }, now);
-    expect(swept).toBeGreaterThanOrEqual(1200);
-    expect(sent.length).toBeGreaterThanOrEqual(1200);
-    const [left] = await rows<{ n: number }>(
-      "SELECT count(*) AS n FROM deliveries WHERE destination_id = ? AND (lease_until IS NULL OR lease_until < ?)",
-      `dst_gone_${tag}`,
-      now,
-    );
-    expect(left?.n).toBe(0);
+    const lanes = withRecordingLanes();
+    const unleased = async () =>
+      (
+        await rows<{ n: number }>(
+          "SELECT count(*) AS n FROM deliveries WHERE destination_id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
+          `dst_gone_${tag}`,
+          Date.now(),
+        )
+      )[0]?.n;
+    expect(await sweepDeliveries(lanes.env, now)).toBe(SWEEP_WINDOW);
+    expect(lanes.fast).toHaveLength(SWEEP_WINDOW);
+    expect(lanes.fast.every((m) => "deliveryId" in m.body && m.body.swept)).toBe(true);
+    expect(await unleased()).toBe(1200 - SWEEP_WINDOW);
+
+    // A batch of 100 swept messages takes the next 100 due deliveries from D1, without a sweep.
+    const batch = lanes.fast.splice(0, 100).map((m) => m.body);
+    expect((await consumeMessages(batch, "callrelay-deliveries", lanes.env)).ackAll).toBe(true);
+    expect(lanes.fast.length).toBe(SWEEP_WINDOW);
+    expect(await unleased()).toBe(1200 - SWEEP_WINDOW - 100);
   });
 });

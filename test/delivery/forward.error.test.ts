@@ -52,7 +52,7 @@ describe("retries", () => {
     expect(delivery?.lease_until).toBe((delivery?.next_attempt_at as number) + 60_000);
   });
 
-  it("moves a receiver that does not answer in the fast lane's budget to the slow lane, which waits the full timeout", async () => {
+  it("retries a first attempt with no answer in the fast lane's budget in the slow lane, which waits the full timeout", async () => {
     const receiver = installReceiver();
     receiver.answer(() => "hang");
     const { dest, deliveryId } = await parkedDelivery({ type: "webhook", config: { url: hookUrl() } });
@@ -63,7 +63,8 @@ describe("retries", () => {
       outcome: "retry",
       error: `no answer within ${env.FAST_LANE_TIMEOUT_MS} ms: retried in the slow lane`,
     });
-    expect(await rows("SELECT slow FROM destinations WHERE id = ?", dest.id)).toEqual([{ slow: 1 }]);
+    // One timeout is no evidence that the destination is slow: only this delivery's retry changes lane.
+    expect(await rows("SELECT slow FROM destinations WHERE id = ?", dest.id)).toEqual([{ slow: 0 }]);
     const started = Date.now();
     for (;;) {
       const attempts = await attemptsOf(deliveryId);

@@ -7,6 +7,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import type { DeliveryMessage } from "../../src/pipeline/dispatch/enqueue";
 import { createDestination, push, record, rows } from "./worker";
 
 /** Runs the Worker's cron handler at `scheduledTime`, with `bindings`, and waits for all its work. */
@@ -39,19 +40,51 @@ export async function parkedDeliveries(body: Record<string, unknown>, calls: num
 }
 
 /** Hands the Worker's queue handler one batch carrying `deliveryIds`, with `bindings`, and answers what it acked or retried. */
-export async function consume(deliveryIds: readonly string[], queue = "callrelay-deliveries", bindings: Env = env) {
+export function consume(deliveryIds: readonly string[], queue = "callrelay-deliveries", bindings: Env = env) {
+  return consumeMessages(
+    deliveryIds.map((deliveryId) => ({ deliveryId })),
+    queue,
+    bindings,
+  );
+}
+
+/** Hands the Worker's queue handler one batch of these message bodies, with `bindings`. */
+export async function consumeMessages(
+  bodies: readonly DeliveryMessage[],
+  queue = "callrelay-deliveries",
+  bindings: Env = env,
+) {
   const batch = createMessageBatch(
     queue,
-    deliveryIds.map((deliveryId) => ({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { deliveryId },
-    })),
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
   await worker.queue(batch, bindings);
   return getQueueResult(batch, ctx);
+}
+
+/** A queue that only records what is sent to it (with any delay), so a test leaves no message for a gone receiver. */
+export function recordingQueue() {
+  const sent: { body: DeliveryMessage; delaySeconds?: number }[] = [];
+  const queue = {
+    send: async (body: DeliveryMessage, options?: { delaySeconds?: number }) =>
+      void sent.push({ body, delaySeconds: options?.delaySeconds }),
+    sendBatch: async (batch: Iterable<{ body: DeliveryMessage; delaySeconds?: number }>) => {
+      for (const m of batch) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
+    },
+  } as unknown as Queue<DeliveryMessage>;
+  return { queue, sent };
+}
+
+/** The bindings with both delivery lanes recording instead of queueing. */
+export function withRecordingLanes(bindings: Env = env) {
+  const fast = recordingQueue();
+  const slow = recordingQueue();
+  return {
+    env: { ...bindings, DELIVERY_QUEUE: fast.queue, SLOW_LANE_QUEUE: slow.queue } as Env,
+    fast: fast.sent,
+    slow: slow.sent,
+  };
 }
 
 /** An event delivery with its event. */

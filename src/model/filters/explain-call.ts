@@ -1,6 +1,7 @@
 import type { destinations } from "../../storage/db/schema";
 import type { NormalizedCall } from "../calls/fields";
 import { explainFilter } from "./explain";
+import { forwardDecision } from "./forward";
 
 type DestinationRow = Pick<
   typeof destinations.$inferSelect,
@@ -18,17 +19,20 @@ export interface ForwardExplanation {
 }
 
 /**
- * For one destination: whether `call` is forwarded to it, checked in the order delivery checks it: enabled, source
- * selected, `call.reported` subscribed, then the filter (naming the failing condition with the call's value).
+ * For one destination: whether `call` is forwarded to it, by {@link forwardDecision} (the planner's decision), with the
+ * first reason when not: source not selected, `call.reported` not subscribed, the failing filter condition with the
+ * call's value, or, for a call it would get, that the destination is disabled (its delivery is kept paused).
  */
 export function explainForward(destination: DestinationRow, call: NormalizedCall): ForwardExplanation {
   const about = { destinationId: destination.id, name: destination.name, type: destination.type };
+  const decision = forwardDecision(destination, call);
+  if (decision.verdict === "deliver") return { ...about, matched: true, reason: null };
   const no = (reason: string) => ({ ...about, matched: false, reason });
-  if (!destination.enabled) return no("the destination is disabled");
-  if (destination.sourceIds.length > 0 && !destination.sourceIds.includes(call.sourceId)) {
+  if (decision.verdict === "paused") return no("the destination is disabled");
+  if (decision.reason === "source") {
     return no(`source ${call.sourceId} is not selected (sourceIds: ${JSON.stringify(destination.sourceIds)})`);
   }
-  if (!destination.events.includes("call.reported")) return no("the destination does not subscribe to call.reported");
+  if (decision.reason === "events") return no("the destination does not subscribe to call.reported");
   const result = explainFilter(destination.filter, call as unknown as Record<string, unknown>);
-  return result.matched ? { ...about, matched: true, reason: null } : no(`filter: ${result.reason}`);
+  return no(`filter: ${result.matched ? "does not match" : result.reason}`);
 }

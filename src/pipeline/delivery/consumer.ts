@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { type Config, getConfig } from "../../lib/config";
 import { describeError } from "../../lib/log-error";
 import { getDestinationType } from "../../messages/destinations/registry";
@@ -6,28 +7,65 @@ import { resolveOptions } from "../../messages/options";
 import { recordingLink } from "../../messages/recording-link";
 import { storedTemplate } from "../../messages/template";
 import type { DestinationType, OutboundRequest } from "../../messages/types";
-import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "../../model/backoff";
+import { type Judgement, judge, NO_HEALTH, type Observation, observe } from "../../model/breaker-window";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
-import type { DeliveryStatus } from "../../storage/db/schema";
-import { afterAttempt, type Circuit } from "../dispatch/breaker";
+import { deliveries } from "../../storage/db/schema";
+import { type Circuit, nextCircuit } from "../dispatch/breaker";
 import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "../dispatch/enqueue";
 import { send, verdictOf } from "../dispatch/send";
 import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
 import { type Claimed, claimBatch, type Lane } from "./claim";
+import { type AttemptDecision, decideAttempt, type JobResult, QUEUED_GRACE_MS } from "./decide";
 import { runPool } from "./pool";
-import { type AttemptOutcome, type DestinationOutcome, recordStatements, type Unclaimed } from "./record";
-import { releaseHeld } from "./sweeper";
+import { type DestinationOutcome, recordStatements, type Unclaimed } from "./record";
+import { dueDeliveryOf, releaseHeld, takeDue } from "./sweeper";
 
 /** Requests in flight per invocation: Workers allow 6 open connections at once. */
 export const SEND_POOL_SIZE = 6;
-/** How long after its due time a queued delivery may take before the sweeper sends it again. */
-export const QUEUED_GRACE_MS = 60_000;
 /** Delay before the queue redelivers a batch whose processing failed (e.g. D1 unavailable). */
 const ERROR_RETRY_SECONDS = 30;
-const STORED_RESPONSE_CHARS = 1024;
+/**
+ * How long a claimed delivery may wait for a send slot. Its lease covers that, the request's timeout and
+ * {@link LEASE_MARGIN_MS}; a job that could not start in time is given back unsent, so no attempt outlives its lease.
+ */
+export const START_WINDOW_MS = 20_000;
+const LEASE_MARGIN_MS = 10_000;
+/**
+ * When every job of a round has started and the last ones have had no answer for this long, the round records what
+ * finished and, while they finish, takes more due work from D1: a batch is never held by its slowest member.
+ */
+export const STRAGGLER_MS = 300;
+/** A batch takes more work from D1 only this long after it started, so an invocation stays bounded. */
+const PULL_BUDGET_MS = 20_000;
+/** Most deliveries one round takes: a queue batch's worth. */
+const ROUND_MAX = 100;
+/**
+ * A round records its finished attempts whenever this many are waiting, so a crash re-sends at most this many of a
+ * round (plus the requests in flight), not a whole batch, at about 0.1 D1 statements per delivery.
+ */
+export const RECORD_EVERY = 50;
+/** Requests in flight at once in one invocation, over all its rounds: the pool's plus as many stragglers. */
+const INVOCATION_IN_FLIGHT = 2 * SEND_POOL_SIZE;
+
+/** What the rounds of one invocation share: when it started, and its send slots. */
+interface Invocation {
+  start: number;
+  inFlight: number;
+  waiting: (() => void)[];
+}
+
+async function takeSlot(inv: Invocation) {
+  while (inv.inFlight >= INVOCATION_IN_FLIGHT) await new Promise<void>((resolve) => inv.waiting.push(resolve));
+  inv.inFlight++;
+}
+
+function releaseSlot(inv: Invocation) {
+  inv.inFlight--;
+  inv.waiting.shift()?.();
+}
 
 /** One outbound message: one delivery, or a chat digest of several to one destination. */
 interface Job {
@@ -35,6 +73,9 @@ interface Job {
   type: DestinationType;
   members: Claimed[];
 }
+
+/** A job that ran: sent (or failed trying), or given back unsent, due again at `until` (queued after `delaySeconds`). */
+type Ran = { job: Job; result: JobResult } | { job: Job; givenBack: { until: number; delaySeconds: number } };
 
 /**
  * Splits claimed deliveries into messages: a chat destination's calls as digests of up to `digestMax`, one
@@ -79,177 +120,301 @@ async function render(job: Job, config: Config, now: number): Promise<OutboundRe
 }
 
 /**
- * The queue handler, for both lanes. A batch claims its due deliveries in D1 (two round trips), sends them
- * through a pool of {@link SEND_POOL_SIZE} (no destination taking every slot; a chat destination's as digests,
- * each taking one send slot under its platform's rate), records every outcome in one D1 batch, then queues
- * what is due again. In the fast lane a destination that does not answer within `FAST_LANE_TIMEOUT_MS`
- * is marked slow and its deliveries move to the slow lane, so it never holds up the others. A circuit
- * that opens mid-batch holds the destination's remaining deliveries without spending an attempt.
+ * The queue handler, for both lanes. Each message names a delivery (or, `probe`, a destination whose breaker
+ * cool-down ended: one of its due deliveries is sent as the probe); every `swept` message consumed takes the next due
+ * delivery from D1, so a backlog drains at the consumer's pace. See {@link deliverRound}.
  */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const lane: Lane = batch.queue === SLOW_LANE_QUEUE ? "slow" : "fast";
-  const ids = [...new Set(batch.messages.map((m) => m.body.deliveryId))];
+  const ids = new Set<string>();
+  const probes = new Set<string>();
+  let swept = 0;
+  for (const { body } of batch.messages) {
+    if ("probe" in body) probes.add(body.probe);
+    else {
+      ids.add(body.deliveryId);
+      if (body.swept) swept++;
+    }
+  }
   try {
-    await deliverBatch(env, ids, lane);
+    for (const destinationId of probes) {
+      const id = await dueDeliveryOf(env.DB, destinationId);
+      if (id) ids.add(id);
+    }
+    await deliverRound(env, [...ids], lane, { start: Date.now(), inFlight: 0, waiting: [] });
+    await takeDue(env, swept);
     batch.ackAll();
   } catch (err) {
     console.error(
-      JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.length, error: describeError(err) }),
+      JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.size, error: describeError(err) }),
     );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
   }
 }
 
-async function deliverBatch(env: Env, ids: readonly string[], lane: Lane) {
+/** Due deliveries of a lane (first attempts in the fast lane, retries in the slow one), oldest due first. */
+async function dueIds(d1: D1Database, lane: Lane, limit: number, now: number): Promise<string[]> {
+  const rows = await getDb(d1).all<{ id: string }>(sql`SELECT id FROM ${deliveries}
+    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
+      AND ${lane === "fast" ? sql`attempts = 0` : sql`attempts > 0`}
+    ORDER BY next_attempt_at LIMIT ${limit}`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * One round: claims the due deliveries among `ids` in D1 (two round trips), sends them through a pool of
+ * {@link SEND_POOL_SIZE} (no destination taking every slot; a chat destination's as digests, each taking one send
+ * slot under its platform's rate), then records them: read, decide ({@link decideAttempt}, {@link nextCircuit}),
+ * write. When nothing has finished for {@link STRAGGLER_MS} while requests are in flight, what finished is recorded
+ * at once and another round takes due work from D1 while they finish, all rounds of an invocation sharing
+ * {@link INVOCATION_IN_FLIGHT} send slots.
+ */
+async function deliverRound(env: Env, ids: readonly string[], lane: Lane, inv: Invocation): Promise<void> {
+  if (ids.length === 0) return;
   const db = getDb(env.DB);
   const config = getConfig(env);
-  const { deliveryTimeoutMs, fastLaneTimeoutMs } = config;
-  const timeoutMs = lane === "fast" ? fastLaneTimeoutMs : deliveryTimeoutMs;
+  const timeoutMs = lane === "fast" ? config.fastLaneTimeoutMs : config.deliveryTimeoutMs;
   const now = Date.now();
-  const leaseEnd = now + deliveryTimeoutMs + 60_000;
+  const leaseEnd = now + START_WINDOW_MS + timeoutMs + LEASE_MARGIN_MS;
   const claim = await claimBatch(db, env.DB, ids, lane, now, leaseEnd, QUEUED_GRACE_MS);
-
-  const outcomes: AttemptOutcome[] = [];
-  const unclaimed: Unclaimed[] = [];
-  const slowLane: Enqueued[] = claim.redirected.map((deliveryId) => ({ deliveryId }));
-  const circuits = new Map(claim.circuits);
-  const destinationOutcomes = new Map<string, DestinationOutcome>();
-  const outcomeOf = (id: string) => {
-    let found = destinationOutcomes.get(id);
-    if (!found) {
-      const before = circuits.get(id) as Circuit;
-      found = { id, circuitBefore: before, circuitAfter: before };
-      destinationOutcomes.set(id, found);
-    }
-    return found;
-  };
-  const giveBack = (job: Job, nextAttemptAt: number, queueDelaySeconds?: number) => {
-    for (const m of job.members) {
-      const queued = queueDelaySeconds !== undefined;
-      unclaimed.push({
-        id: m.id,
-        attempts: m.attempts,
-        nextAttemptAt,
-        leaseUntil: queued ? nextAttemptAt + QUEUED_GRACE_MS : null,
-      });
-      if (queued) slowLane.push({ deliveryId: m.id, delaySeconds: queueDelaySeconds });
-    }
-  };
-
-  const facts: BatchFacts = { disabled: [], exhausted: [], circuits: [] };
-  const exhausted = (destination: Claimed["destination"], lastError: string | null) => {
-    const found = facts.exhausted.find((e) => e.destination.id === destination.id);
-    if (found) Object.assign(found, { count: found.count + 1, lastError });
-    else facts.exhausted.push({ destination, count: 1, lastError });
-  };
-
+  await enqueueDeliveries(env.SLOW_LANE_QUEUE, claim.redirected);
   const jobs = jobsOf(claim.claimed);
-  const destinationsInBatch = new Set(jobs.map((j) => j.destination.id)).size;
-  await runPool(
+  const circuits = new Map(claim.circuits);
+  const destinationsInRound = new Set(jobs.map((j) => j.destination.id)).size;
+  let finished: Ran[] = [];
+  let started = 0;
+  let completed = 0;
+  let poolDone = false;
+  let lastFinishedAt = Date.now();
+  // Lanes by evidence within the round too: once a destination's requests here are judged slow, its unsent ones go
+  // to the slow lane at once instead of each waiting out the fast lane's timeout.
+  const seen = new Map<string, Observation[]>();
+  const slowNow = new Set<string>();
+  const observeInRound = (job: Job, ran: Ran) => {
+    if (lane !== "fast" || !("result" in ran) || ran.result.kind !== "sent") return;
+    const { send: sent, attemptedAt } = ran.result;
+    const list = [
+      ...(seen.get(job.destination.id) ?? []),
+      { at: attemptedAt, ok: !("error" in sent), timedOut: "error" in sent && sent.timedOut },
+    ];
+    seen.set(job.destination.id, list);
+    if (judge(observe(NO_HEALTH, list, attemptedAt), attemptedAt).slow) slowNow.add(job.destination.id);
+  };
+
+  let statements = claim.statements;
+  let settling: Promise<void> = Promise.resolve();
+  /** Records what finished so far, one settle after the other. */
+  const settle = () => {
+    settling = settling.then(async () => {
+      const ran = finished;
+      finished = [];
+      statements += await settleJobs(env, ran, lane, timeoutMs, circuits);
+    });
+    return settling;
+  };
+
+  const attempt = async (job: Job): Promise<Ran> => {
+    await takeSlot(inv);
+    try {
+      return await attemptIn(job);
+    } finally {
+      releaseSlot(inv);
+    }
+  };
+  const attemptIn = async (job: Job): Promise<Ran> => {
+    const at = Date.now();
+    if (at + timeoutMs + LEASE_MARGIN_MS > leaseEnd || slowNow.has(job.destination.id))
+      return { job, givenBack: { until: at, delaySeconds: 0 } };
+    try {
+      if (job.type.rateLimits) {
+        const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
+        if (wait > 0) return { job, givenBack: { until: at + wait, delaySeconds: Math.ceil(wait / 1000) } };
+      }
+      const request = await render(job, config, at);
+      const result = await send(request, timeoutMs);
+      return {
+        job,
+        result: { kind: "sent", send: result, verdict: verdictOf(result, job.type.classify), attemptedAt: Date.now() },
+      };
+    } catch (err) {
+      return {
+        job,
+        result: { kind: "error", error: err instanceof Error ? err.message : String(err), attemptedAt: Date.now() },
+      };
+    }
+  };
+
+  const pool = runPool(
     jobs,
     {
       concurrency: SEND_POOL_SIZE,
-      perKey: Math.max(2, Math.ceil(SEND_POOL_SIZE / Math.max(1, destinationsInBatch))),
+      perKey: Math.max(2, Math.ceil(SEND_POOL_SIZE / Math.max(1, destinationsInRound))),
       key: (job) => job.destination.id,
     },
     async (job) => {
-      const dest = outcomeOf(job.destination.id);
-      const started = Date.now();
-      if (dest.circuitAfter.state === "open") return giveBack(job, dest.circuitAfter.openUntil ?? started);
-      if (lane === "fast" && dest.slow) return giveBack(job, started, 0);
-      if (job.type.rateLimits) {
-        const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
-        if (wait > 0) return giveBack(job, started + wait, Math.ceil(wait / 1000));
-      }
-      const request = await render(job, config, started);
-      const result = await send(request, timeoutMs);
-      const attemptedAt = Date.now();
-      const statusCode = "response" in result ? result.response.status : null;
-      const attempt = {
-        attemptedAt,
-        statusCode,
-        durationMs: result.durationMs,
-        responseBody: "response" in result ? result.response.body.slice(0, STORED_RESPONSE_CHARS) : null,
-      };
-      if (lane === "fast" && "error" in result && result.timedOut) {
-        dest.slow = true;
-        const error = `no answer within ${timeoutMs} ms: retried in the slow lane`;
-        for (const m of job.members) {
-          outcomes.push({
-            id: m.id,
-            attempts: m.attempts,
-            attempt: { ...attempt, outcome: "retry", error },
-            status: "retrying",
-            nextAttemptAt: attemptedAt,
-            leaseUntil: attemptedAt + QUEUED_GRACE_MS,
-            lastError: error,
-          });
-          slowLane.push({ deliveryId: m.id });
-        }
-        return;
-      }
-      if (lane === "slow" && result.durationMs < fastLaneTimeoutMs && job.destination.slow) dest.slow = false;
-      const verdict = verdictOf(result, job.type.classify);
-      if (verdict.outcome === "failed") {
-        dest.disabledReason = `${verdict.reason} (delivery ${(job.members[0] as Claimed).id})`;
-        facts.disabled.push({
-          destination: job.destination,
-          reason: verdict.reason,
-          lastStatusCode: statusCode,
-          lastResponse: attempt.responseBody,
-        });
-      } else dest.circuitAfter = afterAttempt(dest.circuitAfter, verdict.outcome === "delivered", attemptedAt);
-      const reason = verdict.outcome === "delivered" ? null : verdict.reason;
-      const jitter = Math.random();
-      for (const m of job.members) {
-        const delay =
-          verdict.outcome === "retry" ? retryDelaySeconds(m.attempts, verdict.retryAfterSeconds, () => jitter) : null;
-        const status: DeliveryStatus =
-          verdict.outcome === "delivered" ? "delivered" : delay !== null ? "retrying" : "failed";
-        const nextAttemptAt = delay === null ? null : attemptedAt + delay * 1000;
-        const queued = delay !== null && delay <= MAX_QUEUE_DELAY_SECONDS;
-        if (queued) slowLane.push({ deliveryId: m.id, delaySeconds: delay });
-        const gaveUp = verdict.outcome === "retry" && status === "failed";
-        const lastError = gaveUp ? `gave up after ${m.attempts} attempts: ${reason}` : reason;
-        if (gaveUp && m.call) exhausted(job.destination, lastError);
-        outcomes.push({
-          id: m.id,
-          attempts: m.attempts,
-          attempt: { ...attempt, outcome: status === "retrying" ? "retry" : status, error: reason },
-          status,
-          nextAttemptAt,
-          leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,
-          lastError,
-        });
-      }
+      started++;
+      const ran = await attempt(job);
+      observeInRound(job, ran);
+      finished.push(ran);
+      completed++;
+      lastFinishedAt = Date.now();
+      if (finished.length >= RECORD_EVERY) await settle();
     },
-  );
+  ).finally(() => {
+    poolDone = true;
+  });
+  const stragglersOnly = async () => {
+    while (!poolDone) {
+      await new Promise((resolve) => setTimeout(resolve, STRAGGLER_MS / 3));
+      if (started > completed && Date.now() - lastFinishedAt >= STRAGGLER_MS) return;
+    }
+  };
 
-  const destinationChanges = [...destinationOutcomes.values()];
-  const statements = recordStatements(db, outcomes, unclaimed, destinationChanges, Date.now());
-  await runBatch(env.DB, statements);
-  await enqueueDeliveries(env.SLOW_LANE_QUEUE, slowLane);
-  const closed = destinationChanges.filter(
-    (d) => d.circuitBefore.state !== "closed" && d.circuitAfter.state === "closed",
-  );
-  for (const d of closed) await releaseHeld(env, d.id, d.circuitBefore.openUntil ?? Date.now());
-  const named = new Map(jobs.map((j) => [j.destination.id, j.destination]));
-  for (const d of destinationChanges) {
-    const destination = named.get(d.id);
-    if (destination && d.circuitBefore.state !== d.circuitAfter.state)
-      facts.circuits.push({ destination, before: d.circuitBefore, after: d.circuitAfter });
+  const more: Promise<void>[] = [];
+  const done = await Promise.race([pool.then(() => true), stragglersOnly().then(() => poolDone)]);
+  if (!done) {
+    await settle();
+    if (Date.now() - inv.start < PULL_BUDGET_MS) {
+      const next = await dueIds(env.DB, lane, ROUND_MAX - (jobs.length - completed), Date.now());
+      more.push(deliverRound(env, next, lane, inv));
+    }
+    await pool;
   }
-  await eventsAfterBatch(env, facts, Date.now());
+  await settle();
+  await Promise.all(more);
   console.log(
     JSON.stringify({
       msg: "delivery batch",
       lane,
       messages: ids.length,
       claimed: claim.claimed.length,
-      sent: outcomes.length,
-      held: claim.held.length + unclaimed.length,
-      slowLane: slowLane.length,
-      d1Statements: claim.statements + statements.length,
+      held: claim.held.length,
+      slowLane: claim.redirected.length,
+      d1Statements: statements,
     }),
   );
+}
+
+/**
+ * Records jobs that ran: decides each attempt, judges each destination's recent attempts (its Durable Object keeps
+ * the window) and its breaker, writes it all in one D1 batch, queues retries, sends a probe when a circuit opens and
+ * the held deliveries when one closes, and raises the events. Answers the D1 statements written.
+ */
+async function settleJobs(
+  env: Env,
+  ran: readonly Ran[],
+  lane: Lane,
+  timeoutMs: number,
+  circuits: Map<string, Circuit>,
+): Promise<number> {
+  if (ran.length === 0) return 0;
+  const config = getConfig(env);
+  const db = getDb(env.DB);
+  const unclaimed: Unclaimed[] = [];
+  const enqueue: Enqueued[] = [];
+  const decisions: { job: Job; decision: AttemptDecision }[] = [];
+  for (const r of ran) {
+    if ("givenBack" in r) {
+      for (const m of r.job.members) {
+        unclaimed.push({
+          id: m.id,
+          attempts: m.attempts,
+          nextAttemptAt: r.givenBack.until,
+          leaseUntil: r.givenBack.until + QUEUED_GRACE_MS,
+        });
+        enqueue.push({ deliveryId: m.id, delaySeconds: r.givenBack.delaySeconds });
+      }
+      continue;
+    }
+    const decision = decideAttempt(r.result, {
+      lane,
+      timeoutMs,
+      fastLaneTimeoutMs: config.fastLaneTimeoutMs,
+      destinationSlow: r.job.destination.slow,
+      members: r.job.members.map((m) => ({ id: m.id, attempts: m.attempts, isCall: m.call !== undefined })),
+      jitter: Math.random(),
+    });
+    decisions.push({ job: r.job, decision });
+    enqueue.push(...decision.enqueue);
+  }
+
+  const byDestination = new Map<string, { job: Job; decisions: AttemptDecision[] }>();
+  for (const { job, decision } of decisions) {
+    const entry = byDestination.get(job.destination.id) ?? { job, decisions: [] };
+    entry.decisions.push(decision);
+    byDestination.set(job.destination.id, entry);
+  }
+  const facts: BatchFacts = { disabled: [], exhausted: [], circuits: [] };
+  const changes: DestinationOutcome[] = [];
+  const now = Date.now();
+  for (const [id, { job, decisions: list }] of byDestination) {
+    const observations = list.flatMap((d) => (d.observation ? [d.observation] : []));
+    const judgement = observations.length > 0 ? await judgeDestination(env, id, observations) : null;
+    const before = circuits.get(id) ?? { state: "closed", failStreak: 0, trips: 0, openUntil: null };
+    const after = nextCircuit(
+      before,
+      { succeeded: observations.filter((o) => o.ok).length, failed: observations.filter((o) => !o.ok).length },
+      judgement,
+      now,
+    );
+    circuits.set(id, after);
+    const disable = list.find((d) => d.disable)?.disable;
+    const slow =
+      lane === "fast" && judgement?.slow && !job.destination.slow
+        ? true
+        : list.some((d) => d.slowCleared)
+          ? false
+          : undefined;
+    changes.push({
+      id,
+      circuitBefore: before,
+      circuitAfter: after,
+      slow,
+      disabledReason: disable && `${disable.reason} (delivery ${disable.deliveryId})`,
+    });
+    if (disable)
+      facts.disabled.push({
+        destination: job.destination,
+        reason: disable.reason,
+        lastStatusCode: disable.statusCode,
+        lastResponse: disable.response,
+      });
+    const exhausted = list.flatMap((d) => (d.exhausted ? [d.exhausted] : []));
+    if (exhausted.length > 0)
+      facts.exhausted.push({
+        destination: job.destination,
+        count: exhausted.reduce((n, e) => n + e.count, 0),
+        lastError: (exhausted.at(-1) as { lastError: string }).lastError,
+      });
+    if (before.state !== after.state) facts.circuits.push({ destination: job.destination, before, after });
+  }
+
+  const outcomes = decisions.flatMap((d) => d.decision.outcomes);
+  const statements = recordStatements(db, outcomes, unclaimed, changes, now);
+  await runBatch(env.DB, statements);
+  await enqueueDeliveries(env.SLOW_LANE_QUEUE, enqueue);
+  for (const d of changes) {
+    const { circuitBefore: before, circuitAfter: after } = d;
+    if (after.state === "open" && before.state !== "open") {
+      const delaySeconds = Math.max(0, Math.ceil(((after.openUntil ?? now) - now) / 1000));
+      await env.SLOW_LANE_QUEUE.send({ probe: d.id }, { delaySeconds });
+    }
+    if (after.state === "closed" && before.state !== "closed") await releaseHeld(env, d.id, before.openUntil ?? now);
+  }
+  await eventsAfterBatch(env, facts, Date.now());
+  return statements.length;
+}
+
+/** Adds a batch's attempts to a destination's window (its Durable Object) and answers the judgement; null when that fails. */
+async function judgeDestination(
+  env: Env,
+  destinationId: string,
+  observations: Observation[],
+): Promise<Judgement | null> {
+  try {
+    return await env.PACER.getByName(destinationId).observe(observations);
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "breaker window unavailable", destinationId, error: describeError(err) }));
+    return null;
+  }
 }

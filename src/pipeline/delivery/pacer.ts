@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RateRule } from "../../messages/types";
+import { type Health, type Judgement, judge, NO_HEALTH, type Observation, observe } from "../../model/breaker-window";
 
 const LOG_KEY = "sent";
+const HEALTH_KEY = "health";
 
 /** Milliseconds until a send is allowed under every rule, given the past send times (ascending). */
 export function waitForSlot(sent: readonly number[], rules: readonly RateRule[], now: number): number {
@@ -15,7 +17,8 @@ export function waitForSlot(sent: readonly number[], rules: readonly RateRule[],
 
 /**
  * One per destination: a sliding-window log of its sends, so a destination never gets more messages in a
- * window than its platform allows, however many consumers run at once.
+ * window than its platform allows, however many consumers run at once; and the window of its recent attempts
+ * (`health.ts`) that the breaker and the lanes judge, added to by every batch one at a time.
  */
 export class DestinationPacer extends DurableObject<Env> {
   private sent: number[] = [];
@@ -36,5 +39,13 @@ export class DestinationPacer extends DurableObject<Env> {
     this.sent = [...this.sent, now].slice(-keep);
     await this.ctx.storage.put(LOG_KEY, this.sent);
     return 0;
+  }
+
+  /** Adds a batch's attempts to the destination's window and answers the judgement on it. */
+  async observe(observations: Observation[]): Promise<Judgement> {
+    const now = Date.now();
+    const health = observe((await this.ctx.storage.get<Health>(HEALTH_KEY)) ?? NO_HEALTH, observations, now);
+    await this.ctx.storage.put(HEALTH_KEY, health);
+    return judge(health, now);
   }
 }

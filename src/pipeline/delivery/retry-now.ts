@@ -4,7 +4,7 @@ import { encodeCursor } from "../../lib/cursor";
 import { getDb } from "../../storage/db/client";
 import { deliveries } from "../../storage/db/schema";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
-import { QUEUED_GRACE_MS } from "./consumer";
+import { QUEUED_GRACE_MS } from "./decide";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */
 export const RETRY_CHUNK = 500;

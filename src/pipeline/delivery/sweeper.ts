@@ -3,13 +3,15 @@ import { getDb } from "../../storage/db/client";
 import { deliveries } from "../../storage/db/schema";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 
-/** Deliveries re-enqueued per statement. */
-export const SWEEP_CHUNK = 1_000;
-/** Chunks per sweep: about what the consumer gets through in the minute until the next one. */
-export const SWEEP_MAX_CHUNKS = 20;
-/** How long the queue gets to carry a swept chunk before the next sweep may send it again; later chunks get more. */
+/**
+ * Deliveries a sweep sends: a window, not the whole backlog. Each one consumed takes the next due delivery
+ * ({@link takeDue}), so a backlog drains at the consumer's pace while at most this many are queued at once.
+ */
+export const SWEEP_WINDOW = 1_000;
+/** Held deliveries a closing circuit sends at once; each one consumed takes the next, as the sweep's do. */
+export const RELEASE_WINDOW = 100;
+/** How long the queue gets to carry a swept delivery before a sweep may send it again. */
 export const SWEEP_GRACE_MS = 60_000;
-const CHUNK_PACE_MS = 5_000;
 
 interface SweepEnv {
   DB: D1Database;
@@ -18,39 +20,44 @@ interface SweepEnv {
 }
 
 /**
- * Re-enqueues unleased deliveries of `destinationId` (or of all) due by `dueBy`, in chunks of
- * {@link SWEEP_CHUNK}, each leased and made due now in one statement: first attempts to the fast lane,
- * retries to the slow lane. Returns how many.
+ * Takes up to `limit` deliveries that are due by `dueBy` and that no queued message or attempt holds (their lease
+ * has ended), oldest due first, of `destinationId` or of all; leases them for {@link SWEEP_GRACE_MS} and makes them
+ * due now in one statement, and enqueues them marked `swept`: first attempts on the fast lane, retries on the slow
+ * lane. Returns how many.
  */
-async function requeue(env: SweepEnv, now: number, dueBy: number, maxChunks: number, destinationId?: string) {
-  const db = getDb(env.DB);
-  let total = 0;
-  for (let i = 0; i < maxChunks; i++) {
-    const rows = await db.all<{ id: string; attempts: number }>(sql`UPDATE ${deliveries}
-      SET lease_until = ${now + SWEEP_GRACE_MS + i * CHUNK_PACE_MS}, next_attempt_at = min(next_attempt_at, ${now})
-      WHERE id IN (SELECT id FROM ${deliveries}
-        WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${dueBy}
-          AND (lease_until IS NULL OR lease_until < ${now})
-          ${destinationId === undefined ? sql`` : sql`AND destination_id = ${destinationId}`}
-        ORDER BY next_attempt_at LIMIT ${SWEEP_CHUNK})
-      RETURNING id, attempts`);
-    await enqueueByLane(env, rows);
-    total += rows.length;
-    if (rows.length < SWEEP_CHUNK) break;
-  }
-  return total;
+export async function takeDue(env: SweepEnv, limit: number, now = Date.now(), dueBy = now, destinationId?: string) {
+  if (limit <= 0) return 0;
+  const rows = await getDb(env.DB).all<{ id: string; attempts: number }>(sql`UPDATE ${deliveries}
+    SET lease_until = ${now + SWEEP_GRACE_MS}, next_attempt_at = min(next_attempt_at, ${now})
+    WHERE id IN (SELECT id FROM ${deliveries}
+      WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${dueBy}
+        AND (lease_until IS NULL OR lease_until < ${now})
+        ${destinationId === undefined ? sql`` : sql`AND destination_id = ${destinationId}`}
+      ORDER BY next_attempt_at LIMIT ${limit})
+    RETURNING id, attempts`);
+  await enqueueByLane(env, rows, true);
+  return rows.length;
 }
 
 /**
- * Re-enqueues deliveries that are due but that no queued message is carrying any more: pending ones
- * whose enqueue was lost, retries longer than a queue delay allows, held ones whose circuit may probe
- * again, attempts whose Worker died. Up to {@link SWEEP_MAX_CHUNKS} chunks a run.
+ * Sends deliveries that are due but that no queued message is carrying any more: pending ones whose enqueue was
+ * lost, retries longer than a queue delay allows, held ones whose circuit may probe again, attempts whose Worker
+ * died. {@link SWEEP_WINDOW} a run; the consumer takes the rest as it goes.
  */
 export function sweepDeliveries(env: SweepEnv, now = Date.now()) {
-  return requeue(env, now, now, SWEEP_MAX_CHUNKS);
+  return takeDue(env, SWEEP_WINDOW, now);
 }
 
-/** Sends at once the deliveries a destination's open circuit held (due by `heldUntil`); the sweeper takes any left. */
+/** Sends at once the deliveries a destination's open circuit held (due by `heldUntil`), {@link RELEASE_WINDOW} first. */
 export function releaseHeld(env: SweepEnv, destinationId: string, heldUntil: number, now = Date.now()) {
-  return requeue(env, now, Math.max(heldUntil, now), 1, destinationId);
+  return takeDue(env, RELEASE_WINDOW, now, Math.max(heldUntil, now), destinationId);
+}
+
+/** The id of one due delivery of a destination that nothing holds, for its breaker's probe, or null. */
+export async function dueDeliveryOf(d1: D1Database, destinationId: string, now = Date.now()): Promise<string | null> {
+  const rows = await getDb(d1).all<{ id: string }>(sql`SELECT id FROM ${deliveries}
+    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now} AND destination_id = ${destinationId}
+      AND (lease_until IS NULL OR lease_until < ${now})
+    ORDER BY next_attempt_at LIMIT 1`);
+  return rows[0]?.id ?? null;
 }

@@ -1,7 +1,6 @@
+import type { Judgement } from "../../model/breaker-window";
 import type { CircuitState } from "../../storage/db/schema";
 
-/** Consecutive failed or timed-out attempts that open a destination's circuit. */
-export const BREAKER_THRESHOLD = 5;
 /** The first cool-down; each further opening doubles it, up to {@link MAX_COOL_DOWN_MS}. */
 export const BASE_COOL_DOWN_MS = 30_000;
 export const MAX_COOL_DOWN_MS = 10 * 60_000;
@@ -9,6 +8,7 @@ export const MAX_COOL_DOWN_MS = 10 * 60_000;
 /** A destination's breaker as stored with it. */
 export interface Circuit {
   state: CircuitState;
+  /** The failed attempts in the window (`health.ts`) when it last opened. */
   failStreak: number;
   /** Openings since the circuit was last closed. */
   trips: number;
@@ -39,17 +39,26 @@ export function admit(circuit: Circuit, now: number, probeLeaseMs: number): Admi
   return { send: "probe", circuit: { ...circuit, state: "half_open", openUntil: now + probeLeaseMs } };
 }
 
+/** How one batch's attempts to a destination went (timeouts count as failures). */
+export interface BatchAttempts {
+  succeeded: number;
+  failed: number;
+}
+
 /**
- * The circuit after an attempt: a success closes it; a failure adds to the streak and opens it at
- * {@link BREAKER_THRESHOLD}, or at once when it was the half-open probe, for a doubled cool-down.
+ * The circuit after a batch: a closed one opens when the destination's recent attempts are judged failing
+ * ({@link Judgement}; null when no judgement could be made); the half-open probe's success closes it and its failure
+ * opens it again for a doubled cool-down; an open one stays as it is (attempts that started before it opened).
  */
-export function afterAttempt(circuit: Circuit, succeeded: boolean, now: number): Circuit {
-  if (succeeded) return CLOSED;
-  const failStreak = circuit.failStreak + 1;
-  if (circuit.state === "open") return { ...circuit, failStreak };
-  if (circuit.state === "half_open" || failStreak >= BREAKER_THRESHOLD) {
+export function nextCircuit(circuit: Circuit, batch: BatchAttempts, judgement: Judgement | null, now: number): Circuit {
+  const open = (failures: number): Circuit => {
     const trips = circuit.trips + 1;
-    return { state: "open", failStreak, trips, openUntil: now + coolDownMs(trips) };
+    return { state: "open", failStreak: failures, trips, openUntil: now + coolDownMs(trips) };
+  };
+  if (circuit.state === "half_open") {
+    if (batch.succeeded > 0) return CLOSED;
+    return batch.failed > 0 ? open(Math.max(circuit.failStreak, judgement?.failures ?? 0)) : circuit;
   }
-  return { ...circuit, failStreak };
+  if (circuit.state === "closed" && judgement?.failing) return open(judgement.failures);
+  return circuit;
 }

@@ -1,9 +1,12 @@
 import { describeError } from "../../lib/log-error";
 
-/** A queue message: the delivery to attempt. Everything else is read from D1 when it is consumed. */
-export interface DeliveryMessage {
-  deliveryId: string;
-}
+/**
+ * A queue message: the delivery to attempt (everything else is read from D1 when it is consumed), `swept` when the
+ * sweeper or a batch took it from D1 rather than its creation or its retry (each such message consumed takes the next
+ * due delivery from D1, so a backlog drains at the consumer's pace); or `probe`: a destination whose cool-down ends,
+ * to send one of its due deliveries as the breaker's probe.
+ */
+export type DeliveryMessage = { deliveryId: string; swept?: boolean } | { probe: string };
 
 /** The queue of retries and of destinations that answer slowly, so first attempts never wait behind them. */
 export const SLOW_LANE_QUEUE = "callrelay-deliveries-slow";
@@ -15,6 +18,7 @@ const SEND_BATCH_MAX = 100;
 export interface Enqueued {
   deliveryId: string;
   delaySeconds?: number;
+  swept?: boolean;
 }
 
 /** Enqueues deliveries in batches of {@link SEND_BATCH_MAX}. The sweeper re-enqueues any that never arrive. */
@@ -23,27 +27,25 @@ export async function enqueueDeliveries(
   deliveries: readonly (string | Enqueued)[],
 ): Promise<void> {
   const messages = deliveries.map((d) => {
-    const { deliveryId, delaySeconds = 0 } = typeof d === "string" ? { deliveryId: d } : d;
-    return delaySeconds > 0 ? { body: { deliveryId }, delaySeconds } : { body: { deliveryId } };
+    const { deliveryId, delaySeconds = 0, swept } = typeof d === "string" ? { deliveryId: d } : d;
+    const body: DeliveryMessage = swept ? { deliveryId, swept } : { deliveryId };
+    return delaySeconds > 0 ? { body, delaySeconds } : { body };
   });
   for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
     await queue.sendBatch(messages.slice(i, i + SEND_BATCH_MAX));
   }
 }
 
-/** Enqueues first attempts (no attempt yet) on the fast lane and the others on the slow lane. */
+/** Enqueues first attempts (no attempt yet) on the fast lane and the others on the slow lane, marked `swept` or not. */
 export async function enqueueByLane(
   queues: { DELIVERY_QUEUE: Queue<DeliveryMessage>; SLOW_LANE_QUEUE: Queue<DeliveryMessage> },
   deliveries: readonly { id: string; attempts: number }[],
+  swept = false,
 ): Promise<void> {
-  await enqueueDeliveries(
-    queues.DELIVERY_QUEUE,
-    deliveries.filter((d) => d.attempts === 0).map((d) => d.id),
-  );
-  await enqueueDeliveries(
-    queues.SLOW_LANE_QUEUE,
-    deliveries.filter((d) => d.attempts > 0).map((d) => d.id),
-  );
+  const of = (first: boolean) =>
+    deliveries.filter((d) => (d.attempts === 0) === first).map((d) => ({ deliveryId: d.id, swept }));
+  await enqueueDeliveries(queues.DELIVERY_QUEUE, of(true));
+  await enqueueDeliveries(queues.SLOW_LANE_QUEUE, of(false));
 }
 
 /**

@@ -1,8 +1,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import { newId } from "../../lib/crypto";
 import type { NormalizedCall } from "../../model/calls/fields";
-import { matchesFilter } from "../../model/filters/evaluate";
-import type { Filter } from "../../model/filters/validate";
+import { type ForwardTarget, forwardDecision } from "../../model/filters/forward";
 import { insertJsonRows } from "../../storage/db/batch";
 import type { Db } from "../../storage/db/client";
 import { deliveries, destinations, destinationsVersion } from "../../storage/db/schema";
@@ -24,11 +23,8 @@ export interface DeliveryPlan {
 }
 
 /** What planning needs of a destination. */
-export interface DeliveryTarget {
+export interface DeliveryTarget extends ForwardTarget {
   id: string;
-  filter: Filter;
-  sourceIds: string[];
-  enabled: boolean;
 }
 
 /** The destinations deliveries are planned from, as of `version` of `destinations_version`. */
@@ -64,6 +60,7 @@ export async function readTargets(db: Db, now = Date.now()): Promise<TargetsSnap
         filter: destinations.filter,
         sourceIds: destinations.sourceIds,
         enabled: destinations.enabled,
+        events: destinations.events,
       })
       .from(destinations),
   ]);
@@ -83,9 +80,40 @@ export async function destinationTargets(db: Db, now = Date.now()): Promise<Targ
 }
 
 /**
- * One delivery per call and destination whose sources and filter match it. Inserts ignore a delivery
- * that exists already (same destination, source and voiceId), so a re-push never sends twice. With a
- * `version`, the inserts run only while the destinations are still at that version.
+ * One delivery row per call and destination that {@link forwardDecision} forwards it to (`pending`, or `paused` when
+ * the destination is disabled), none for the others: what {@link planDeliveriesTo} inserts.
+ */
+export function plannedDeliveries(
+  targets: readonly DeliveryTarget[],
+  calls: readonly NormalizedCall[],
+  now: number,
+): (typeof deliveries.$inferInsert)[] {
+  const rows = new Map<string, typeof deliveries.$inferInsert>();
+  for (const target of targets) {
+    for (const call of calls) {
+      const decision = forwardDecision(target, call);
+      if (decision.verdict === "skip") continue;
+      rows.set(`${target.id}\n${call.sourceId}\n${call.voiceId}`, {
+        id: newId("dlv"),
+        destinationId: target.id,
+        sourceId: call.sourceId,
+        voiceId: call.voiceId,
+        ...(decision.verdict === "deliver"
+          ? pendingFields(now)
+          : { status: "paused", nextAttemptAt: null, leaseUntil: null }),
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The inserts of {@link plannedDeliveries}. Inserts ignore a delivery that exists already (same destination, source
+ * and voiceId), so a re-push never sends twice. With a `version`, the inserts run only while the destinations are
+ * still at that version.
  */
 export function planDeliveriesTo(
   targets: readonly DeliveryTarget[],
@@ -94,40 +122,15 @@ export function planDeliveriesTo(
   version?: number,
 ): DeliveryPlan {
   const guard = version === undefined ? undefined : sql`${versionSql} = ${version}`;
-  const rows = new Map<string, typeof deliveries.$inferInsert>();
-  for (const target of targets) {
-    for (const call of calls) {
-      if (target.sourceIds.length > 0 && !target.sourceIds.includes(call.sourceId)) continue;
-      if (!matchesFilter(target.filter, call)) continue;
-      rows.set(`${target.id}\n${call.sourceId}\n${call.voiceId}`, {
-        id: newId("dlv"),
-        destinationId: target.id,
-        sourceId: call.sourceId,
-        voiceId: call.voiceId,
-        ...(target.enabled ? pendingFields(now) : { status: "paused", nextAttemptAt: null, leaseUntil: null }),
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
-  }
-  const all = [...rows.values()];
-  return {
-    pending: insertJsonRows(
+  const all = plannedDeliveries(targets, calls, now);
+  const insert = (status: "pending" | "paused") =>
+    insertJsonRows(
       deliveries,
-      all.filter((r) => r.status === "pending"),
+      all.filter((r) => r.status === status),
       { doNothing: true },
       "id",
       {},
       guard,
-    ),
-    paused: insertJsonRows(
-      deliveries,
-      all.filter((r) => r.status === "paused"),
-      { doNothing: true },
-      "id",
-      {},
-      guard,
-    ),
-  };
+    );
+  return { pending: insert("pending"), paused: insert("paused") };
 }

@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
+import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
+import { hookUrl, installReceiver } from "../support/receiver";
+import { rows } from "../support/worker";
+
+// Destinations left enabled would get deliveries (through the real queue) from the next test's pushes.
+afterEach(async () => {
+  await env.DB.prepare("UPDATE destinations SET enabled = 0").run();
+  vi.unstubAllGlobals();
+});
+
+const statusesOf = (ids: readonly string[]) =>
+  rows<{ status: string; n: number }>(
+    "SELECT status, count(*) AS n FROM deliveries WHERE id IN (SELECT value FROM json_each(?)) GROUP BY status ORDER BY status",
+    JSON.stringify(ids),
+  );
+
+describe("a batch is never held by its slowest member", () => {
+  it("records what finished while a request still hangs, and sends more due work meanwhile", async () => {
+    const [okUrl, slowUrl] = [hookUrl("ok"), hookUrl("slow")];
+    const ok = await parkedDeliveries({ type: "webhook", config: { url: okUrl } }, 10);
+    const slow = await parkedDeliveries({ type: "webhook", config: { url: slowUrl } }, 1);
+    // Five of the healthy destination's deliveries are due retries that no message carries: a backlog.
+    const [inBatch, backlog] = [ok.ids.slice(0, 5), ok.ids.slice(5)];
+    await env.DB.prepare(
+      `UPDATE deliveries SET status = 'retrying', attempts = 1, next_attempt_at = ?, lease_until = NULL
+       WHERE id IN (SELECT value FROM json_each(?))`,
+    )
+      .bind(Date.now() - 1, JSON.stringify(backlog))
+      .run();
+    let seenWhileHanging: { status: string; n: number }[] = [];
+    const receiver = installReceiver();
+    receiver.answer(async (request) => {
+      if (request.url !== slowUrl) return new Response("ok");
+      // Answers just inside the slow lane's timeout (500 ms in tests), after looking at what is recorded by then.
+      await new Promise((resolve) => setTimeout(resolve, 420));
+      seenWhileHanging = await statusesOf(ok.ids);
+      return new Response("ok");
+    });
+    const lanes = withRecordingLanes();
+    const result = await consume([...inBatch, ...slow.ids], "callrelay-deliveries-slow", lanes.env);
+    expect(result.ackAll).toBe(true);
+    expect(seenWhileHanging).toEqual([{ status: "delivered", n: 10 }]);
+    expect(await statusesOf(slow.ids)).toEqual([{ status: "delivered", n: 1 }]);
+    expect(receiver.to(okUrl)).toHaveLength(10);
+  });
+});
+
+describe("at-least-once, and only that", () => {
+  it("a crash between a batch's sends and its record re-sends that batch only, once its lease ends", async () => {
+    const url = hookUrl("crash");
+    const receiver = installReceiver();
+    const { ids } = await parkedDeliveries({ type: "webhook", config: { url } }, 150);
+    const lanes = withRecordingLanes();
+    // The isolate "dies" after sending the first batch: its record (the second D1 batch) never happens.
+    let batches = 0;
+    const dying = new Proxy(env.DB, {
+      get(target, key) {
+        if (key === "batch")
+          return (statements: D1PreparedStatement[]) => {
+            if (++batches === 2) throw new Error("isolate lost");
+            return target.batch(statements);
+          };
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const crashed = ids.slice(0, 100);
+    await consume(crashed, "callrelay-deliveries", { ...lanes.env, DB: dying } as Env);
+    expect(receiver.to(url)).toHaveLength(100);
+    await consume(ids.slice(100), "callrelay-deliveries", lanes.env);
+    expect(receiver.to(url)).toHaveLength(150);
+
+    // Nothing is sent again while the crashed batch's lease lasts.
+    expect(await sweepDeliveries(lanes.env)).toBe(0);
+    // Its lease ends: the sweep sends exactly the crashed batch again, and nothing else.
+    await env.DB.prepare(
+      "UPDATE deliveries SET lease_until = ?, next_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
+    )
+      .bind(Date.now() - 1, Date.now() - 1, JSON.stringify(ids))
+      .run();
+    lanes.fast.length = 0;
+    lanes.slow.length = 0;
+    const swept = await sweepDeliveries(lanes.env);
+    await consumeMessages(
+      [...lanes.fast, ...lanes.slow].map((m) => m.body),
+      "callrelay-deliveries-slow",
+      lanes.env,
+    );
+    expect(await statusesOf(ids)).toEqual([{ status: "delivered", n: 150 }]);
+    const perId = new Map<string, number>();
+    for (const r of receiver.to(url))
+      perId.set(r.headers["webhook-id"] ?? "", (perId.get(r.headers["webhook-id"] ?? "") ?? 0) + 1);
+    const twice = [...perId.values()].filter((n) => n > 1).length;
+    expect(swept).toBeGreaterThanOrEqual(100);
+    expect(twice).toBe(100);
+    expect([...perId.values()].every((n) => n <= 2)).toBe(true);
+    expect(perId.size).toBe(150);
+  });
+});
