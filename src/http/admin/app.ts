@@ -12,6 +12,7 @@ import { filterRoutes } from "./filters";
 import { pushRoutes } from "./pushes";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
+import { statsTaskRoutes } from "./stats-tasks";
 
 /** `/api/v1`: the admin API, every route behind the admin token. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -24,6 +25,7 @@ adminApp.route("/sources", sourceRoutes);
 adminApp.route("/calls", callRoutes);
 adminApp.route("/calls", explainRoutes);
 adminApp.route("/pushes", pushRoutes);
+adminApp.route("/stats/tasks", statsTaskRoutes);
 adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
 import { expireArchive } from "../../storage/archive";
 import { runBatch } from "../../storage/db/batch";
-import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../../storage/db/schema";
+import { callRollups, deliveryRollups, pushRollups, taskCostRollups, taskRollups } from "../../storage/db/schema";
 import { hourOf } from "../../storage/hours";
 import { recordStorageSize } from "../../storage/usage";
 
@@ -78,7 +78,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
       SELECT p.id FROM pushes p
       WHERE p.received_at < ${callCutoff} AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
-    ...[callRollups, taskRollups, pushRollups, deliveryRollups].map(
+    ...[callRollups, taskRollups, taskCostRollups, pushRollups, deliveryRollups].map(
       (table) =>
         sql`DELETE FROM ${table} WHERE rowid IN (
           SELECT rowid FROM ${table} WHERE ${table.hour} < ${statsCutoffHour} LIMIT ${RETENTION_CHUNK})`,
