@@ -17,7 +17,8 @@ import { closestName } from "../src/lib/closest-name.js";
  * @property {string} [description] More, in its own help
  * @property {string[]} [args] Positional arguments, each required, e.g. `["id"]`
  * @property {Record<string, OptionSpec>} [options] On the root: the global options
- * @property {Record<string, CommandSpec>} [commands] Subcommands, by name
+ * @property {Record<string, CommandSpec>} [commands] Subcommands, by name (a command with `run` as well also runs
+ *   by itself)
  */
 
 /** A mistake in the command line: reported with a pointer to `--help`, exit code 2. */
@@ -158,7 +159,7 @@ const oneOf = (commands) => `one of ${Object.keys(commands).join(", ")}`;
  * @param {Map<string, string[]>} values
  */
 function missing(command, args, values) {
-  if (command.commands) return `missing command: ${oneOf(command.commands)}`;
+  if (command.commands && !("run" in command)) return `missing command: ${oneOf(command.commands)}`;
   const expected = command.args ?? [];
   if (args.length < expected.length) return `missing <${expected[args.length]}>`;
   if (args.length > expected.length) return `unexpected argument "${args[expected.length]}"`;
