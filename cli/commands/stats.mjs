@@ -161,12 +161,12 @@ function taskTable(body, time) {
     "PER CONNECTED",
     ...(filtered ? ["MATCHING", "PER MATCH", "SPEND PER MATCH"] : []),
   ];
+  /** @type {[string, unknown][]} */
+  const fields = [["window", `${time(body.window.since)} to ${time(body.window.until)}`]];
+  if (filtered) fields.push(["filter", JSON.stringify(body.filter)]);
+  if (body.countedSince) fields.push(["counted since", time(body.countedSince)]);
   return (
-    formatFields([
-      ["window", `${time(body.window.since)} to ${time(body.window.until)}`],
-      ...(filtered ? [["filter", JSON.stringify(body.filter)]] : []),
-      ...(body.countedSince ? [["counted since", time(body.countedSince)]] : []),
-    ]) + (rows.length === 0 ? "\nNo calls in this window.\n" : `\n${formatTable(head, rows)}`)
+    formatFields(fields) + (rows.length === 0 ? "\nNo calls in this window.\n" : `\n${formatTable(head, rows)}`)
   );
 }
 
