@@ -165,9 +165,7 @@ function taskTable(body, time) {
   const fields = [["window", `${time(body.window.since)} to ${time(body.window.until)}`]];
   if (filtered) fields.push(["filter", JSON.stringify(body.filter)]);
   if (body.countedSince) fields.push(["counted since", time(body.countedSince)]);
-  return (
-    formatFields(fields) + (rows.length === 0 ? "\nNo calls in this window.\n" : `\n${formatTable(head, rows)}`)
-  );
+  return formatFields(fields) + (rows.length === 0 ? "\nNo calls in this window.\n" : `\n${formatTable(head, rows)}`);
 }
 
 /** @type {import("../run.mjs").Command} */

@@ -7,6 +7,7 @@ import { handleError } from "../lib/error-handler";
 import { AppError } from "../lib/errors";
 import { isValidTimeZone } from "../lib/format-time";
 import { callPages } from "./pages/calls";
+import { campaignPages } from "./pages/campaigns";
 import { destinationPages } from "./pages/destinations";
 import { listPages } from "./pages/lists";
 import { overviewPages } from "./pages/overview";
@@ -36,6 +37,7 @@ const consolePaths = [
   "/pushes",
   "/pushes/*",
   "/audit",
+  "/campaigns",
 ];
 
 const PREF_MAX_AGE = 365 * 24 * 3600;
@@ -114,3 +116,4 @@ consoleApp.route("/", overviewPages);
 consoleApp.route("/", callPages);
 consoleApp.route("/", destinationPages);
 consoleApp.route("/", listPages);
+consoleApp.route("/", campaignPages);
