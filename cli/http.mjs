@@ -14,6 +14,8 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * @property {(route: string, body?: unknown) => Promise<unknown>} post
  * @property {(route: string, body: unknown) => Promise<unknown>} patch
  * @property {(route: string) => Promise<unknown>} delete
+ * @property {(route: string) => Promise<unknown>} getPublic A route outside the admin API (e.g. `/health`),
+ *   without the token
  * @property {string} base The relay's base URL
  */
 
@@ -93,14 +95,17 @@ export function createApi(fetch, base, token) {
    * @param {string} route
    * @param {Query} query
    * @param {unknown} body
+   * @param {boolean} [admin] An admin API route (under `/api/v1`, with the token)
    */
-  async function request(method, route, query, body) {
-    const url = new URL(`${base}/api/v1${route}`);
+  async function request(method, route, query, body, admin = true) {
+    const url = new URL(`${base}${admin ? "/api/v1" : ""}${route}`);
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
     /** @type {Record<string, string>} */
-    const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
+    const headers = admin
+      ? { authorization: `Bearer ${token}`, accept: "application/json" }
+      : { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     /** @type {string} */
     let text;
@@ -143,6 +148,7 @@ export function createApi(fetch, base, token) {
     post: (route, body = {}) => request("POST", route, {}, body),
     patch: (route, body) => request("PATCH", route, {}, body),
     delete: (route) => request("DELETE", route, {}, undefined),
+    getPublic: (route) => request("GET", route, {}, undefined, false),
   };
 }
 

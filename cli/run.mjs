@@ -3,6 +3,7 @@ import { parseArgv, UsageError } from "./args.mjs";
 import { calls } from "./commands/calls.mjs";
 import { deliveries } from "./commands/deliveries.mjs";
 import { destinations } from "./commands/destinations.mjs";
+import { doctor } from "./commands/doctor.mjs";
 import { pushes } from "./commands/pushes.mjs";
 import { replay } from "./commands/replay.mjs";
 import { sources } from "./commands/sources.mjs";
@@ -22,12 +23,14 @@ import { cell } from "./table.mjs";
  * @property {import("./output.mjs").Output} out
  * @property {(what: string) => Promise<void>} confirm Asks before a destructive step (unless `--yes`); throws
  *   when the answer is no or nobody can answer
+ * @property {string} token The admin token given ("" when none: only for a command with `tokenOptional`)
  */
 
 /**
  * A node of the command tree; a leaf has `run`, which answers the exit code (0 when it answers nothing).
  * @typedef {import("./args.mjs").CommandSpec & {
  *   run?: (context: Context) => Promise<number | void>,
+ *   tokenOptional?: boolean,
  *   commands?: Record<string, Command>,
  * }} Command
  */
@@ -73,7 +76,7 @@ const root = {
     json: { type: "boolean", description: "Print the API's JSON instead of tables" },
     yes: { type: "boolean", description: "Do destructive or mass steps (delete, rotate, retry) without asking" },
   },
-  commands: { sources, destinations, calls, deliveries, pushes, replay, stats },
+  commands: { sources, destinations, calls, deliveries, pushes, replay, stats, doctor },
 };
 
 /**
@@ -138,9 +141,11 @@ export async function run(argv, io) {
     const url = globals.string("relay") || io.env.CALLRELAY_URL;
     const token = globals.string("token") || io.env.CALLRELAY_TOKEN;
     if (!url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
-    if (!token) throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
+    if (!token && !parsed.command.tokenOptional) {
+      throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
+    }
     const timeZone = checkTimeZone(globals.string("timezone") || io.env.CALLRELAY_TIMEZONE || DEFAULT_TIMEZONE);
-    const api = createApi(io.fetch, relayBase(url), token);
+    const api = createApi(io.fetch, relayBase(url), token ?? "");
     const out = createOutput(globals.boolean("json"), io.stdout, io.stderr, timeZone);
     /** @param {string} what */
     const confirm = async (what) => {
@@ -148,7 +153,7 @@ export async function run(argv, io) {
       if (!io.ask) throw new UsageError(`${what}: pass --yes to confirm (no terminal to ask)`);
       if (!(await io.ask(`${what}. Continue? [y/N] `))) throw new Cancelled();
     };
-    return (await handler({ args: parsed.args, flags: parsed.flags, api, out, confirm })) ?? 0;
+    return (await handler({ args: parsed.args, flags: parsed.flags, api, out, confirm, token: token ?? "" })) ?? 0;
   } catch (err) {
     const [code, lines] = failure(err, parsed.path);
     io.stderr.write(lines.map((line) => `${line}\n`).join(""));

@@ -4,17 +4,17 @@
 import { readFileSync } from "node:fs";
 import { freePort } from "../bench/lib/ports.ts";
 import { createApi } from "../cli/http.mjs";
-import { applyLocalMigrations, ensureDevVars, startRelay } from "./dev/relay.mjs";
+import { applyLocalMigrations, ensureDevVars, optionalVarArgs, startRelay } from "./dev/relay.mjs";
 import { startSink } from "./sink/server.ts";
 
 const FILTER = { connected: true, intentCode: { $in: ["302", "303"] } };
 const WAIT_MS = 30_000;
 
-const { adminToken, pushToken } = ensureDevVars();
+const { adminToken, pushToken, vars } = ensureDevVars();
 applyLocalMigrations();
 const [relayPort, sinkPort] = [await freePort(), await freePort()];
 console.log("Starting the relay (wrangler dev, local D1, R2 and Queues)…");
-const relay = await startRelay({ port: relayPort, quiet: true });
+const relay = await startRelay({ args: [...optionalVarArgs(vars), "--port", String(relayPort)], quiet: true });
 const api = createApi(fetch, relay.url, adminToken);
 const sinkUrl = `http://127.0.0.1:${sinkPort}`;
 const destination = (await api.post("/destinations", {

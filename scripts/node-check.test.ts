@@ -33,7 +33,8 @@ describe("the Node version check", () => {
       expect(pkg.scripts[name], name).toMatch(/^node scripts\/node-check\.mjs && /);
     }
     expect(pkg.scripts.dev).toBe("node scripts/dev.mjs");
-    for (const file of ["scripts/dev.mjs", "cli/callrelay.mjs"]) {
+    expect(pkg.scripts.deploy).toBe("node scripts/deploy.mjs");
+    for (const file of ["scripts/dev.mjs", "scripts/deploy.mjs", "cli/callrelay.mjs"]) {
       const text = readFileSync(file, "utf8");
       const firstImport = text.indexOf("await import(");
       expect(text.indexOf("requireNode();"), file).toBeGreaterThan(0);

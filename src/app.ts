@@ -10,7 +10,10 @@ import { allowedMethods } from "./lib/allowed-methods";
 import { getConfig } from "./lib/config";
 import { handleError } from "./lib/error-handler";
 import { errorBody } from "./lib/errors";
+import { tokenWarnings } from "./lib/secret-token.js";
+import { cronHealth } from "./storage/cron-run";
 import { getDb } from "./storage/db/client";
+import { migrationsHealth } from "./storage/migrations";
 import { storageRow, storageView } from "./storage/usage";
 
 /** The HTTP app: push endpoint, health check, admin API, its OpenAPI document and docs page, and the console. */
@@ -23,7 +26,10 @@ app.get("/health", async (c) => {
     .then((rows) => ({ d1: true, row: rows[0] }))
     .catch(() => ({ d1: false, row: undefined }));
   const storage = storageView(stored.row, getConfig(c.env).d1LimitBytes);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage });
+  const cron = await cronHealth(c.env.DB);
+  const migrations = await migrationsHealth(c.env.DB);
+  const warnings = tokenWarnings(c.env);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -6,6 +6,7 @@ import { produceScheduledEvents } from "./pipeline/events/producers";
 import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
 import { sweepRetention } from "./pipeline/retention/sweep";
+import { recordCronRun } from "./storage/cron-run";
 
 export { DestinationPacer } from "./pipeline/delivery/pacer";
 
@@ -23,5 +24,6 @@ export default {
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
+    ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

@@ -1,7 +1,10 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import journal from "../migrations/meta/_journal.json";
 import pkg from "../package.json";
 import { BASE } from "./support/worker";
+
+const LATEST_MIGRATION = journal.entries.at(-1)?.tag;
 
 describe("GET /health", () => {
   it("reports the version and that D1 answers", async () => {
@@ -17,6 +20,13 @@ describe("GET /health", () => {
         percent: expect.toBeOneOf([null, expect.any(Number)]),
         measuredAt: expect.toBeOneOf([null, expect.any(String)]),
       },
+      cron: { lastRunAt: expect.toBeOneOf([null, expect.any(String)]) },
+      migrations: { expected: LATEST_MIGRATION, applied: LATEST_MIGRATION, current: true },
+      // The test tokens are short on purpose: /health says so.
+      warnings: [
+        "ADMIN_TOKEN is 16 characters long: use 32 or more (openssl rand -hex 32)",
+        "PUSH_TOKEN is 15 characters long: use 32 or more (openssl rand -hex 32)",
+      ],
     });
   });
 });

@@ -3,6 +3,7 @@ import { getConfig } from "../lib/config";
 import { newId } from "../lib/crypto";
 import { AppError, unlessStorageFails } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body";
+import { isPlaceholderToken } from "../lib/secret-token.js";
 import { enqueueLater } from "../pipeline/dispatch/enqueue";
 import { eventsAfterPush } from "../pipeline/events/producers";
 import { ingestPush, logInvalidPush, type PushInput } from "../pipeline/ingest/ingest";
@@ -15,7 +16,11 @@ import type { AppEnv } from "./app-env";
 export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   const config = getConfig(c.env);
   const db = getDb(c.env.DB);
-  const source = await unlessStorageFails(() => resolveSource(db, config, c.req.param("token")));
+  const token = c.req.param("token");
+  if (isPlaceholderToken(token)) {
+    throw new AppError("unauthorized", "This push URL carries the placeholder from .dev.vars.example: it is refused");
+  }
+  const source = await unlessStorageFails(() => resolveSource(db, config, token));
   if (!source) throw new AppError("unauthorized", "Unknown push token");
 
   const receivedAt = Date.now();

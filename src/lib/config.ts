@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidTimeZone } from "./format-time";
+import { isPlaceholderToken } from "./secret-token.js";
 
 const flag = z
   .string()
@@ -41,8 +42,12 @@ export type Config = {
   d1LimitBytes: number;
   defaultTimezone: string;
   allowHttpDestinations: boolean;
+  /** `PUSH_TOKEN`; undefined when unset or still a placeholder (see `placeholderTokens`). */
   pushToken: string | undefined;
+  /** `ADMIN_TOKEN`; undefined when unset or still a placeholder (see `placeholderTokens`). */
   adminToken: string | undefined;
+  /** The tokens set to a `.dev.vars.example` placeholder: refused, so a deployment left as it is stays closed. */
+  placeholderTokens: ("ADMIN_TOKEN" | "PUSH_TOKEN")[];
   /** The voice platform's API, for fresh recording URLs; `undefined` without credentials (then no recording links). */
   platformApi: { key: string; secret: string; base: string } | undefined;
   recordingLinkDays: number;
@@ -69,8 +74,9 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
     d1LimitBytes: v.D1_LIMIT_BYTES,
     defaultTimezone: v.DEFAULT_TIMEZONE,
     allowHttpDestinations: v.ALLOW_HTTP_DESTINATIONS,
-    pushToken: v.PUSH_TOKEN || undefined,
-    adminToken: v.ADMIN_TOKEN || undefined,
+    pushToken: usableToken(v.PUSH_TOKEN),
+    adminToken: usableToken(v.ADMIN_TOKEN),
+    placeholderTokens: (["ADMIN_TOKEN", "PUSH_TOKEN"] as const).filter((name) => isPlaceholderToken(v[name])),
     platformApi:
       v.PLATFORM_API_KEY && v.PLATFORM_API_SECRET
         ? { key: v.PLATFORM_API_KEY, secret: v.PLATFORM_API_SECRET, base: v.PLATFORM_API_BASE.replace(/\/+$/, "") }
@@ -85,6 +91,9 @@ export function getConfig(env: Partial<Record<keyof z.input<typeof configSchema>
   cache.set(env, config);
   return config;
 }
+
+/** A token as the Worker uses it: unset, empty and placeholder tokens are none. */
+const usableToken = (value: string | undefined) => (value && !isPlaceholderToken(value) ? value : undefined);
 
 /** `myteam.cloudflareaccess.com` or a URL of it, as an origin. */
 function teamOrigin(domain: string): string {

@@ -16,7 +16,22 @@ const pushResult = z
     example: { ok: true, pushId: "psh_g63u6topk3zds2kmngf7bsq4vi", accepted: 1, rejected: [] },
   });
 
-const health = z.object({ ok: z.boolean(), version: z.string(), d1: z.boolean() }).openapi("Health");
+const health = z
+  .object({
+    ok: z.boolean(),
+    version: z.string(),
+    d1: z.boolean(),
+    cron: z.object({
+      lastRunAt: z.string().nullable().openapi({ description: "When the cron handler last ran; null before it has" }),
+    }),
+    migrations: z.object({
+      expected: z.string().nullable().openapi({ description: "The newest migration this Worker's code expects" }),
+      applied: z.string().nullable().openapi({ description: "The newest migration D1 has applied" }),
+      current: z.boolean(),
+    }),
+    warnings: z.array(z.string()).openapi({ description: "What to fix in the setup (e.g. a placeholder token)" }),
+  })
+  .openapi("Health");
 
 /** Documents the routes served outside the OpenAPI route builder: the push endpoint, recordings and the health check. */
 export function registerPublicPaths(registry: OpenAPIHono["openAPIRegistry"]): void {

@@ -235,6 +235,12 @@ export const storageUsage = sqliteTable("storage_usage", {
   measuredAt: integer("measured_at").notNull(),
 });
 
+/** When the cron handler last ran (its scheduled time): one row, written each run (`storage/cron-run.ts`), read by `/health`. */
+export const cronRuns = sqliteTable("cron_runs", {
+  id: integer("id").primaryKey(),
+  lastRunAt: integer("last_run_at").notNull(),
+});
+
 /**
  * One row (id 1) whose `version` triggers on `destinations` set to a new random value whenever a destination is
  * created or deleted, or its filter, sources or enabled flag change (migration `destinations_version_triggers`). A push plans its

@@ -1,0 +1,416 @@
+// @ts-check
+// `npm run deploy`: everything a deployment needs, in order, each step finding what exists before creating
+// anything, so running it again changes nothing and a run that stopped resumes where it stopped.
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs, stripVTControlCharacters } from "node:util";
+import { isPlaceholderToken, randomToken, tokenProblem } from "../../src/lib/secret-token.js";
+
+/**
+ * The D1 binding: wrangler's d1 commands take it for the database, so a database renamed in wrangler.toml (as the
+ * Deploy to Cloudflare button lets people do) is still the one migrated.
+ */
+const DB_BINDING = "DB";
+/** D1's location hints (`wrangler d1 create --location`). */
+export const LOCATIONS = ["apac", "weur", "eeur", "enam", "wnam", "oc"];
+/** The lifecycle rule that expires raw push bodies after RAW_RETENTION_DAYS. */
+const LIFECYCLE_RULE = "expire-raw";
+const RAW_PREFIX = "raw/";
+/** Where each deploy's Time Travel bookmark is appended, one JSON line a deploy. */
+export const BOOKMARKS_FILE = ".wrangler/deploy/bookmarks.jsonl";
+
+const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc] [--dry-run] [--no-doctor]
+
+Creates or finds the D1 database (location: --location, D1_LOCATION, default apac), the dead-letter queue, the
+secrets ADMIN_TOKEN and PUSH_TOKEN (from the environment, or generated), records a D1 Time Travel bookmark,
+applies the remote migrations, deploys the Worker (wrangler provisions its R2 bucket and queues), sets the R2
+lifecycle rule from RAW_RETENTION_DAYS, then runs \`callrelay doctor\`. Running it again changes nothing.
+Needs \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID.
+`;
+
+/** A step that failed: its message says why; `run` prints the step and how to resume. */
+class StepError extends Error {}
+
+/** @param {string} text */
+const plain = (text) => stripVTControlCharacters(text);
+
+/**
+ * Wrangler's own error lines (after `✘ [ERROR]`) from its output, or its last lines when there are none.
+ * @param {string} output
+ */
+export function wranglerError(output) {
+  const lines = plain(output).split("\n");
+  const start = lines.findIndex((line) => line.includes("[ERROR]"));
+  const picked =
+    start === -1
+      ? lines.filter((line) => line.trim() !== "").slice(-5)
+      : lines.slice(start, start + 12).filter((line) => line.trim() !== "" && !line.startsWith("🪵"));
+  return picked
+    .map((line) => line.replace(/^.*\[ERROR\]\s*/, "").trim())
+    .join("\n  ")
+    .trim();
+}
+
+/**
+ * The names `npm run deploy` works with, read from the wrangler config.
+ * @param {string} configPath
+ */
+export async function readDeployConfig(configPath) {
+  const { experimental_readRawConfig } = await import("wrangler");
+  /**
+   * The parts of the raw config read here.
+   * @type {{name?: string, vars?: Record<string, unknown>, secrets?: {required?: string[]},
+   *   d1_databases?: {binding: string, database_name?: string}[], r2_buckets?: {binding: string, bucket_name?: string}[],
+   *   queues?: {producers?: {queue: string}[], consumers?: {queue: string, dead_letter_queue?: string}[]}}}
+   */
+  const rawConfig = experimental_readRawConfig({ config: configPath }).rawConfig;
+  const database = rawConfig.d1_databases?.find((db) => db.binding === DB_BINDING);
+  const bucket = rawConfig.r2_buckets?.find((b) => b.binding === "ARCHIVE");
+  if (!database?.database_name || !bucket?.bucket_name) {
+    throw new StepError(`${configPath} needs the DB (d1_databases) and ARCHIVE (r2_buckets) bindings`);
+  }
+  const producers = (rawConfig.queues?.producers ?? []).map((p) => p.queue);
+  const consumers = rawConfig.queues?.consumers ?? [];
+  const deadLetter = [...new Set(consumers.flatMap((c) => (c.dead_letter_queue ? [c.dead_letter_queue] : [])))].filter(
+    (q) => !producers.includes(q),
+  );
+  const vars = rawConfig.vars ?? {};
+  return {
+    name: rawConfig.name ?? "callrelay",
+    database: database.database_name,
+    bucket: bucket.bucket_name,
+    /** Queues `wrangler deploy` provisions (producer bindings). */
+    queues: [...new Set(producers)],
+    /** Queues nothing provisions: the dead-letter queues. */
+    deadLetter,
+    secrets: rawConfig.secrets?.required ?? [],
+    rawRetentionDays: Number(vars.RAW_RETENTION_DAYS ?? 30),
+  };
+}
+
+/**
+ * The plan: the steps in order, each with what it does.
+ * @param {Awaited<ReturnType<typeof readDeployConfig>>} config
+ * @param {string} location
+ */
+export function plan(config, location) {
+  return [
+    ["database", `find or create the D1 database "${config.database}" (location ${location})`],
+    ["queues", `find or create the dead-letter queue(s) ${config.deadLetter.join(", ") || "(none)"}`],
+    [
+      "secrets",
+      `find ${config.secrets.join(" and ")}; set each missing one from the environment or a new random token`,
+    ],
+    ["bookmark", `record D1 Time Travel's current bookmark in ${BOOKMARKS_FILE} (to roll back to)`],
+    ["migrations", `apply the migrations D1 has not seen (wrangler d1 migrations apply ${DB_BINDING} --remote)`],
+    [
+      "deploy",
+      `wrangler deploy: provisions the R2 bucket "${config.bucket}" and the queues ${config.queues.join(", ")} when missing, uploads the Worker`,
+    ],
+    ["lifecycle", `R2 lifecycle rule "${LIFECYCLE_RULE}": delete ${RAW_PREFIX}* after ${config.rawRetentionDays} days`],
+    ["doctor", "npx callrelay doctor against the deployed Worker"],
+  ];
+}
+
+/**
+ * Runs `npm run deploy` with `argv`; answers the exit code.
+ * @param {string[]} argv
+ * @param {{env: NodeJS.ProcessEnv, cwd: string, out: (text: string) => void, err: (text: string) => void}} io
+ */
+export async function runDeploy(argv, { env, cwd, out, err }) {
+  /** @type {ReturnType<typeof parseArgs<{options: {location: {type: "string"}, "dry-run": {type: "boolean"}, "no-doctor": {type: "boolean"}, help: {type: "boolean"}}}>>["values"]} */
+  let options;
+  try {
+    options = parseArgs({
+      args: argv,
+      options: {
+        location: { type: "string" },
+        "dry-run": { type: "boolean" },
+        "no-doctor": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (e) {
+    err(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    out(USAGE);
+    return 0;
+  }
+  const location = options.location ?? env.D1_LOCATION ?? "apac";
+  if (!LOCATIONS.includes(location)) {
+    err(`--location (or D1_LOCATION) must be one of ${LOCATIONS.join(", ")}, not "${location}"\n`);
+    return 2;
+  }
+  for (const name of ["ADMIN_TOKEN", "PUSH_TOKEN"]) {
+    if (isPlaceholderToken(env[name])) {
+      err(`${tokenProblem(name, env[name])} (from the environment); nothing was changed.\n`);
+      return 2;
+    }
+  }
+  /** @type {Awaited<ReturnType<typeof readDeployConfig>>} */
+  let config;
+  try {
+    config = await readDeployConfig(join(cwd, "wrangler.toml"));
+  } catch (e) {
+    err(`could not read wrangler.toml: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const steps = plan(config, location);
+  if (options["dry-run"]) {
+    out(`npm run deploy would, changing nothing now:\n`);
+    for (const [i, [name, what]] of steps.entries()) out(`  ${i + 1}. ${name}: ${what}\n`);
+    return 0;
+  }
+
+  /**
+   * Runs wrangler with `args`; answers its exit code and output (stdout then stderr).
+   * @param {string[]} args
+   * @param {{echo?: boolean}} [options]
+   * @returns {Promise<{code: number, output: string}>}
+   */
+  const wrangler = (args, { echo = false } = {}) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(cwd, "node_modules/wrangler/bin/wrangler.js"), ...args], {
+        cwd,
+        env: { ...env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      for (const stream of [child.stdout, child.stderr]) {
+        stream.on("data", (chunk) => {
+          output += chunk;
+          if (echo) out(plain(String(chunk)));
+        });
+      }
+      child.on("close", (code) => resolve({ code: code ?? 1, output }));
+    });
+  /**
+   * Runs wrangler and throws a StepError saying `what` failed, with wrangler's error, when it does.
+   * @param {string} what
+   * @param {string[]} args
+   * @param {{echo?: boolean}} [options]
+   */
+  const must = async (what, args, options) => {
+    const result = await wrangler(args, options);
+    if (result.code !== 0) throw new StepError(`${what}: ${wranglerError(result.output)}`);
+    return result.output;
+  };
+
+  /** @type {Record<string, string>} */
+  const generated = {};
+  /** @type {Record<string, string>} */
+  const toSet = {};
+  let workerUrl = "";
+  const secretsDir = mkdtempSync(join(tmpdir(), "callrelay-deploy-"));
+  const secretsFile = join(secretsDir, "secrets.json");
+
+  /** @type {Record<string, () => Promise<string>>} */
+  const actions = {
+    async database() {
+      const list = await must("could not list the D1 databases", ["d1", "list", "--json"]);
+      const databases = JSON.parse(list.slice(list.indexOf("["), list.lastIndexOf("]") + 1));
+      if (databases.some((/** @type {{name: string}} */ db) => db.name === config.database)) {
+        return `found "${config.database}"`;
+      }
+      await must(`could not create the D1 database "${config.database}"`, [
+        "d1",
+        "create",
+        config.database,
+        "--location",
+        location,
+      ]);
+      return `created "${config.database}" in ${location}`;
+    },
+    async queues() {
+      const done = [];
+      for (const queue of config.deadLetter) {
+        const info = await wrangler(["queues", "info", queue]);
+        if (info.code === 0) {
+          done.push(`found ${queue}`);
+          continue;
+        }
+        await must(`could not create the queue "${queue}"`, ["queues", "create", queue]);
+        done.push(`created ${queue}`);
+      }
+      return done.join(", ") || "none to create";
+    },
+    async secrets() {
+      const list = await wrangler(["secret", "list", "--format", "json"]);
+      /** @type {string[]} */
+      let present = [];
+      if (list.code === 0) {
+        const start = list.output.indexOf("[");
+        present = JSON.parse(list.output.slice(start, list.output.lastIndexOf("]") + 1)).map(
+          (/** @type {{name: string}} */ s) => s.name,
+        );
+      } else if (!/Worker "[^"]*" not found|does not exist|10007/i.test(plain(list.output))) {
+        throw new StepError(`could not list the Worker's secrets: ${wranglerError(list.output)}`);
+      }
+      const missing = config.secrets.filter((name) => !present.includes(name));
+      for (const name of missing) {
+        const given = env[name];
+        if (given) {
+          const problem = tokenProblem(name, given);
+          if (problem) err(`warning: ${problem}\n`);
+          toSet[name] = given;
+        } else {
+          toSet[name] = generated[name] = randomToken();
+        }
+      }
+      const kept = config.secrets.filter((name) => present.includes(name));
+      return [
+        ...kept.map((name) => `${name} already set: kept`),
+        ...missing.map(
+          (name) => `${name} ${generated[name] ? "generated" : "from the environment"}: set with the deploy`,
+        ),
+      ].join("; ");
+    },
+    async bookmark() {
+      const output = await must("could not read the Time Travel bookmark", [
+        "d1",
+        "time-travel",
+        "info",
+        DB_BINDING,
+        "--json",
+      ]);
+      const bookmark = /"bookmark"\s*:\s*"([^"]+)"/.exec(output)?.[1];
+      if (!bookmark) throw new StepError(`wrangler answered no bookmark: ${wranglerError(output)}`);
+      mkdirSync(join(cwd, ".wrangler/deploy"), { recursive: true });
+      appendFileSync(
+        join(cwd, BOOKMARKS_FILE),
+        `${JSON.stringify({ at: new Date().toISOString(), database: config.database, bookmark })}\n`,
+      );
+      return `${bookmark} (to roll back D1: npx wrangler d1 time-travel restore ${DB_BINDING} --bookmark ${bookmark})`;
+    },
+    async migrations() {
+      const output = await must("the remote migrations failed", ["d1", "migrations", "apply", DB_BINDING, "--remote"]);
+      const applied = new Set(plain(output).match(/\d{4}_[\w-]+\.sql(?=[^\n]*✅)/g));
+      return output.includes("No migrations to apply") ? "none to apply" : `${applied.size} applied`;
+    },
+    async deploy() {
+      const args = ["deploy"];
+      if (Object.keys(toSet).length > 0) {
+        writeFileSync(secretsFile, JSON.stringify(toSet), { mode: 0o600 });
+        args.push("--secrets-file", secretsFile);
+      }
+      const output = await must("wrangler deploy failed", args, { echo: true });
+      workerUrl = /https:\/\/[^\s]+\.workers\.dev/.exec(plain(output))?.[0] ?? "";
+      showGenerated(generated, workerUrl || `https://${config.name}.<your-subdomain>.workers.dev`, err);
+      return workerUrl ? `deployed to ${workerUrl}` : "deployed";
+    },
+    async lifecycle() {
+      const days = config.rawRetentionDays;
+      const list = await must("could not read the R2 lifecycle rules", [
+        "r2",
+        "bucket",
+        "lifecycle",
+        "list",
+        config.bucket,
+      ]);
+      const current = new RegExp(`${LIFECYCLE_RULE}[\\s\\S]*?after (\\d+) days`).exec(plain(list));
+      if (current && Number(current[1]) === days)
+        return `"${LIFECYCLE_RULE}" already expires ${RAW_PREFIX} after ${days} days`;
+      if (current) {
+        await must(`could not replace the lifecycle rule "${LIFECYCLE_RULE}"`, [
+          "r2",
+          "bucket",
+          "lifecycle",
+          "remove",
+          config.bucket,
+          "--name",
+          LIFECYCLE_RULE,
+        ]);
+      }
+      await must(`could not add the lifecycle rule "${LIFECYCLE_RULE}"`, [
+        "r2",
+        "bucket",
+        "lifecycle",
+        "add",
+        config.bucket,
+        LIFECYCLE_RULE,
+        RAW_PREFIX,
+        "--expire-days",
+        String(days),
+        "--force",
+      ]);
+      return `"${LIFECYCLE_RULE}" ${current ? "changed to" : "added:"} expire ${RAW_PREFIX} after ${days} days`;
+    },
+    async doctor() {
+      if (options["no-doctor"]) return "skipped (--no-doctor)";
+      if (!workerUrl) return "skipped: the Worker's URL was not found in wrangler's output";
+      const token = generated.ADMIN_TOKEN ?? env.ADMIN_TOKEN ?? env.CALLRELAY_TOKEN;
+      const { run } = await import("../../cli/run.mjs");
+      const code = await run(["doctor", "--relay", workerUrl, ...(token ? ["--token", token] : [])], {
+        fetch,
+        env: {},
+        stdout: { write: out },
+        stderr: { write: err },
+      });
+      return code === 0 ? "all checks passed" : "see what to fix above (the deploy itself is done)";
+    },
+  };
+
+  try {
+    for (const [i, [name = ""]] of steps.entries()) {
+      out(`[${i + 1}/${steps.length}] ${name}… `);
+      try {
+        out(`${await actions[name]?.()}\n`);
+      } catch (e) {
+        out("failed\n");
+        const why = e instanceof StepError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+        err(
+          `\nnpm run deploy stopped at step ${i + 1}/${steps.length} "${name}".\n` +
+            `  why: ${why}\n` +
+            `  resume: fix the cause, then run \`npm run deploy\` again: each step finds what the earlier runs made,\n` +
+            `  so it goes on from "${name}" without creating anything twice.\n`,
+        );
+        return 1;
+      }
+    }
+  } finally {
+    rmSync(secretsDir, { recursive: true, force: true });
+  }
+  summary(config, workerUrl, out);
+  return 0;
+}
+
+/**
+ * The tokens this run generated, shown this once (right after the deploy that set them, so a later step's
+ * failure cannot hide them), with the push URL they make.
+ * @param {Record<string, string>} generated
+ * @param {string} base
+ * @param {(text: string) => void} err
+ */
+function showGenerated(generated, base, err) {
+  const names = Object.keys(generated);
+  if (names.length === 0) return;
+  const lines = names.map((name) => `  ${name}=${generated[name]}`);
+  if (generated.PUSH_TOKEN) lines.push(`  push URL: ${base}/push/${generated.PUSH_TOKEN}`);
+  err(`
+warning: generated ${names.join(" and ")}, shown only this once:
+${lines.join("\n")}
+Keep them in a password manager now: Cloudflare never shows a secret again (to replace one: npx wrangler secret put <NAME>).
+
+`);
+}
+
+/**
+ * What to do next: the push URL and the console.
+ * @param {{name: string}} config
+ * @param {string} url
+ * @param {(text: string) => void} out
+ */
+function summary(config, url, out) {
+  const base = url || `https://${config.name}.<your-subdomain>.workers.dev`;
+  out(`\ncallrelay is deployed.
+  push URL:  ${base}/push/<PUSH_TOKEN>   ← paste it into the voice platform's console
+  console:   ${base}/   (sign in with ADMIN_TOKEN, or put Cloudflare Access in front: see the README)
+  CLI:       export CALLRELAY_URL=${base} CALLRELAY_TOKEN=<ADMIN_TOKEN>
+Next: add a destination (npx callrelay destinations add --help); set PUBLIC_URL in wrangler.toml when you use a
+custom domain or recording links; run \`npx callrelay doctor\` any time.
+`);
+}
