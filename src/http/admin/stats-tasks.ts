@@ -101,7 +101,10 @@ export async function computeTaskStats(
   q: { since: number; until: number; sourceId?: string; timeZone: string; filter: Filter | null },
 ) {
   const hours = coveringHours(q.since, q.until);
-  const { groups, countedSince } = await readCampaignGroups(db, { ...hours, sourceId: q.sourceId });
+  const { groups, countedSince } = await readCampaignGroups(db, {
+    ...hours,
+    sourceIds: q.sourceId === undefined ? [] : [q.sourceId],
+  });
   return {
     window: {
       since: new Date(hourStart(hours.firstHour)).toISOString(),

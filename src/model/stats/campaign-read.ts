@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { TASK_COST_ROLLUPS } from "../../storage/call-rollups";
 import type { Db } from "../../storage/db/client";
@@ -8,13 +8,13 @@ import type { CampaignGroup } from "./campaign";
 const total = (column: SQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
 /**
- * The task cost rollup groups of the hours `[firstHour, endHour)` (of one source, when given), summed over the
+ * The task cost rollup groups of the hours `[firstHour, endHour)` (of those sources and tasks, when given), summed over the
  * hours: a row per source, task, intent code, currency and connected, never a read of `calls`. Also when the rollup
  * started counting (null if its start row is missing).
  */
 export async function readCampaignGroups(
   db: Db,
-  w: { firstHour: number; endHour: number; sourceId?: string },
+  w: { firstHour: number; endHour: number; sourceIds?: readonly string[]; taskIds?: readonly number[] },
 ): Promise<{ groups: CampaignGroup[]; countedSince: number | null }> {
   const t = taskCostRollups;
   const [groups, start] = await db.batch([
@@ -37,7 +37,8 @@ export async function readCampaignGroups(
         and(
           gte(t.hour, w.firstHour),
           lt(t.hour, w.endHour),
-          w.sourceId === undefined ? undefined : eq(t.sourceId, w.sourceId),
+          w.sourceIds?.length ? inArray(t.sourceId, [...w.sourceIds]) : undefined,
+          w.taskIds === undefined ? undefined : inArray(t.taskId, [...w.taskIds]),
         ),
       )
       .groupBy(t.sourceId, t.taskId, t.intentCode, t.currency, t.connected),
