@@ -3,12 +3,12 @@
 // through the Worker, how many calls 10 GB holds, GET /stats and GET /calls?callee= latencies at 10k and at
 // 100k calls (goal: at most 1.5× from 10k to 100k), and how long a retention sweep takes.
 // Options: --calls <n> (default 100000; the first measurement is at a tenth), --keep (keep the temp directory).
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
+import { storage } from "./lib/dbstat.ts";
 import { postPush, runLoad } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
 import { seededRandom } from "./lib/random.ts";
@@ -115,26 +115,6 @@ async function timings(worker: DevWorker): Promise<Timing[]> {
       if (!found.some((c) => c.callee === someCallee)) throw new Error(`callee ${someCallee} not found by ${tail}`);
     }),
   ];
-}
-
-/** Bytes by table and index, read with dbstat from the local D1's SQLite file (D1 itself refuses dbstat). */
-async function storage(worker: DevWorker) {
-  const dir = join(worker.persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = (await readdir(dir)).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (!file) throw new Error(`no D1 database file in ${dir}`);
-  const db = new DatabaseSync(join(dir, file), { readOnly: true });
-  const objects = db
-    .prepare(
-      "SELECT s.name AS name, coalesce(m.tbl_name, s.name) AS tbl, m.type AS type, sum(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY s.name ORDER BY bytes DESC",
-    )
-    .all();
-  db.close();
-  return objects.map((o) => ({
-    name: String(o.name),
-    table: String(o.tbl),
-    kind: o.type === "index" || String(o.name).startsWith("sqlite_autoindex") ? "index" : "table",
-    bytes: Number(o.bytes),
-  }));
 }
 
 async function sweepTimes(worker: DevWorker, runs: number) {

@@ -13,6 +13,7 @@ import { errorBody } from "./lib/errors";
 import { tokenWarnings } from "./lib/secret-token.js";
 import { cronHealth } from "./storage/cron-run";
 import { getDb } from "./storage/db/client";
+import { jobCounts } from "./storage/jobs";
 import { migrationsHealth } from "./storage/migrations";
 import { storageRow, storageView } from "./storage/usage";
 
@@ -29,7 +30,8 @@ app.get("/health", async (c) => {
   const cron = await cronHealth(c.env.DB);
   const migrations = await migrationsHealth(c.env.DB);
   const warnings = tokenWarnings(c.env);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings });
+  const jobs = await jobCounts(c.env.DB).catch(() => null);
+  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings, jobs });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { costMeterAnswer, metered } from "./lib/cost-meter";
 import { consumeDeliveries } from "./pipeline/delivery/consumer";
 import { sweepDeliveries } from "./pipeline/delivery/sweeper";
 import type { DeliveryMessage } from "./pipeline/dispatch/enqueue";
@@ -7,6 +8,7 @@ import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
 import { sweepRetention } from "./pipeline/retention/sweep";
 import { recordCronRun } from "./storage/cron-run";
+import { runJobs } from "./storage/jobs";
 
 export { DestinationPacer } from "./pipeline/delivery/pacer";
 
@@ -14,16 +16,21 @@ export { DestinationPacer } from "./pipeline/delivery/pacer";
 const INGEST_QUEUE_NAME = "callrelay-ingest";
 
 export default {
-  fetch: app.fetch,
-  async queue(batch, env) {
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    return costMeterAnswer(request, env) ?? app.fetch(request, metered(env, "fetch"), ctx);
+  },
+  async queue(batch, bindings) {
+    const env = metered(bindings, "queue", batch.messages.length);
     if (batch.queue === INGEST_QUEUE_NAME) return consumeQueuedPushes(batch as MessageBatch<QueuedPush>, env);
     return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
   },
-  async scheduled(controller, env, ctx) {
+  async scheduled(controller, bindings, ctx) {
+    const env = metered(bindings, "scheduled");
     ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
+    ctx.waitUntil(runJobs(env.DB, controller.scheduledTime));
     ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | QueuedPush>;

@@ -22,6 +22,7 @@ describe("GET /health", () => {
       },
       cron: { lastRunAt: expect.toBeOneOf([null, expect.any(String)]) },
       migrations: { expected: LATEST_MIGRATION, applied: LATEST_MIGRATION, current: true },
+      jobs: { pending: 0, running: 0, done: 0, failed: 0 },
       // The test tokens are short on purpose: /health says so.
       warnings: [
         "ADMIN_TOKEN is 16 characters long: use 32 or more (openssl rand -hex 32)",

@@ -78,6 +78,8 @@ export interface DevWorker {
   persistDir: string;
   configPath: string;
   logFile: string;
+  /** wrangler's process id, also its process group's (workerd runs in that group). */
+  pid: number;
   /** The end of wrangler's output so far. */
   output(): string;
   stop(): Promise<void>;
@@ -202,7 +204,8 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     await stop();
     throw err;
   }
-  return { name: spec.name, url, persistDir, configPath, logFile, output: () => out.text, stop };
+  const pid = child.pid ?? 0;
+  return { name: spec.name, url, persistDir, configPath, logFile, pid, output: () => out.text, stop };
 }
 
 /** Runs SQL on a dev Worker's local D1 (read-only use: counts and diagnostics). */

@@ -103,7 +103,7 @@ export function diagnose(health, setup, { adminToken, now }) {
     add(
       "fail",
       "jobs",
-      `${jobs.failed} background job(s) failed: see the Worker's logs, then run npm run deploy again`,
+      `${jobs.failed} background job(s) failed: see the Worker's logs and the README's Upgrading section (fix, then resume the job)`,
     );
   else if (jobs.pending + jobs.running > 0) {
     add(

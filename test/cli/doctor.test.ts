@@ -77,7 +77,7 @@ describe("callrelay doctor", () => {
       message: expect.stringMatching(/^the cron ran \d+ s ago$/),
     });
     expect(healthy.of("migrations")[0]?.level).toBe("ok");
-    expect(healthy.of("jobs")[0]).toEqual({ level: "ok", check: "jobs", message: "no background data jobs" });
+    expect(healthy.of("jobs")[0]).toEqual({ level: "ok", check: "jobs", message: "background jobs done (0)" });
     expect(healthy.of("access")[0]).toMatchObject({ level: "ok" });
 
     const text = await cli(["doctor"], { env: { CALLRELAY_URL: BASE, CALLRELAY_TOKEN: ADMIN }, fetch: relay() });

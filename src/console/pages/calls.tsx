@@ -68,7 +68,7 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     }
     callee = key.data;
   }
-  let where = callConditions({
+  const conditions = callConditions({
     callee,
     taskId: q.taskId,
     intentCode: q.intentCode,
@@ -76,13 +76,14 @@ async function searchOf(db: ReturnType<typeof getDb>, q: CallSearch, timeZone: s
     since: q.since === undefined ? undefined : zonedMidnight(q.since, timeZone),
     until: q.until === undefined ? undefined : zonedMidnight(q.until, timeZone) + 24 * 3600 * 1000,
   });
+  let where = conditions.where;
   if (q.voiceId !== undefined) {
     // voiceId is unique per source: look it up on the (source, voiceId) index, one source at a time.
     const known = await db.select({ id: sources.id }).from(sources).limit(1000);
     const ids = [DEFAULT_SOURCE.id, ...known.map((s) => s.id)];
     where = and(where, inJsonArray(calls.sourceId, ids), eq(calls.voiceId, q.voiceId));
   }
-  return { where, filter };
+  return { where, fields: conditions.fields, filter };
 }
 
 const csvColumns = Object.keys(normalizedCallColumns) as (keyof NormalizedCall)[];
@@ -156,8 +157,9 @@ export const callPages = new Hono<ConsoleEnv>()
       : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     if (!error) {
       try {
-        const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+        const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
         page = await scanCalls(db, {
+          fields,
           where,
           filter,
           limit: PAGE,
@@ -203,14 +205,14 @@ export const callPages = new Hono<ConsoleEnv>()
   .get("/calls.csv", async (c) => {
     const q = callSearch.omit({ cursor: true }).parse(c.req.query());
     const db = getDb(c.env.DB);
-    const { where, filter } = await searchOf(db, q, c.get("timeZone"));
+    const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
     c.header("content-type", "text/csv; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="calls.csv"');
     return stream(c, async (out) => {
       await out.write(`${csvColumns.join(",")}\r\n`);
       let before: CallPosition | undefined;
       for (;;) {
-        const page = await scanCalls(db, { where, filter, limit: 200, before });
+        const page = await scanCalls(db, { where, fields, filter, limit: 200, before });
         if (page.calls.length > 0) {
           await out.write(
             page.calls.map((call) => `${csvColumns.map((k) => csvCell(call[k])).join(",")}\r\n`).join(""),

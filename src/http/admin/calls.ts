@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
 import { cursorParam, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
@@ -9,7 +9,7 @@ import { resolveWindow, timeFieldParam, timezoneParam, windowBoundParam } from "
 import { validationHook } from "../../lib/validation";
 import { toNormalizedCall } from "../../model/calls/normalized";
 import { rawRecord } from "../../model/calls/raw-record";
-import { MAX_SCANNED_CALLS, scanCalls } from "../../model/filters/scan";
+import { MAX_SCANNED_CALLS, type ScanFields, scanCalls } from "../../model/filters/scan";
 import { getDb } from "../../storage/db/client";
 import { calls, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
 import type { AppEnv } from "../app-env";
@@ -83,7 +83,11 @@ const callDetail = callSchema
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The SQL part of a call search: fields with an index, and the received-at window. */
+/**
+ * A call search: `where`, the SQL part (fields with an index, and the time window), and `fields`, the fields compared
+ * while scanning (`intentCode`, `taskId`: their counts come from the rollups, and an index each would cost a row
+ * written per call), so a page reads at most {@link MAX_SCANNED_CALLS} calls for them.
+ */
 export function callConditions(q: {
   connected?: boolean;
   intentCode?: string;
@@ -95,19 +99,18 @@ export function callConditions(q: {
   until?: number;
   /** What `since`/`until` bound: the call's own time (default) or its arrival. */
   timeField?: "callTime" | "receivedAt";
-}) {
+}): { where: SQL | undefined; fields: ScanFields } {
   const time = q.timeField === "receivedAt" ? calls.receivedAt : calls.callAt;
-  return and(
+  const where = and(
     // `+`: walking ids newest first finds connected (or not) calls soon; the index would sort all of them.
     q.connected === undefined ? undefined : sql`+${calls.connected} = ${q.connected ? 1 : 0}`,
-    q.intentCode === undefined ? undefined : eq(calls.intentCode, q.intentCode),
-    q.taskId === undefined ? undefined : eq(calls.taskId, q.taskId),
     q.sourceId === undefined ? undefined : eq(calls.sourceId, q.sourceId),
     q.since === undefined ? undefined : gte(time, q.since),
     q.until === undefined ? undefined : lt(time, q.until),
     // A tail of the number is a prefix of its reversed digits: a range on `calls_callee_key_idx`.
     q.callee === undefined ? undefined : and(gte(calls.calleeKey, q.callee), lt(calls.calleeKey, `${q.callee}:`)),
   );
+  return { where, fields: { intentCode: q.intentCode, taskId: q.taskId } };
 }
 
 /** A call with its record as received and its deliveries with their attempts: `GET /calls/{sourceId}/{voiceId}`. */
@@ -157,7 +160,7 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       method: "get",
       path: "/",
       summary: "List calls",
-      description: `Newest first: by first arrival, or by the call's own time when \`since\`/\`until\` are on it (the default \`timeField\`). \`connected\`, \`intentCode\`, \`taskId\`, \`sourceId\`, \`callee\`, \`since\` and \`until\` are applied in the database (\`since\`/\`until\` on the call's own time unless \`timeField=receivedAt\`; a date without offset is read in \`timezone\`, default \`DEFAULT_TIMEZONE\`). Unknown parameters answer 400. \`filter\` is applied to at most ${MAX_SCANNED_CALLS} calls per request: a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
+      description: `Newest first: by first arrival, or by the call's own time when \`since\`/\`until\` are on it (the default \`timeField\`). \`connected\`, \`sourceId\`, \`callee\`, \`since\` and \`until\` are applied in the database (\`since\`/\`until\` on the call's own time unless \`timeField=receivedAt\`; a date without offset is read in \`timezone\`, default \`DEFAULT_TIMEZONE\`). Unknown parameters answer 400. \`intentCode\`, \`taskId\` and \`filter\` are applied to at most ${MAX_SCANNED_CALLS} calls per request (their counts are in \`/stats\`): a page can then hold fewer than \`limit\` calls, even none, and still have a \`nextCursor\`; follow it until it is null.`,
       request: { query: listQuery },
       responses: {
         200: jsonContent(
@@ -170,10 +173,11 @@ export const callRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     async (c) => {
       const q = c.req.valid("query");
       const window = resolveWindow(q, q.timezone ?? getConfig(c.env).defaultTimezone);
-      const where = callConditions({ ...q, ...window });
+      const { where, fields } = callConditions({ ...q, ...window });
       const byCallTime = q.timeField === "callTime" && (window.since !== undefined || window.until !== undefined);
       const page = await scanCalls(getDb(c.env.DB), {
         where,
+        fields,
         filter: q.filter,
         limit: q.limit,
         before: q.cursor,

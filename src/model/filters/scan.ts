@@ -16,6 +16,20 @@ export interface CallPosition {
   at?: number;
 }
 
+/** Fields compared while scanning, each when given. */
+export interface ScanFields {
+  intentCode?: string;
+  taskId?: number;
+}
+
+/** Whether `call` has every field of `fields` that is given. */
+function hasFields(fields: ScanFields, call: NormalizedCall): boolean {
+  return (
+    (fields.intentCode === undefined || call.intentCode === fields.intentCode) &&
+    (fields.taskId === undefined || call.taskId === fields.taskId)
+  );
+}
+
 /** A page of calls and the position to continue below, null at the end. */
 export interface CallPage {
   calls: NormalizedCall[];
@@ -23,22 +37,24 @@ export interface CallPage {
 }
 
 /**
- * Calls matching `where` (SQL) and `filter` (evaluated here), newest first, starting below `before`: by id, or
- * with `byCallTime` by the call's own time then id, so a call-time window reads its index range in order
- * rather than every call of the window sorted. Without a filter, one query; with one, chunks of rows until the
- * page is full or {@link MAX_SCANNED_CALLS} rows were read.
+ * Calls matching `where` (SQL), `fields` and `filter` (compared here), newest first, starting below `before`: by id,
+ * or with `byCallTime` by the call's own time then id, so a call-time window reads its index range in order
+ * rather than every call of the window sorted. Without fields or a filter, one query; with them, chunks of rows until
+ * the page is full or {@link MAX_SCANNED_CALLS} rows were read.
  */
 export async function scanCalls(
   db: Db,
   opts: {
     where: SQL | undefined;
+    fields?: ScanFields;
     filter: Filter | undefined;
     limit: number;
     before: CallPosition | undefined;
     byCallTime?: boolean;
   },
 ): Promise<CallPage> {
-  const { where, filter, limit, byCallTime = false } = opts;
+  const { where, filter, fields = {}, limit, byCallTime = false } = opts;
+  const scanning = filter !== undefined || fields.intentCode !== undefined || fields.taskId !== undefined;
   const page: NormalizedCall[] = [];
   let position = opts.before;
   let scanned = 0;
@@ -47,7 +63,7 @@ export async function scanCalls(
       ? sql`(${calls.callAt}, ${calls.id}) < (${p.at ?? Number.MAX_SAFE_INTEGER}, ${p.id})`
       : lt(calls.id, p.id);
   for (;;) {
-    const take = filter ? Math.min(SCAN_CHUNK, MAX_SCANNED_CALLS - scanned) : limit + 1;
+    const take = scanning ? Math.min(SCAN_CHUNK, MAX_SCANNED_CALLS - scanned) : limit + 1;
     const rows = await db
       .select({ rowId: calls.id, callAt: calls.callAt, ...normalizedCallColumns })
       .from(calls)
@@ -58,7 +74,7 @@ export async function scanCalls(
       if (page.length === limit) return { calls: page, next: position ?? null };
       position = byCallTime ? { id: rowId, at: callAt ?? 0 } : { id: rowId };
       scanned += 1;
-      if (!filter || matchesFilter(filter, call)) page.push(call);
+      if (hasFields(fields, call) && (!filter || matchesFilter(filter, call))) page.push(call);
     }
     if (rows.length < take) return { calls: page, next: null };
     if (scanned >= MAX_SCANNED_CALLS) return { calls: page, next: position ?? null };

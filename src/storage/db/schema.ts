@@ -122,10 +122,8 @@ export const calls = sqliteTable(
     uniqueIndex("calls_source_voice_uq").on(t.sourceId, t.voiceId),
     // `since`/`until` of GET /calls, replay windows, the retention sweep.
     index("calls_received_at_idx").on(t.receivedAt),
-    // `taskId` of GET /calls.
-    index("calls_task_idx").on(t.taskId),
-    // `intentCode` of GET /calls.
-    index("calls_intent_code_idx").on(t.intentCode),
+    // No index on `taskId` or `intentCode` (migration `calls_indexes_rollups_serve`): their counts come from the
+    // rollups, and GET /calls compares them while scanning, a bounded number of calls per page.
   ],
 );
 
@@ -370,6 +368,28 @@ export const eventGates = sqliteTable(
   },
   (t) => [index("event_gates_due_idx").on(t.pending, t.sentAt)],
 );
+
+export const jobStatuses = ["pending", "running", "done", "failed"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/**
+ * Background data jobs (src/jobs/run.ts): work across all rows that a migration queues (by inserting the job's row)
+ * and the cron does after the deploy, a bounded chunk at a time. `/health` counts them by status.
+ */
+export const jobs = sqliteTable("jobs", {
+  name: text("name").primaryKey(),
+  status: text("status", { enum: jobStatuses }).notNull().default("pending"),
+  /** Where the next chunk starts, in the job's own format; null before the first. */
+  cursor: text("cursor"),
+  /** Rows the chunks done so far covered. */
+  rows: integer("rows").notNull().default(0),
+  /** Chunks failed in a row; the job is `failed` after a few. */
+  failures: integer("failures").notNull().default(0),
+  error: text("error"),
+  /** A cron run works on the job until then; null when none does. */
+  leaseUntil: integer("lease_until"),
+  ...timestamps,
+});
 
 /** A record of a push that could not be stored, with why. */
 export interface RejectedRecord {

@@ -21,6 +21,10 @@ CREATE TABLE `task_cost_rollups` (
 );
 --> statement-breakpoint
 -- Bounded: filling task_cost_rollups from the calls already stored would read every call, so it is not done here.
--- The new rollup counts the calls stored from now on: those with an id above the highest one now (an index read).
+-- The new rollup counts the calls stored from now on: those with an id above the highest one now (max over the
+-- integer primary key: one index seek, not a scan).
 INSERT INTO `rollup_starts` (`name`, `after_call_id`, `started_at`)
-  SELECT 'task_cost_rollups', coalesce(max(`id`), 0), CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM `calls`;
+  VALUES ('task_cost_rollups', 0, CAST(unixepoch('subsec') * 1000 AS INTEGER));
+--> statement-breakpoint
+UPDATE `rollup_starts` SET `after_call_id` = coalesce((SELECT max(`id`) FROM `calls`), 0)
+  WHERE `name` = 'task_cost_rollups';
