@@ -28,3 +28,11 @@ INSERT INTO `rollup_starts` (`name`, `after_call_id`, `started_at`)
 --> statement-breakpoint
 UPDATE `rollup_starts` SET `after_call_id` = coalesce((SELECT max(`id`) FROM `calls`), 0)
   WHERE `name` = 'task_cost_rollups';
+--> statement-breakpoint
+-- The calls stored before (if any) are counted by a background job, a bounded id range per chunk
+-- (taskCostBackfillChunk in src/storage/call-rollups.ts).
+INSERT INTO `jobs` (`name`, `status`, `created_at`, `updated_at`)
+  SELECT 'task_cost_rollups_backfill', 'pending', CAST(unixepoch('subsec') * 1000 AS INTEGER),
+    CAST(unixepoch('subsec') * 1000 AS INTEGER)
+  FROM `rollup_starts` WHERE `name` = 'task_cost_rollups' AND `after_call_id` > 0
+  ON CONFLICT DO NOTHING;

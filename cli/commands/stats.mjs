@@ -164,7 +164,7 @@ function taskTable(body, time) {
   /** @type {[string, unknown][]} */
   const fields = [["window", `${time(body.window.since)} to ${time(body.window.until)}`]];
   if (filtered) fields.push(["filter", JSON.stringify(body.filter)]);
-  if (body.countedSince) fields.push(["counted since", time(body.countedSince)]);
+  if (body.countedSince) fields.push(["still counting calls stored before", time(body.countedSince)]);
   return formatFields(fields) + (rows.length === 0 ? "\nNo calls in this window.\n" : `\n${formatTable(head, rows)}`);
 }
 

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { callRollupStatements } from "../../src/storage/call-rollups";
 import { runBatch } from "../../src/storage/db/batch";
+import { backgroundJobs, defaultJobLimits, runJobs } from "../../src/storage/jobs";
 
 const MIGRATION = "task_rollup_costs";
 const db = env.MIGRATION_DB;
@@ -30,7 +31,7 @@ describe(`migration ${MIGRATION}`, () => {
     expect(start?.after_call_id).toBe(top?.id);
     expect(await all("SELECT * FROM task_cost_rollups")).toEqual([]);
 
-    // A push after the migration, with the push's own statements: old-1 again, moved to task 8 (not counted: stored
+    // A push after the migration, with the push's own statements: old-1 again, moved to task 8 (not counted yet: stored
     // before the rollup, so never added, and never taken out), and a new call (counted).
     const { before, after } = callRollupStatements("src_default", ["old-1", "new-1"]);
     await runBatch(db, [
@@ -42,6 +43,17 @@ describe(`migration ${MIGRATION}`, () => {
     ]);
     expect(await all("SELECT task_id, calls, line_cost_micros FROM task_cost_rollups")).toEqual([
       { task_id: 7, calls: 1, line_cost_micros: 500_000 },
+    ]);
+
+    // The background job counts the calls stored before, one id at a time here, then is done.
+    const limits = { ...defaultJobLimits, chunkRows: 1 };
+    for (let run = 0; run < 5; run++) await runJobs(db, Date.now() + run * 120_000, backgroundJobs, limits);
+    expect(await all("SELECT name, status FROM jobs WHERE name = 'task_cost_rollups_backfill'")).toEqual([
+      { name: "task_cost_rollups_backfill", status: "done" },
+    ]);
+    expect(await all("SELECT task_id, calls, line_cost_micros FROM task_cost_rollups ORDER BY task_id")).toEqual([
+      { task_id: 7, calls: 2, line_cost_micros: 2_500_000 },
+      { task_id: 8, calls: 1, line_cost_micros: 1_000_000 },
     ]);
   });
 });

@@ -40,7 +40,7 @@ const words = {
     perMatching: "Per matching call",
     spendPerMatching: "All cost per matching call",
     empty: "No calls in this window. Widen the window, or check that pushes arrive (Pushes).",
-    countedSince: "Costs and durations count the calls stored since",
+    countedSince: "Calls stored before the upgrade are still being counted; counted for sure: calls stored since",
     window: "Window",
   },
   zh: {
@@ -67,7 +67,7 @@ const words = {
     perMatching: "每通符合条件通话的成本",
     spendPerMatching: "总费用 / 符合条件的通话",
     empty: "此时间范围内没有通话。请扩大时间范围，或在“推送”页确认推送是否到达。",
-    countedSince: "费用与时长统计自此时起存储的通话：",
+    countedSince: "升级前存储的通话仍在统计中；已确定统计：此时起存储的通话",
     window: "时间范围",
   },
 } as const;

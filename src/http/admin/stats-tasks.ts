@@ -89,7 +89,8 @@ const campaignOutput = z
     window: z.object({ since: z.string(), until: z.string(), timezone: z.string() }),
     filter: z.record(z.string(), z.unknown()).nullable(),
     countedSince: z.string().nullable().openapi({
-      description: "Costs and durations count the calls stored from this instant on (when the rollup was added)",
+      description:
+        "Set while the background job task_cost_rollups_backfill still counts the calls stored before the upgrade: until then only calls stored from this instant on are sure to be counted; null when every call is",
     }),
     tasks: z.array(taskFigures),
   })
@@ -146,7 +147,7 @@ export const statsTaskRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
     method: "get",
     path: "/",
     summary: "Per task: calls, connect rate, intents, talk time, billed minutes and cost",
-    description: `Read from hourly task cost rollups kept in each push's batch, never from the calls, so the cost depends on the window and the number of tasks, not on how many calls there are. Calls count by their own time; the window is widened to whole hours (UTC); local dates are read in \`timezone\`. Default window: the last 24 h; at most ${MAX_WINDOW_DAYS} days. The ${TOP_TASKS} busiest tasks. Money is summed exactly in millionths of the quote currency and shown as decimal strings, one entry per currency. \`filter\` may use ${campaignFilterFields.join(", ")} (the rollups' key): any other field answers 400, since it would need every call of the window read. Calls stored before the rollup was added (\`countedSince\`) are not counted.`,
+    description: `Read from hourly task cost rollups kept in each push's batch, never from the calls, so the cost depends on the window and the number of tasks, not on how many calls there are. Calls count by their own time; the window is widened to whole hours (UTC); local dates are read in \`timezone\`. Default window: the last 24 h; at most ${MAX_WINDOW_DAYS} days. The ${TOP_TASKS} busiest tasks. Money is summed exactly in millionths of the quote currency and shown as decimal strings, one entry per currency. \`filter\` may use ${campaignFilterFields.join(", ")} (the rollups' key): any other field answers 400, since it would need every call of the window read. Calls stored before the rollup was added are counted by a background job after the upgrade (\`countedSince\` is set until it is done).`,
     request: { query: campaignQuery },
     responses: { 200: jsonContent(campaignOutput, "The tasks"), 400: errorResponse },
   }),

@@ -9,8 +9,8 @@ const total = (column: SQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`
 
 /**
  * The task cost rollup groups of the hours `[firstHour, endHour)` (of those sources and tasks, when given), summed over the
- * hours: a row per source, task, intent code, currency and connected, never a read of `calls`. Also when the rollup
- * started counting (null if its start row is missing).
+ * hours: a row per source, task, intent code, currency and connected, never a read of `calls`. Also, while the
+ * background job still counts the calls stored before the rollup existed, when it started (else null).
  */
 export async function readCampaignGroups(
   db: Db,
@@ -42,7 +42,11 @@ export async function readCampaignGroups(
         ),
       )
       .groupBy(t.sourceId, t.taskId, t.intentCode, t.currency, t.connected),
-    db.select({ startedAt: rollupStarts.startedAt }).from(rollupStarts).where(eq(rollupStarts.name, TASK_COST_ROLLUPS)),
+    db
+      .select({ startedAt: rollupStarts.startedAt, afterCallId: rollupStarts.afterCallId })
+      .from(rollupStarts)
+      .where(eq(rollupStarts.name, TASK_COST_ROLLUPS)),
   ]);
-  return { groups, countedSince: start[0]?.startedAt ?? null };
+  const [row] = start;
+  return { groups, countedSince: row && row.afterCallId > 0 ? row.startedAt : null };
 }
