@@ -17,8 +17,10 @@ import { closestName } from "../src/lib/closest-name.js";
  * @property {string} [description] More, in its own help
  * @property {string[]} [args] Positional arguments, each required, e.g. `["id"]`
  * @property {Record<string, OptionSpec>} [options] On the root: the global options
- * @property {Record<string, CommandSpec>} [commands] Subcommands, by name (a command with `run` as well also runs
- *   by itself)
+ * @property {Record<string, CommandSpec>} [commands] Subcommands, by name; with `args` too, a word that names no
+ *   subcommand is the command's own argument (`history "<SQL>"` beside `history backfill`); a command with `run` as
+ *   well also runs by itself
+ * @property {false} [relay] The command does not talk to the relay: no URL or admin token needed
  */
 
 /** A mistake in the command line: reported with a pointer to `--help`, exit code 2. */
@@ -159,7 +161,8 @@ const oneOf = (commands) => `one of ${Object.keys(commands).join(", ")}`;
  * @param {Map<string, string[]>} values
  */
 function missing(command, args, values) {
-  if (command.commands && !("run" in command)) return `missing command: ${oneOf(command.commands)}`;
+  if (command.commands && !("run" in command) && (!command.args || args.length === 0))
+    return `missing command: ${oneOf(command.commands)}`;
   const expected = command.args ?? [];
   if (args.length < expected.length) return `missing <${expected[args.length]}>`;
   if (args.length > expected.length) return `unexpected argument "${args[expected.length]}"`;
@@ -235,10 +238,12 @@ export function parseArgv(argv, root) {
       else values.set(name, spec.type === "list" ? [...(values.get(name) ?? []), value] : [value]);
     } else if (token.startsWith("-") && token !== "-") {
       error ??= `unknown option ${token}`;
-    } else if (command.commands) {
+    } else if (command.commands && (args.length === 0 || !command.args)) {
       if (Object.hasOwn(command.commands, token)) {
         command = /** @type {C} */ (command.commands[token]);
         path.push(token);
+      } else if (command.args) {
+        args.push(token);
       } else {
         const hint = didYouMean(token, Object.keys(command.commands));
         error ??= `unknown command "${token}"${hint}: ${oneOf(command.commands)}`;

@@ -4,6 +4,7 @@ import { calls } from "./commands/calls.mjs";
 import { deliveries } from "./commands/deliveries.mjs";
 import { destinations } from "./commands/destinations.mjs";
 import { doctor } from "./commands/doctor.mjs";
+import { history } from "./commands/history.mjs";
 import { pushes } from "./commands/pushes.mjs";
 import { replay } from "./commands/replay.mjs";
 import { sources } from "./commands/sources.mjs";
@@ -23,6 +24,8 @@ import { cell } from "./table.mjs";
  * @property {import("./output.mjs").Output} out
  * @property {(what: string) => Promise<void>} confirm Asks before a destructive step (unless `--yes`); throws
  *   when the answer is no or nobody can answer
+ * @property {Record<string, string | undefined>} env The environment (services other than the relay read theirs)
+ * @property {import("./http.mjs").Fetch} fetch
  * @property {string} token The admin token given ("" when none: only for a command with `tokenOptional`)
  */
 
@@ -76,7 +79,7 @@ const root = {
     json: { type: "boolean", description: "Print the API's JSON instead of tables" },
     yes: { type: "boolean", description: "Do destructive or mass steps (delete, rotate, retry) without asking" },
   },
-  commands: { sources, destinations, calls, deliveries, pushes, replay, stats, doctor },
+  commands: { sources, destinations, calls, deliveries, pushes, replay, stats, history, doctor },
 };
 
 /**
@@ -140,12 +143,13 @@ export async function run(argv, io) {
     const { globals } = parsed;
     const url = globals.string("relay") || io.env.CALLRELAY_URL;
     const token = globals.string("token") || io.env.CALLRELAY_TOKEN;
-    if (!url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
-    if (!token && !parsed.command.tokenOptional) {
+    const relay = parsed.command.relay !== false;
+    if (relay && !url) throw new UsageError("no relay URL: pass --relay or set CALLRELAY_URL");
+    if (relay && !token && !parsed.command.tokenOptional) {
       throw new UsageError("no admin token: pass --token or set CALLRELAY_TOKEN");
     }
     const timeZone = checkTimeZone(globals.string("timezone") || io.env.CALLRELAY_TIMEZONE || DEFAULT_TIMEZONE);
-    const api = createApi(io.fetch, relayBase(url), token ?? "");
+    const api = createApi(io.fetch, url ? relayBase(url) : "", token ?? "");
     const out = createOutput(globals.boolean("json"), io.stdout, io.stderr, timeZone);
     /** @param {string} what */
     const confirm = async (what) => {
@@ -153,7 +157,17 @@ export async function run(argv, io) {
       if (!io.ask) throw new UsageError(`${what}: pass --yes to confirm (no terminal to ask)`);
       if (!(await io.ask(`${what}. Continue? [y/N] `))) throw new Cancelled();
     };
-    return (await handler({ args: parsed.args, flags: parsed.flags, api, out, confirm, token: token ?? "" })) ?? 0;
+    const context = {
+      args: parsed.args,
+      flags: parsed.flags,
+      api,
+      out,
+      confirm,
+      token: token ?? "",
+      env: io.env,
+      fetch: io.fetch,
+    };
+    return (await handler(context)) ?? 0;
   } catch (err) {
     const [code, lines] = failure(err, parsed.path);
     io.stderr.write(lines.map((line) => `${line}\n`).join(""));

@@ -13,6 +13,7 @@ import { errorBody } from "./lib/errors";
 import { tokenWarnings } from "./lib/secret-token.js";
 import { cronHealth } from "./storage/cron-run";
 import { getDb } from "./storage/db/client";
+import { historyHealth } from "./storage/history-state";
 import { jobCounts } from "./storage/jobs";
 import { migrationsHealth } from "./storage/migrations";
 import { storageRow, storageView } from "./storage/usage";
@@ -31,7 +32,18 @@ app.get("/health", async (c) => {
   const migrations = await migrationsHealth(c.env.DB);
   const warnings = tokenWarnings(c.env);
   const jobs = await jobCounts(c.env.DB).catch(() => null);
-  return c.json({ ok: stored.d1, version: pkg.version, d1: stored.d1, storage, cron, migrations, warnings, jobs });
+  const history = await historyHealth(c.env).catch(() => null);
+  return c.json({
+    ok: stored.d1,
+    version: pkg.version,
+    d1: stored.d1,
+    storage,
+    cron,
+    migrations,
+    warnings,
+    jobs,
+    history,
+  });
 });
 app.route("/api/v1", adminApp);
 app.route("/", openApiRoutes(app));

@@ -6,6 +6,7 @@ import type { DeliveryMessage } from "./pipeline/dispatch/enqueue";
 import { produceScheduledEvents } from "./pipeline/events/producers";
 import type { QueuedPush } from "./pipeline/ingest/queue-ingest";
 import { consumeQueuedPushes, sweepQueuedPushes } from "./pipeline/ingest/queued";
+import { catchUpStream } from "./pipeline/ingest/stream-catch-up";
 import { sweepRetention } from "./pipeline/retention/sweep";
 import { recordCronRun } from "./storage/cron-run";
 import { runJobs } from "./storage/jobs";
@@ -29,6 +30,7 @@ export default {
     ctx.waitUntil(sweepQueuedPushes(env, controller.scheduledTime));
     ctx.waitUntil(sweepDeliveries(env, controller.scheduledTime));
     ctx.waitUntil(sweepRetention(env, controller.scheduledTime));
+    ctx.waitUntil(catchUpStream(env, controller.scheduledTime));
     ctx.waitUntil(produceScheduledEvents(env, controller.scheduledTime));
     ctx.waitUntil(runJobs(env.DB, controller.scheduledTime));
     ctx.waitUntil(recordCronRun(env.DB, controller.scheduledTime));

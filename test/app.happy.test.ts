@@ -28,6 +28,17 @@ describe("GET /health", () => {
         "ADMIN_TOKEN is 16 characters long: use 32 or more (openssl rand -hex 32)",
         "PUSH_TOKEN is 15 characters long: use 32 or more (openssl rand -hex 32)",
       ],
+      // No CALLS_STREAM binding here: nothing waits for a stream.
+      history: {
+        configured: false,
+        pendingPushes: 0,
+        pendingRows: 0,
+        oldestPendingAt: null,
+        invalidRows: 0,
+        lastConfirmedAt: null,
+        streamedFrom: null,
+        backfillSince: null,
+      },
     });
   });
 });

@@ -1,7 +1,14 @@
 // @ts-check
-import { path } from "../http.mjs";
+import { ApiError, path } from "../http.mjs";
 import { knownSource, listCommand } from "../list.mjs";
 import { formatFields, formatTable } from "../table.mjs";
+import { historyCall, warehouseOption } from "./history.mjs";
+
+/**
+ * Whether a 404's details say the call may have moved to history.
+ * @param {unknown} details
+ */
+const movedToHistory = (details) => typeof details === "object" && details !== null && "history" in details;
 
 /**
  * @typedef {{
@@ -71,10 +78,26 @@ export const calls = {
     show: {
       summary: "Show one call: every field, the push that stored it, the record as received",
       args: ["voiceId"],
-      options: { source: sourceOption },
-      run: async ({ args: [voiceId], flags, api, out }) => {
+      description:
+        "A call D1 no longer holds (retention moved it to history) is read from Basin SQL instead: that needs\n" +
+        "CALLRELAY_WAREHOUSE and WRANGLER_BASIN_SQL_AUTH_TOKEN (see `callrelay history --help`).",
+      options: { source: sourceOption, warehouse: warehouseOption },
+      run: async (context) => {
+        const { args, flags, api, out } = context;
+        const voiceId = args[0] ?? "";
         const sourceId = flags.string("source") ?? DEFAULT_SOURCE;
-        const call = /** @type {CallDetail} */ (await api.get(path`/calls/${sourceId}/${voiceId}`));
+        /** @type {CallDetail} */
+        let call;
+        try {
+          call = /** @type {CallDetail} */ (await api.get(path`/calls/${sourceId}/${voiceId}`));
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404 && movedToHistory(err.details))) throw err;
+          out.note(`${err.message}: reading it from history…`);
+          const row = await historyCall(context, sourceId, voiceId);
+          if (row === null) throw new Error(`No call ${voiceId} from source ${sourceId} in D1 or in history`);
+          out.show(row, () => `From history (Basin SQL), its latest version:\n${formatFields(Object.entries(row))}`);
+          return;
+        }
         out.show(call, () => {
           const { raw, ...fields } = call;
           return `${formatFields(

@@ -1,4 +1,6 @@
 // @ts-check
+
+import { historyFindings } from "../../scripts/deploy/history-plan.mjs";
 import { tokenProblem } from "../../src/lib/secret-token.js";
 import { ApiError } from "../http.mjs";
 
@@ -24,6 +26,7 @@ const STORAGE_FAIL = 95;
  *   migrations?: {expected: string | null, applied: string | null, current: boolean},
  *   warnings?: string[],
  *   jobs?: {pending: number, running: number, done: number, failed: number},
+ *   history?: Parameters<typeof historyFindings>[0],
  * }} Health
  */
 
@@ -112,6 +115,10 @@ export function diagnose(health, setup, { adminToken, now }) {
       `background job still working: ${jobs.pending} pending, ${jobs.running} running (watch /health)`,
     );
   } else add("ok", "jobs", `background jobs done (${jobs.done})`);
+
+  const history = historyFindings(health.history, now);
+  for (const finding of history) add("warn", "history", finding);
+  if (health.history?.configured && history.length === 0) add("ok", "history", "the calls stream confirms rows");
 
   if (health.warnings) {
     for (const warning of health.warnings) add("fail", "tokens", warning);

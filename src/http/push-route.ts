@@ -7,6 +7,8 @@ import { isPlaceholderToken } from "../lib/secret-token.js";
 import { enqueueLater } from "../pipeline/dispatch/enqueue";
 import { eventsAfterPush } from "../pipeline/events/producers";
 import { ingestPush, logInvalidPush, type PushInput } from "../pipeline/ingest/ingest";
+import { streamPush } from "../pipeline/ingest/stream-push";
+import { callsStream } from "../storage/calls-stream";
 import { getDb } from "../storage/db/client";
 import { DEFAULT_SOURCE, resolveSource } from "../storage/sources";
 import { recordStorageSize } from "../storage/usage";
@@ -44,6 +46,8 @@ export const pushRoute = new Hono<AppEnv>().post("/:token", async (c) => {
   enqueueLater(c.executionCtx, c.env.DELIVERY_QUEUE, result.deliveryIds, { pushId: result.pushId });
   c.executionCtx.waitUntil(recordStorageSize(c.env.DB, result.d1Results));
   c.executionCtx.waitUntil(eventsAfterPush(c.env, { ...result, sourceId: source.id }, receivedAt));
+  const stream = callsStream(c.env);
+  if (stream && !result.queued) c.executionCtx.waitUntil(streamPush(c.env, stream, c.executionCtx, result));
   const { pushId, accepted, rejected } = result;
   return c.json(
     result.queued ? { ok: true, queued: true, pushId, accepted, rejected } : { ok: true, pushId, accepted, rejected },

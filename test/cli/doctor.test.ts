@@ -205,3 +205,29 @@ describe("callrelay doctor", () => {
     expect(down.stderr).toContain("error: could not reach https://relay.test/health: fetch failed");
   });
 });
+
+describe("callrelay doctor and the calls stream", () => {
+  it("says when the stream stalls or refuses rows, from /health's history key", async () => {
+    const now = Date.now();
+    const stalled = await doctor(
+      withHealth(relay(), {
+        history: {
+          configured: true,
+          pendingPushes: 12,
+          pendingRows: 1200,
+          oldestPendingAt: now - 30 * MIN,
+          invalidRows: 2,
+          lastConfirmedAt: now - 31 * MIN,
+          streamedFrom: now - 86_400_000,
+          backfillSince: null,
+        },
+      }),
+    );
+    const history = stalled.of("history");
+    expect(history.map((f) => f.level)).toEqual(["warn", "warn"]);
+    expect(history[0]?.message).toMatch(/^12 pushes wait for the calls stream/);
+    expect(history[1]?.message).toMatch(/^2 call rows did not match the stream's schema/);
+    const quiet = await doctor(relay());
+    expect(quiet.of("history")).toEqual([]); // no stream bound: nothing to say
+  });
+});

@@ -12,6 +12,7 @@ import { rawRecord } from "../../model/calls/raw-record";
 import { MAX_SCANNED_CALLS, type ScanFields, scanCalls } from "../../model/filters/scan";
 import { getDb } from "../../storage/db/client";
 import { calls, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
+import { movedCallHint } from "../../storage/history-state";
 import type { AppEnv } from "../app-env";
 import { callSchema } from "./call-schema";
 import { calleeParam } from "./callee-param";
@@ -137,7 +138,17 @@ export async function getCallDetail(env: Env, sourceId: string, voiceId: string)
       .limit(MAX_CALL_ATTEMPTS),
   ]);
   const row = call[0];
-  if (!row) throw new AppError("not_found", `No call ${voiceId} from source ${sourceId}`);
+  if (!row) {
+    const moved = await movedCallHint(env, sourceId, voiceId);
+    const message = `No call ${voiceId} from source ${sourceId}`;
+    throw moved
+      ? new AppError(
+          "not_found",
+          `${message} in D1; calls received before ${iso(moved.history.before)} moved to history`,
+          moved,
+        )
+      : new AppError("not_found", message);
+  }
   const oldestFirst = attempts.reverse();
   return {
     ...toNormalizedCall(row),

@@ -5,6 +5,7 @@ import { normalize } from "../../model/calls/normalize";
 import { parseRecord, pushBodySchema } from "../../model/calls/record-schema";
 import { type ArchivedPush, archiveKey, putArchive } from "../../storage/archive";
 import { callRollupStatements } from "../../storage/call-rollups";
+import { callsStream, STREAM_PENDING, takeConfirmations } from "../../storage/calls-stream";
 import { insertJsonRows, runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
 import { calls, pushes, type RejectedRecord, sources } from "../../storage/db/schema";
@@ -145,7 +146,7 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
   const key = archiveKey(input.pushId, input.receivedAt);
   const [archive, stored] = await Promise.allSettled([
     archived ? Promise.resolve() : putArchive(env.ARCHIVE, key, input.body, archivedPush(input)),
-    storeInD1(env.DB, input, parsed, key),
+    storeInD1(env.DB, input, parsed, key, callsStream(env) !== undefined),
   ]);
   const result = {
     pushId: input.pushId,
@@ -172,13 +173,16 @@ const REPLANS = 3;
  * One D1 batch: the push log, the calls, and the deliveries planned from this isolate's cached destinations,
  * inserted only if the destinations are still at the cached version; the batch answers the version at commit.
  * When a destination changed (created a moment ago, say), the deliveries are planned again from a fresh read.
- * Answers the pending deliveries created and D1's results (for `meta.size_after`).
+ * With a calls stream the push is marked pending for it, and the batch carries the isolate's waiting stream
+ * confirmations (no round trip of their own). Answers the pending deliveries created and D1's results (for
+ * `meta.size_after`).
  */
 async function storeInD1(
   d1: D1Database,
   input: PushInput,
   parsed: Parsed,
   key: string,
+  streaming: boolean,
 ): Promise<{ deliveryIds: string[]; results: D1Result[] }> {
   const db = getDb(d1);
   let snapshot = await destinationTargets(db);
@@ -198,11 +202,22 @@ async function storeInD1(
       rejected: parsed.rejected,
       reprocessedFrom: input.reprocessedFrom,
       archiveKey: key,
+      streamState: streaming && parsed.calls.length > 0 ? STREAM_PENDING : null,
     }),
     ...callUpserts(parsed, input),
   ];
   const check = parsed.calls.length > 0 ? [versionCheck()] : [];
-  let results = await runBatch(d1, [...stored, ...plan.paused, ...plan.pending, ...check]);
+  const confirmations = takeConfirmations(input.receivedAt);
+  let results = await runBatch(d1, [
+    ...confirmations.statements,
+    ...stored,
+    ...plan.paused,
+    ...plan.pending,
+    ...check,
+  ]).catch((err: unknown) => {
+    confirmations.failed();
+    throw err;
+  });
   const all = results;
   for (let replan = 0; check.length > 0 && checkedVersion(results.at(-1) as D1Result) !== snapshot.version; replan++) {
     snapshot = await readTargets(db);

@@ -3,6 +3,7 @@ import { getConfig } from "../../lib/config";
 import { expireArchive } from "../../storage/archive";
 import { runBatch } from "../../storage/db/batch";
 import { callRollups, deliveryRollups, pushRollups, taskCostRollups, taskRollups } from "../../storage/db/schema";
+import { keptForStream, movedToHistory, streamedCall } from "../../storage/history-state";
 import { hourOf } from "../../storage/hours";
 import { recordStorageSize } from "../../storage/usage";
 
@@ -32,7 +33,8 @@ export interface RetentionResult {
  * - archived push bodies (R2) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 a sweep), and legacy bodies
  *   still in D1's `push_bodies` older than that;
  * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
- *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep);
+ *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep), or, with a
+ *   calls stream, unless the stream has not confirmed the call's latest version (`streamedCall`);
  * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone;
  * - stats rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never changes them);
  * - events older than `CALL_RETENTION_DAYS` with their deliveries and attempts (unless one is still in flight),
@@ -45,7 +47,8 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   const statsCutoffHour = hourOf(now - statsRetentionDays * DAY_MS);
   const rawCutoff = now - rawRetentionDays * DAY_MS;
   const callCutoff = now - callRetentionDays * DAY_MS;
-  const expiredCall = sql`c.received_at < ${callCutoff} AND NOT EXISTS (
+  const streamed = streamedCall(env);
+  const expiredCall = sql`c.received_at < ${callCutoff} AND ${streamed} AND NOT EXISTS (
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
   const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff).catch((err: unknown) => {
@@ -68,7 +71,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
       ORDER BY c.received_at LIMIT ${RETENTION_CHUNK})`,
     sql`DELETE FROM calls WHERE id IN (
       SELECT c.id FROM calls c
-      WHERE c.received_at < ${callCutoff}
+      WHERE c.received_at < ${callCutoff} AND ${streamed}
         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source_id = c.source_id AND d.voice_id = c.voice_id)
       ORDER BY c.received_at LIMIT ${RETENTION_CHUNK})`,
     sql`DELETE FROM push_bodies WHERE rowid IN (
@@ -77,6 +80,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
     sql`DELETE FROM pushes WHERE id IN (
       SELECT p.id FROM pushes p
       WHERE p.received_at < ${callCutoff} AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
+        AND ${keptForStream(env)}
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
     ...[callRollups, taskRollups, taskCostRollups, pushRollups, deliveryRollups].map(
       (table) =>
@@ -101,12 +105,13 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
       SELECT key FROM event_claims WHERE claimed_at < ${callCutoff} ORDER BY claimed_at LIMIT ${RETENTION_CHUNK})`,
     sql`DELETE FROM event_gates WHERE key IN (
       SELECT key FROM event_gates WHERE pending = 0 AND sent_at < ${callCutoff} LIMIT ${RETENTION_CHUNK})`,
+    ...movedToHistory(env, callCutoff),
   ]);
   await recordStorageSize(env.DB, results, now);
   const changes = results.map((r) => r.meta.changes ?? 0);
   const [deliveryAttempts, deliveries, calls, pushBodies, pushes] = changes;
   const rollups = changes.slice(5, 9);
-  const events = changes.slice(9);
+  const events = changes.slice(9, 14);
   const deleted = {
     archivedBodies,
     pushBodies: pushBodies ?? 0,

@@ -31,9 +31,16 @@ export const pushes = sqliteTable(
     reprocessedFrom: text("reprocessed_from"),
     /** Key of the gzip-compressed body in the `ARCHIVE` R2 bucket; null when the body was not archived. */
     archiveKey: text("archive_key"),
+    /**
+     * Where the push's calls stand with the calls stream (`CALLS_STREAM`): null when no stream was bound as it was
+     * stored, 0 sent but not confirmed yet, 1 confirmed (`send()` resolved), 2 held: a row did not match the schema.
+     */
+    streamState: integer("stream_state"),
   },
   (t) => [
     index("pushes_received_at_idx").on(t.receivedAt),
+    // The stream's catch-up: pushes not confirmed yet (a handful; confirmed ones leave the index).
+    index("pushes_stream_pending_idx").on(t.receivedAt).where(sql`stream_state = 0`),
     index("pushes_source_idx").on(t.sourceId, t.receivedAt),
     index("pushes_reprocessed_from_idx").on(t.reprocessedFrom),
   ],
@@ -225,6 +232,26 @@ export const deliveryRollups = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.hour, t.destinationId, t.sourceId, t.status] })],
 );
+
+/** The calls stream's state: one row (id 1), updated with each confirmation. */
+export const historyState = sqliteTable("history_state", {
+  id: integer("id").primaryKey(),
+  /** When a send() of the stream last resolved (epoch ms). */
+  lastConfirmedAt: integer("last_confirmed_at"),
+  /** Rows that did not match the stream's schema, so were never sent (their calls are kept in D1). */
+  invalidRows: integer("invalid_rows").notNull().default(0),
+  /**
+   * Calls received from this time on are in the stream once their push is confirmed: the first push streamed, lowered
+   * by a finished backfill. Retention deletes no call received before it.
+   */
+  streamedFrom: integer("streamed_from"),
+  /** Calls received before this were deleted from D1 once the stream had confirmed them: they are in history. */
+  movedBefore: integer("moved_before"),
+  /** The backfill in progress: its `since`, the end of its range, and where it stopped (JSON, null when done). */
+  backfillSince: integer("backfill_since"),
+  backfillUntil: integer("backfill_until"),
+  backfillCursor: text("backfill_cursor"),
+});
 
 /** The database size D1 last reported (`meta.size_after`): one row. */
 export const storageUsage = sqliteTable("storage_usage", {

@@ -1,0 +1,77 @@
+import { execFile } from "node:child_process";
+import { access } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { historyFindings, historyPlan } from "./history-plan.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+
+describe("the history plan", () => {
+  const plan = historyPlan();
+
+  it("names files that exist and flags the installed wrangler knows", { timeout: 120_000 }, async () => {
+    await access(join(ROOT, "basin/calls.schema.json"));
+    await Promise.all(
+      plan.steps.map(async (step) => {
+        // The command's words without its positional name: `basin pipelines sinks create`, `r2 bucket create`.
+        const flagAt = step.command.findIndex((w) => w.startsWith("--"));
+        const base = step.command.slice(0, (flagAt === -1 ? step.command.length : flagAt) - 1);
+        const { stdout } = await run(
+          process.execPath,
+          [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...base, "--help"],
+          {
+            cwd: ROOT,
+            env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+          },
+        );
+        for (const flag of step.command.filter((w) => w.startsWith("--"))) {
+          expect(stdout, `${step.id}: ${flag}`).toContain(flag.split("=")[0]);
+        }
+      }),
+    );
+  });
+
+  it("pipes the stream into the sink", () => {
+    expect(plan.steps.find((s) => s.id === "pipeline")?.command).toContain(
+      "INSERT INTO callrelay_calls_sink SELECT * FROM callrelay_calls",
+    );
+    expect(plan.binding.binding).toBe("CALLS_STREAM");
+  });
+});
+
+describe("what doctor says about /health's history key", () => {
+  const now = Date.UTC(2026, 11, 6, 3);
+  const healthy = {
+    configured: true,
+    pendingPushes: 1,
+    oldestPendingAt: now - 30_000,
+    invalidRows: 0,
+    lastConfirmedAt: now - 5_000,
+    backfillSince: null,
+  };
+
+  it("is quiet when the stream keeps up, or there is none", () => {
+    expect(historyFindings(healthy, now)).toEqual([]);
+    expect(historyFindings({ ...healthy, configured: false, lastConfirmedAt: null }, now)).toEqual([]);
+    expect(historyFindings(null, now)).toEqual([]);
+  });
+
+  it("names a stalled stream, refused rows and an unfinished backfill", () => {
+    const found = historyFindings(
+      {
+        ...healthy,
+        pendingPushes: 40,
+        oldestPendingAt: now - 3_600_000,
+        invalidRows: 3,
+        backfillSince: now - 86_400_000,
+      },
+      now,
+    );
+    expect(found).toHaveLength(3);
+    expect(found[0]).toMatch(/^40 pushes wait for the calls stream/);
+    expect(found[1]).toMatch(/^3 call rows did not match/);
+    expect(found[2]).toMatch(/backfill .* is unfinished/);
+  });
+});

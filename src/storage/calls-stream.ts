@@ -1,0 +1,114 @@
+import type { Pipeline } from "cloudflare:pipelines";
+import { type SQL, sql } from "drizzle-orm";
+import { runBatch } from "./db/batch";
+
+/** One row of the calls stream: D1's column names, values as the stream takes them (model/history/row.ts). */
+export type HistoryRow = Record<string, string | number | boolean | null>;
+
+/** The Basin stream binding calls are sent to (wrangler: `[[pipelines]] binding = "CALLS_STREAM"`). */
+export type CallsStream = Pipeline<HistoryRow>;
+
+/** The calls stream when the Worker has one bound; without it nothing is streamed and nothing else changes. */
+export function callsStream(env: object): CallsStream | undefined {
+  const stream = (env as { CALLS_STREAM?: CallsStream }).CALLS_STREAM;
+  return stream && typeof stream.send === "function" ? stream : undefined;
+}
+
+/**
+ * Rows per `send()`. A row is about 700 bytes of JSON, so 2,000 rows stay well under Basin's 5 MB per ingestion
+ * request (https://developers.cloudflare.com/basin-pipelines/platform/limits/).
+ */
+export const ROWS_PER_SEND = 2_000;
+
+/** Sends rows in chunks of {@link ROWS_PER_SEND}; resolves once the stream has confirmed every chunk. */
+export async function sendRows(stream: CallsStream, rows: readonly HistoryRow[]): Promise<void> {
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_SEND) sends.push(stream.send(rows.slice(i, i + ROWS_PER_SEND)));
+  await Promise.all(sends);
+}
+
+/** `stream_state` of a push: sent, not confirmed yet / confirmed / held (a row does not match the schema). */
+export const STREAM_PENDING = 0;
+export const STREAM_CONFIRMED = 1;
+export const STREAM_HELD = 2;
+
+/** Statements marking pushes confirmed (once only: a push already confirmed or held is left as it is). */
+export function confirmStatements(pushIds: readonly string[], now: number): SQL[] {
+  if (pushIds.length === 0) return [];
+  const ids = JSON.stringify(pushIds);
+  return [
+    sql`UPDATE pushes SET stream_state = ${STREAM_CONFIRMED}
+        WHERE id IN (SELECT value FROM json_each(${ids})) AND stream_state = ${STREAM_PENDING}`,
+    // The first confirmation starts the streamed range (retention deletes no call received before it).
+    sql`INSERT INTO history_state (id, last_confirmed_at, streamed_from)
+        VALUES (1, ${now}, (SELECT min(received_at) FROM pushes WHERE id IN (SELECT value FROM json_each(${ids}))))
+        ON CONFLICT (id) DO UPDATE SET
+          last_confirmed_at = max(coalesce(history_state.last_confirmed_at, 0), excluded.last_confirmed_at),
+          streamed_from = coalesce(history_state.streamed_from, excluded.streamed_from)`,
+  ];
+}
+
+/** Statements holding a push whose rows do not all match the schema, counting the rows refused. */
+export function holdStatements(pushId: string, invalid: number): SQL[] {
+  return [
+    sql`UPDATE pushes SET stream_state = ${STREAM_HELD} WHERE id = ${pushId}`,
+    sql`INSERT INTO history_state (id, invalid_rows) VALUES (1, ${invalid})
+        ON CONFLICT (id) DO UPDATE SET invalid_rows = invalid_rows + excluded.invalid_rows`,
+  ];
+}
+
+/**
+ * Confirmations waiting to be written, per isolate. They ride in the next push's write batch (no round trip of their
+ * own); when no push comes within {@link confirmTiming}'s delay (5 s; `waitUntil` lasts up to 30 s), one UPDATE
+ * writes them all. An isolate that ends
+ * before either loses them: those pushes stay pending and the catch-up sends them again (at least once, never lost).
+ */
+const waiting = new Set<string>();
+let carried = 0;
+let flushing = false;
+
+/** How long confirmations wait for a push batch to carry them before one UPDATE writes them (tests shorten it). */
+export const confirmTiming = { delayMs: 5_000, rounds: 5 };
+
+/**
+ * The statements that write the confirmations waiting in this isolate, for a push's write batch, and what to do
+ * when that batch fails (keep them waiting).
+ */
+export function takeConfirmations(now: number): { statements: SQL[]; failed: () => void } {
+  if (waiting.size === 0) return { statements: [], failed: () => undefined };
+  const ids = [...waiting];
+  waiting.clear();
+  carried += 1;
+  return {
+    statements: confirmStatements(ids, now),
+    failed: () => {
+      for (const id of ids) waiting.add(id);
+    },
+  };
+}
+
+async function flushLater(d1: D1Database): Promise<void> {
+  try {
+    for (let round = 0; round < confirmTiming.rounds && waiting.size > 0; round++) {
+      const before = carried;
+      await new Promise((resolve) => setTimeout(resolve, confirmTiming.delayMs));
+      // A push batch carried some meanwhile: pushes are flowing, the next one takes the rest.
+      if (carried !== before && round < confirmTiming.rounds - 1) continue;
+      const { statements, failed } = takeConfirmations(Date.now());
+      await runBatch(d1, statements).catch((err: unknown) => {
+        failed();
+        console.error(JSON.stringify({ msg: "stream confirmations not written yet", error: String(err) }));
+      });
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+/** Queues a push's confirmation: the next push batch carries it, or one UPDATE after the delay. */
+export function confirmLater(ctx: Pick<ExecutionContext, "waitUntil">, d1: D1Database, pushId: string) {
+  waiting.add(pushId);
+  if (flushing) return;
+  flushing = true;
+  ctx.waitUntil(flushLater(d1));
+}
