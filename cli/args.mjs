@@ -18,7 +18,8 @@ import { closestName } from "../src/lib/closest-name.js";
  * @property {string[]} [args] Positional arguments, each required, e.g. `["id"]`
  * @property {Record<string, OptionSpec>} [options] On the root: the global options
  * @property {Record<string, CommandSpec>} [commands] Subcommands, by name; with `args` too, a word that names no
- *   subcommand is the command's own argument (`history "<SQL>"` beside `history backfill`)
+ *   subcommand is the command's own argument (`history "<SQL>"` beside `history backfill`); a command with `run` as
+ *   well also runs by itself
  * @property {false} [relay] The command does not talk to the relay: no URL or admin token needed
  */
 
@@ -160,7 +161,8 @@ const oneOf = (commands) => `one of ${Object.keys(commands).join(", ")}`;
  * @param {Map<string, string[]>} values
  */
 function missing(command, args, values) {
-  if (command.commands && (!command.args || args.length === 0)) return `missing command: ${oneOf(command.commands)}`;
+  if (command.commands && !("run" in command) && (!command.args || args.length === 0))
+    return `missing command: ${oneOf(command.commands)}`;
   const expected = command.args ?? [];
   if (args.length < expected.length) return `missing <${expected[args.length]}>`;
   if (args.length > expected.length) return `unexpected argument "${args[expected.length]}"`;

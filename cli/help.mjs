@@ -15,7 +15,7 @@ const flag = (name, spec) => (spec.type === "boolean" ? `--${name}` : `--${name}
  * @param {CommandSpec} command
  */
 function usage(words, command) {
-  if (command.commands) return [...words, "<command>"].join(" ");
+  if (command.commands && !("run" in command)) return [...words, "<command>"].join(" ");
   const options = Object.entries(command.options ?? {});
   return [
     ...words,
@@ -32,8 +32,11 @@ function usage(words, command) {
  * @returns {[string, string][]}
  */
 function leaves(words, command) {
-  if (!command.commands) return [[usage(words, command), command.summary]];
-  return Object.entries(command.commands).flatMap(([name, child]) => leaves([...words, name], child));
+  const runs = !command.commands || ("run" in command && words.length > 0);
+  /** @type {[string, string][]} */
+  const own = runs ? [[usage(words, command), command.summary]] : [];
+  if (!command.commands) return own;
+  return [...own, ...Object.entries(command.commands).flatMap(([name, child]) => leaves([...words, name], child))];
 }
 
 /** @param {[string, string][]} rows */

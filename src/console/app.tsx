@@ -7,6 +7,7 @@ import { handleError } from "../lib/error-handler";
 import { AppError } from "../lib/errors";
 import { isValidTimeZone } from "../lib/format-time";
 import { callPages } from "./pages/calls";
+import { campaignPages } from "./pages/campaigns";
 import { deliveryPages } from "./pages/deliveries";
 import { destinationActions } from "./pages/destination-actions";
 import { destinationPages } from "./pages/destinations";
@@ -38,6 +39,7 @@ const consolePaths = [
   "/pushes",
   "/pushes/*",
   "/audit",
+  "/campaigns",
 ];
 
 const PREF_MAX_AGE = 365 * 24 * 3600;
@@ -118,3 +120,4 @@ consoleApp.route("/", destinationPages);
 consoleApp.route("/", destinationActions);
 consoleApp.route("/", deliveryPages);
 consoleApp.route("/", listPages);
+consoleApp.route("/", campaignPages);

@@ -1,3 +1,4 @@
+import { formatClock, formatMoney } from "../lib/format-amounts";
 import { formatInstant } from "../lib/format-time";
 import type { EventData, OperationEvent } from "../model/events/types";
 import { clip, oneLine } from "./text";
@@ -67,6 +68,9 @@ const en = {
   storage: "Storage",
   topIntents: "Top intents",
   byTask: "By task",
+  perConnected: "per connected call",
+  talk: "avg talk",
+  lang: "en",
   all: "all",
   never: "never",
   unknown: "unknown",
@@ -107,6 +111,9 @@ const zh: Words = {
   storage: "存储",
   topIntents: "主要意图",
   byTask: "按任务",
+  perConnected: "每通接通",
+  talk: "平均通话",
+  lang: "zh",
   all: "全部",
   never: "从未",
   unknown: "未知",
@@ -194,11 +201,17 @@ function digestFacts(d: EventData<"digest.daily">, w: Words, tz: string) {
       },
       {
         heading: w.byTask,
-        items: d.byTask.map((t) =>
-          item(
-            `${t.taskId ?? "—"}: ${number(t.calls)} / ${number(t.connected)} (${percent(t.calls ? t.connected / t.calls : null)})`,
-          ),
-        ),
+        items: d.byTask.map((t) => {
+          const lang = w.lang as Locale;
+          const talk = t.averageTalkSeconds == null ? "" : ` · ${w.talk} ${formatClock(t.averageTalkSeconds)}`;
+          const costs = (t.costs ?? []).map(
+            (c) =>
+              ` · ${formatMoney(c.total, c.currency, lang)}${c.perConnectedCall === null ? "" : ` (${formatMoney(c.perConnectedCall, c.currency, lang)} ${w.perConnected})`}`,
+          );
+          return item(
+            `${t.taskId ?? "—"}: ${number(t.calls)} / ${number(t.connected)} (${percent(t.calls ? t.connected / t.calls : null)})${talk}${costs.join("")}`,
+          );
+        }),
       },
     ].filter((s) => s.items.length > 0),
   };

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { describeError } from "../lib/log-error";
+import { TASK_COST_BACKFILL, taskCostBackfillChunk } from "./call-rollups";
 import { runBatch, type Statement } from "./db/batch";
 import { getDb } from "./db/client";
 import { type JobStatus, jobStatuses, jobs } from "./db/schema";
@@ -27,8 +28,11 @@ export interface JobChunk {
   cursor: string | null;
 }
 
-/** Jobs this version of callrelay knows. None yet: no migration since 0015 needs a data move (README, Upgrading). */
-export const backgroundJobs: readonly BackgroundJob[] = [];
+/** Jobs this version of callrelay knows (README, Upgrading). */
+export const backgroundJobs: readonly BackgroundJob[] = [
+  // Counts the calls stored before migration task_rollup_costs into the task cost rollups (the campaign view).
+  { name: TASK_COST_BACKFILL, chunk: (d1, _cursor, limit) => taskCostBackfillChunk(d1, limit) },
+];
 
 /** How a cron run spends its time on jobs. */
 export interface JobLimits {

@@ -71,6 +71,7 @@ describe("callrelay --help", () => {
     [["pushes", "reprocess"]],
     [["replay"]],
     [["stats"]],
+    [["stats", "tasks"]],
   ])("prints the help of %j without asking the API", async (path) => {
     const result = await cli([...path, "--help"], { env: {} });
     expect(result).toMatchObject({ code: 0, stderr: "", sent: [] });
@@ -87,6 +88,7 @@ describe("callrelay --help", () => {
     expect(stdout).toContain("  pushes reprocess <id>");
     expect(stdout).toContain("  destinations edit <id> [options]");
     expect(stdout).toContain("  stats [options]");
+    expect(stdout).toContain("  stats tasks [options]");
     expect((await cli(["-h"], { env: {} })).stdout).toBe(stdout);
   });
 

@@ -28,6 +28,7 @@ const nav = [
   ["/sources", "sources"],
   ["/pushes", "pushes"],
   ["/audit", "audit"],
+  ["/campaigns", "campaigns"],
 ] as const;
 
 /** The page frame: navigation, language and time-zone switch, sign-out; stylesheet and script from the Worker. */

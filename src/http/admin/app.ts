@@ -15,6 +15,7 @@ import { sessionRoutes } from "./sessions";
 import { setupRoutes } from "./setup";
 import { sourceRoutes } from "./sources";
 import { statsRoutes } from "./stats";
+import { statsTaskRoutes } from "./stats-tasks";
 
 /** `/api/v1`: the admin API, every route behind the admin token. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -33,6 +34,7 @@ adminApp.route("/sources", sourceRoutes);
 adminApp.route("/calls", callRoutes);
 adminApp.route("/calls", explainRoutes);
 adminApp.route("/pushes", pushRoutes);
+adminApp.route("/stats/tasks", statsTaskRoutes);
 adminApp.route("/stats", statsRoutes);
 adminApp.route("/filters", filterRoutes);
 adminApp.route("/audit", auditRoutes);

@@ -98,7 +98,17 @@ function worstEvent(type: OperationEventType): OperationEvent {
       intent: long(`i${i}`),
       count: 1e9,
     }));
-    d.byTask = Array.from({ length: 10 }, (_, i) => ({ taskId: 9_000_000_000 + i, calls: 1e9, connected: 1e9 }));
+    d.byTask = Array.from({ length: 10 }, (_, i) => ({
+      taskId: 9_000_000_000 + i,
+      calls: 1e9,
+      connected: 1e9,
+      averageTalkSeconds: 1e9,
+      costs: ["USD", "EUR", "CNY", "JPY", "ZZZ"].map((currency) => ({
+        currency,
+        total: "999999999999999.999999",
+        perConnectedCall: "999999999999999.999999",
+      })),
+    }));
   }
   return event;
 }

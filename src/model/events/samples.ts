@@ -20,8 +20,23 @@ function digest(now: number, hours: number): EventData<"digest.daily"> {
       { intentCode: "303", intent: "Interested - wants details by SMS", count: n(3_407) },
     ],
     byTask: [
-      { taskId: 5034040, calls: n(60_118), connected: n(23_001) },
-      { taskId: 5034041, calls: n(44_112), connected: n(15_911) },
+      {
+        taskId: 5034040,
+        calls: n(60_118),
+        connected: n(23_001),
+        averageTalkSeconds: 65,
+        costs: [{ currency: "USD", total: `${n(3_905)}.41`, perConnectedCall: "0.169793" }],
+      },
+      {
+        taskId: 5034041,
+        calls: n(44_112),
+        connected: n(15_911),
+        averageTalkSeconds: 48,
+        costs: [
+          { currency: "EUR", total: `${n(512)}.5`, perConnectedCall: "0.2" },
+          { currency: "USD", total: `${n(2_010)}.08`, perConnectedCall: "0.203306" },
+        ],
+      },
     ],
     deliveries: { delivered: n(9_521), failed: n(3), retrying: n(6) },
     storage: { bytes: 3_221_225_472, limitBytes: 10_737_418_240, percent: 30 },

@@ -2,6 +2,10 @@ import { z } from "zod";
 
 const count = z.number().int().nonnegative();
 const iso = z.string().describe("ISO 8601 instant");
+const money = z
+  .string()
+  .regex(/^-?\d{1,15}(\.\d{1,6})?$/)
+  .describe("A decimal amount");
 const hourWindow = z.object({ start: iso, end: iso });
 
 /** `data` of each event type, as webhooks receive it and the README documents it. */
@@ -82,7 +86,21 @@ function digestShape() {
     connectRate: z.number().min(0).max(1).nullable(),
     previous: period.describe("The period before, for comparison"),
     topIntents: z.array(z.object({ intentCode: z.string().nullable(), intent: z.string().nullable(), count })).max(10),
-    byTask: z.array(z.object({ taskId: z.number().int().nullable(), calls: count, connected: count })).max(10),
+    byTask: z
+      .array(
+        z.object({
+          taskId: z.number().int().nullable(),
+          calls: count,
+          connected: count,
+          averageTalkSeconds: count.nullable().optional().describe("Seconds talked per connected call"),
+          costs: z
+            .array(z.object({ currency: z.string().max(10), total: money, perConnectedCall: money.nullable() }))
+            .max(5)
+            .optional()
+            .describe("Line plus AI-agent cost, per quote currency (from the task cost rollups)"),
+        }),
+      )
+      .max(10),
     deliveries: z.object({ delivered: count, failed: count, retrying: count }),
     storage: z.object({ bytes: count, limitBytes: count, percent: z.number() }).nullable(),
   });

@@ -1,6 +1,8 @@
 import { and, desc, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { EventData } from "../../model/events/types";
+import { campaignFigures } from "../../model/stats/campaign";
+import { readCampaignGroups } from "../../model/stats/campaign-read";
 import { type Db, getDb } from "../../storage/db/client";
 import { callRollups, deliveryRollups, storageUsage, taskRollups } from "../../storage/db/schema";
 import { hourOf } from "../../storage/hours";
@@ -109,6 +111,23 @@ export async function digestFigures(
       .where(within(deliveryRollups.hour, deliveryRollups.sourceId, { ...span, sourceIds: [] }))
       .groupBy(deliveryRollups.status),
   ]);
+  const busiest = tasks.filter((t) => t.calls > 0);
+  const campaign = new Map(
+    campaignFigures(
+      busiest.length === 0
+        ? []
+        : (
+            await readCampaignGroups(db, {
+              firstHour: hourOf(span.start + HOUR_MS - 1),
+              endHour: hourOf(span.end + HOUR_MS - 1),
+              sourceIds: span.sourceIds,
+              taskIds: busiest.map((t) => t.taskId),
+            })
+          ).groups,
+      null,
+      TOP,
+    ).map((t) => [t.taskId ?? -1, t]),
+  );
   const current = { calls: now?.calls ?? 0, connected: now?.connected ?? 0 };
   const earlier = { calls: before?.calls ?? 0, connected: before?.connected ?? 0 };
   const byStatus = (...names: string[]) =>
@@ -121,9 +140,18 @@ export async function digestFigures(
     topIntents: intents
       .filter((i) => i.count > 0)
       .map((i) => ({ intentCode: i.intentCode || null, intent: i.intent || null, count: i.count })),
-    byTask: tasks
-      .filter((t) => t.calls > 0)
-      .map((t) => ({ taskId: t.taskId === -1 ? null : t.taskId, calls: t.calls, connected: t.connected })),
+    byTask: busiest.map((t) => {
+      const figures = campaign.get(t.taskId);
+      return {
+        taskId: t.taskId === -1 ? null : t.taskId,
+        calls: t.calls,
+        connected: t.connected,
+        averageTalkSeconds: figures?.averageTalkSeconds ?? null,
+        costs: (figures?.costs ?? [])
+          .slice(0, 5)
+          .map((c) => ({ currency: c.currency, total: c.total, perConnectedCall: c.perConnectedCall })),
+      };
+    }),
     deliveries: {
       delivered: byStatus("delivered"),
       failed: byStatus("failed"),

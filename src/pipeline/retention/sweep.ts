@@ -3,7 +3,7 @@ import { getConfig } from "../../lib/config";
 import { describeError } from "../../lib/log-error";
 import { expireArchive, QUEUED_PREFIX, SET_ASIDE_PREFIX } from "../../storage/archive";
 import { runBatch } from "../../storage/db/batch";
-import { callRollups, deliveryRollups, pushRollups, taskRollups } from "../../storage/db/schema";
+import { callRollups, deliveryRollups, pushRollups, taskCostRollups, taskRollups } from "../../storage/db/schema";
 import { keptForStream, movedToHistory, streamedCall } from "../../storage/history-state";
 import { hourOf } from "../../storage/hours";
 import { recordStorageSize } from "../../storage/usage";
@@ -85,7 +85,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
         AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
         AND ${keptForStream(env)}
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
-    ...[callRollups, taskRollups, pushRollups, deliveryRollups].map(
+    ...[callRollups, taskRollups, taskCostRollups, pushRollups, deliveryRollups].map(
       (table) =>
         sql`DELETE FROM ${table} WHERE rowid IN (
           SELECT rowid FROM ${table} WHERE ${table.hour} < ${statsCutoffHour} LIMIT ${RETENTION_CHUNK})`,

@@ -173,6 +173,40 @@ export const taskRollups = sqliteTable(
   (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.taskId] })],
 );
 
+/**
+ * A campaign's figures per hour of the call's own time, source, task (-1: none), intent code ('': none), quote
+ * currency ('': none, which the vendor sends for USD) and connected (0/1), kept by grouped statements in each push's
+ * batch like {@link callRollups}: counts, seconds talked (of connected calls), line and AI-agent billed seconds, and
+ * the line `cost` and AI-agent `aiAgentQuoteFee` in millionths of the quote currency. Keyed finer than
+ * {@link taskRollups} so a filter on task, intent, currency, connected or source is answered exactly. Counts the
+ * calls whose `id` is above `rollup_starts.after_call_id` (the calls stored before the table existed are not in it).
+ */
+export const taskCostRollups = sqliteTable(
+  "task_cost_rollups",
+  {
+    hour: integer("hour").notNull(),
+    sourceId: text("source_id").notNull(),
+    taskId: integer("task_id").notNull(),
+    intentCode: text("intent_code").notNull(),
+    currency: text("currency").notNull(),
+    connected: integer("connected").notNull(),
+    calls: integer("calls").notNull(),
+    talkSeconds: integer("talk_seconds").notNull(),
+    chargedSeconds: integer("charged_seconds").notNull(),
+    aiChargedSeconds: integer("ai_charged_seconds").notNull(),
+    lineCostMicros: integer("line_cost_micros").notNull(),
+    aiCostMicros: integer("ai_cost_micros").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.sourceId, t.taskId, t.intentCode, t.currency, t.connected] })],
+);
+
+/** Where a rollup that was added later starts counting: the calls with an `id` above `afterCallId`. */
+export const rollupStarts = sqliteTable("rollup_starts", {
+  name: text("name").primaryKey(),
+  afterCallId: integer("after_call_id").notNull(),
+  startedAt: integer("started_at").notNull(),
+});
+
 /** Pushes, records and rejected records per hour received and source, kept by triggers on `pushes`. */
 export const pushRollups = sqliteTable(
   "push_rollups",
