@@ -12,11 +12,17 @@ export interface ArchivedPush {
 
 const PREFIX = "raw/";
 
-/** Prefix of the markers of pushes waiting for ingest; the cron sweep lists it as the queue's backstop. */
+/**
+ * Prefix of the markers of pushes waiting for ingest; the cron sweep lists it as the queue's backstop. Like a
+ * set-aside marker, each holds a copy of its push's body (see {@link putMarker}).
+ */
 export const QUEUED_PREFIX = "queued/";
 
 /** Prefix of the markers of pushes set aside (D1 refused them for good) until they are reprocessed. */
 export const SET_ASIDE_PREFIX = "set_aside/";
+
+/** The marker of a push queued for D1. */
+export const queuedMarker = (pushId: string) => `${QUEUED_PREFIX}${pushId}`;
 
 /** The marker of a push set aside; its `key` metadata names the archived body retention must keep. */
 export const setAsideMarker = (pushId: string) => `${SET_ASIDE_PREFIX}${pushId}`;
@@ -32,9 +38,18 @@ export async function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
-/** Stores a push body gzip-compressed, with what is needed to ingest it again as custom metadata. */
-export async function putArchive(bucket: R2Bucket, key: string, body: string, push: ArchivedPush): Promise<void> {
+/**
+ * Stores a push body gzip-compressed, with what is needed to ingest it again as custom metadata (plus `extra`).
+ */
+export async function putArchive(
+  bucket: R2Bucket,
+  key: string,
+  body: string,
+  push: ArchivedPush,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const metadata: Record<string, string> = {
+    ...extra,
     pushId: push.pushId,
     sourceId: push.sourceId,
     receivedAt: String(push.receivedAt),
@@ -49,10 +64,27 @@ export async function putArchive(bucket: R2Bucket, key: string, body: string, pu
   });
 }
 
-/** A body read back from the archive with its metadata, or null when it is not (or no longer) there. */
+/**
+ * Writes the marker of a push queued or set aside (`marker`, under {@link QUEUED_PREFIX} or
+ * {@link SET_ASIDE_PREFIX}) holding its own copy of the body, gzip-compressed like the archive's, and the archived
+ * body's `key` as metadata. The deploy's lifecycle rule expires `raw/*` whatever retention pins, never these
+ * prefixes, so the body outlives it until the marker goes (the push is ingested or resolved).
+ */
+export function putMarker(bucket: R2Bucket, marker: string, key: string, body: string, push: ArchivedPush) {
+  return putArchive(bucket, marker, body, push, { key });
+}
+
+/**
+ * A body read back from the archive with its metadata, or null when it is not (or no longer) there. An empty
+ * object (a marker written before markers held their body) has none.
+ */
 export async function readArchive(bucket: R2Bucket, key: string): Promise<{ body: string; push: ArchivedPush } | null> {
   const object = await bucket.get(key);
   if (object === null) return null;
+  if (object.size === 0) {
+    await object.body.cancel();
+    return null;
+  }
   const body = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
   const m = object.customMetadata ?? {};
   return {
@@ -67,6 +99,11 @@ export async function readArchive(bucket: R2Bucket, key: string): Promise<{ body
       reprocessedFrom: m.reprocessedFrom,
     },
   };
+}
+
+/** A queued or set-aside push's body: the archived one at `key`, else its marker's copy (once `raw/` expired). */
+export async function readKept(bucket: R2Bucket, key: string, marker: string) {
+  return (await readArchive(bucket, key)) ?? readArchive(bucket, marker);
 }
 
 /** Most keys one `R2Bucket.delete` takes. */

@@ -9,7 +9,7 @@ import { untilAfterSince } from "../../lib/time-window";
 import { validationHook } from "../../lib/validation";
 import { enqueueLater } from "../../pipeline/dispatch/enqueue";
 import { ingestPush, keptRejections, parsePushBody } from "../../pipeline/ingest/ingest";
-import { QUEUED_PREFIX, readArchive, setAsideMarker } from "../../storage/archive";
+import { queuedMarker, readKept, setAsideMarker } from "../../storage/archive";
 import { type Db, getDb } from "../../storage/db/client";
 import { pushes } from "../../storage/db/schema";
 import { readPushBody } from "../../storage/push-body";
@@ -88,9 +88,9 @@ function pushView<R extends { receivedAt: number }>(row: R): Omit<R, "receivedAt
  * ingest will read it. Undefined when there is none.
  */
 async function queuedPush(env: Env, id: string) {
-  const marker = await env.ARCHIVE.head(`${QUEUED_PREFIX}${id}`);
+  const marker = await env.ARCHIVE.head(queuedMarker(id));
   const key = marker?.customMetadata?.key;
-  const archived = key === undefined ? null : await readArchive(env.ARCHIVE, key);
+  const archived = key === undefined ? null : await readKept(env.ARCHIVE, key, queuedMarker(id));
   if (archived === null) return undefined;
   const { push: meta, body } = archived;
   let parsed: ReturnType<typeof parsePushBody> = { calls: [], rejected: [] };
@@ -126,7 +126,10 @@ export async function findPush(env: Env, id: string) {
     throw new AppError("not_found", `No push ${id}`);
   }
   const { archiveKey, streamState: _streamState, ...push } = row;
-  const body = await readPushBody(env, { id, archiveKey });
+  const body =
+    push.status === "set_aside" && archiveKey !== null
+      ? ((await readKept(env.ARCHIVE, archiveKey, setAsideMarker(id)))?.body ?? null)
+      : await readPushBody(env, { id, archiveKey });
   return { push, body: body ?? (push.bytes === 0 ? "" : null) };
 }
 
@@ -187,7 +190,10 @@ export async function reprocessPush(env: Env, id: string, now: number) {
   return { original, result };
 }
 
-/** A push set aside whose body was ingested again: `resolved`, and retention may delete it in its time. */
+/**
+ * A push set aside whose body was ingested again: `resolved` (its marker and the body copy it holds go), and
+ * retention may delete it in its time.
+ */
 async function resolveSetAside(env: Env, id: string) {
   await getDb(env.DB).update(pushes).set({ status: "resolved" }).where(eq(pushes.id, id));
   await env.ARCHIVE.delete(setAsideMarker(id));

@@ -4,7 +4,7 @@ import { describeError } from "../../lib/log-error";
 import { type CallReport, type NormalizedCall, upstreamFields } from "../../model/calls/fields";
 import { normalize } from "../../model/calls/normalize";
 import { parseRecord, pushBodySchema } from "../../model/calls/record-schema";
-import { type ArchivedPush, archiveKey, putArchive, setAsideMarker } from "../../storage/archive";
+import { type ArchivedPush, archiveKey, putArchive, putMarker, setAsideMarker } from "../../storage/archive";
 import { callRollupStatements } from "../../storage/call-rollups";
 import { callsStream, STREAM_PENDING, takeConfirmations } from "../../storage/calls-stream";
 import { insertJsonRows, MAX_JSON_PARAM_CHARS, runBatch } from "../../storage/db/batch";
@@ -202,13 +202,13 @@ export async function ingestPush(env: StorageEnv, input: PushInput, archived = f
       error: describeError(stored.reason),
     }),
   );
-  await queueIngest(env, { pushId: input.pushId, key });
+  await queueIngest(env, { pushId: input.pushId, key }, input.body, archivedPush(input));
   return { ...result, ...none, queued: true };
 }
 
 /**
  * Sets aside a push whose statements D1 refuses for good (an outage never does): a `set_aside/` marker in the
- * archive (retention keeps its body while it is there), then its log row with the reason, so it is never retried
+ * archive holding a copy of its body (so neither retention nor the `raw/` lifecycle rule loses it), then its log row with the reason, so it is never retried
  * and never holds up the pushes queued behind it. False (nothing set aside) when D1 does not take the row either,
  * or the push is logged already.
  */
@@ -224,7 +224,7 @@ async function setAsidePush(
   );
   const marker = setAsideMarker(input.pushId);
   try {
-    await env.ARCHIVE.put(marker, "", { customMetadata: { key } });
+    await putMarker(env.ARCHIVE, marker, key, input.body, archivedPush(input));
     const db = getDb(env.DB);
     const results = await runBatch(env.DB, [
       ...sourceRow(db, input),

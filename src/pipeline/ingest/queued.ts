@@ -1,5 +1,5 @@
 import { describeError } from "../../lib/log-error";
-import { QUEUED_PREFIX, readArchive } from "../../storage/archive";
+import { QUEUED_PREFIX, queuedMarker, readKept } from "../../storage/archive";
 import { recordStorageSize } from "../../storage/usage";
 import { type DeliveryMessage, enqueueDeliveries } from "../dispatch/enqueue";
 import { eventsAfterPush } from "../events/producers";
@@ -52,11 +52,11 @@ async function ingestOnce(env: QueuedEnv, input: PushInput): Promise<string[]> {
  * Ingests a push archived while D1 was unavailable, exactly once: the push log row, the calls and their
  * deliveries go in one atomic batch. A push whose log row exists already (its batch committed, then D1 failed
  * while its deliveries were planned again) is not stored again, but gets the deliveries it lacks. Then enqueues
- * the deliveries created and removes its marker. Throws while D1 still fails.
+ * the deliveries created and removes its marker (and the body copy it holds). Throws while D1 still fails.
  */
 export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<void> {
   const seen = await env.DB.prepare("SELECT 1 FROM pushes WHERE id = ?").bind(push.pushId).first();
-  const archived = await readArchive(env.ARCHIVE, push.key);
+  const archived = await readKept(env.ARCHIVE, push.key, queuedMarker(push.pushId));
   if (archived === null) {
     console.error(JSON.stringify({ msg: "queued push has no archived body", ...push }));
   } else {
@@ -68,7 +68,7 @@ export async function ingestQueued(env: QueuedEnv, push: QueuedPush): Promise<vo
       ),
     );
   }
-  await env.ARCHIVE.delete(`${QUEUED_PREFIX}${push.pushId}`);
+  await env.ARCHIVE.delete(queuedMarker(push.pushId));
 }
 
 /** The `callrelay-ingest` queue handler: one queued push per message, retried later while D1 fails. */
