@@ -3,10 +3,10 @@
 // since the last call as NDJSON (and forgets them) with the D1 round trips counted in the header
 // `x-d1-round-trips`; a push with `x-stream: off` runs without the binding (the floor).
 import { app } from "../../src/app";
-import worker, { DestinationPacer } from "../../src/index";
+import worker, { AuthThrottle, DestinationPacer } from "../../src/index";
 import { countRoundTrips } from "./count-round-trips";
 
-export { DestinationPacer };
+export { AuthThrottle, DestinationPacer };
 
 let captured: string[] = [];
 const roundTrips = { n: 0 };

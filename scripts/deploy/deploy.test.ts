@@ -10,7 +10,7 @@ import { BOOKMARKS_FILE, HISTORY_CONFIG_FILE } from "./run.mjs";
 const DEPLOY_TIMEOUT_MS = 600_000;
 const MIGRATIONS = readdirSync("migrations").filter((f) => f.endsWith(".sql"));
 const QUEUES = ["callrelay-ingest", "callrelay-deliveries", "callrelay-deliveries-slow"];
-const DLQ = "callrelay-deliveries-dlq";
+const DLQS = ["callrelay-ingest-dlq", "callrelay-deliveries-dlq"];
 
 /** Runs `npm run deploy` (its script, so npm's own output stays out) against `stub`; answers its exit code and output. */
 function deploy(stub: CloudflareStub, args: string[] = [], env: Record<string, string> = {}) {
@@ -52,7 +52,7 @@ describe("npm run deploy, first and second time", () => {
       [
         "create bucket callrelay-archive",
         "create d1 callrelay (apac)",
-        ...[DLQ, ...QUEUES].map((q) => `create queue ${q}`),
+        ...[...DLQS, ...QUEUES].map((q) => `create queue ${q}`),
       ].sort(),
     );
     expect(stub.changes.filter((c) => c.startsWith("set secret")).sort()).toEqual([
@@ -133,7 +133,7 @@ describe("npm run deploy that fails halfway", () => {
       const failed = await deploy(stub, [], { D1_LOCATION: "weur" });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain('npm run deploy stopped at step 2/8 "queues".');
-      expect(failed.stderr).toContain(`why: could not create the queue "${DLQ}": `);
+      expect(failed.stderr).toContain(`why: could not create the queue "${DLQS[0]}": `);
       expect(failed.stderr).toContain("this token may not create queues");
       expect(failed.stderr).toContain("resume: fix the cause, then run `npm run deploy` again");
       expect(stub.changes).toEqual(["create d1 callrelay (weur)"]);
@@ -149,7 +149,7 @@ describe("npm run deploy that fails halfway", () => {
         creations(stub)
           .filter((c) => c.startsWith("create queue"))
           .sort(),
-      ).toEqual([DLQ, ...QUEUES].map((q) => `create queue ${q}`).sort());
+      ).toEqual([...DLQS, ...QUEUES].map((q) => `create queue ${q}`).sort());
       expect(resumed.stdout).toContain('database… found "callrelay"');
       // The environment's ADMIN_TOKEN is used and not printed; PUSH_TOKEN is generated and printed once.
       expect(stub.scripts.get("callrelay")?.secrets.get("ADMIN_TOKEN")).toBe(adminToken);

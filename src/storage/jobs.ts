@@ -134,7 +134,11 @@ export async function runJobs(
   } catch (err) {
     const failures = (run.chunks > 0 ? 0 : claimed.failures) + 1;
     run.status = failures >= limits.maxFailures ? "failed" : "running";
-    run.error = JSON.stringify(describeError(err)).slice(0, 500);
+    const logged = describeError(err);
+    run.error = [logged.name, logged.code, logged.message ?? logged.reason, logged.statement]
+      .filter(Boolean)
+      .join(": ")
+      .slice(0, 500);
     console.error(JSON.stringify({ msg: "background job chunk failed", job: job.name, failures, error: run.error }));
     await db
       .update(jobs)
