@@ -234,7 +234,7 @@ async function main() {
     });
 
     await step("sign out", async () => {
-      await page.getByRole("button", { name: "退出" }).click();
+      await page.getByRole("button", { name: "退出", exact: true }).click();
       await page.waitForURL(/\/sign-in$/);
       await shoot(page, "sign-in-zh");
       await page.goto("/calls");
