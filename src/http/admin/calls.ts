@@ -18,7 +18,7 @@ import { callSchema } from "./call-schema";
 import { calleeParam } from "./callee-param";
 import { deliveryWithAttempts } from "./delivery-schema";
 import { attemptView, deliveryView } from "./delivery-view";
-import { filterSchema } from "./filter-schema";
+import { filterJsonParam } from "./filter-schema";
 
 /** Most deliveries shown with one call (one per destination that matched it). */
 const MAX_CALL_DELIVERIES = 200;
@@ -38,23 +38,11 @@ const listQuery = z
     timeField: timeFieldParam,
     timezone: timezoneParam.optional(),
     callee: calleeParam.optional(),
-    filter: z
-      .string()
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch (err) {
-          ctx.addIssue({ code: "custom", message: `is not JSON: ${(err as Error).message}` });
-          return z.NEVER;
-        }
-      })
-      .pipe(filterSchema)
-      .optional()
-      .openapi({
-        type: "string",
-        description: `A filter expression as JSON (the Filters section of the README), applied to at most ${MAX_SCANNED_CALLS} calls per request`,
-        example: '{"callDuration":{"$gte":30}}',
-      }),
+    filter: filterJsonParam.optional().openapi({
+      type: "string",
+      description: `A filter expression as JSON (the Filters section of the README), applied to at most ${MAX_SCANNED_CALLS} calls per request`,
+      example: '{"callDuration":{"$gte":30}}',
+    }),
     limit: limitParam,
     cursor: cursorParam(z.object({ id: z.number().int(), at: z.number().int().optional() })),
   })

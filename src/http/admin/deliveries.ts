@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import { cursorParam, encodeCursor } from "../../lib/cursor";
+import { and, desc, eq } from "drizzle-orm";
+import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { errorResponse, jsonContent } from "../../lib/openapi";
 import { instantParam, limitParam } from "../../lib/query-params";
@@ -16,6 +16,7 @@ import {
   deliveryStatuses,
   destinations,
 } from "../../storage/db/schema";
+import { searchDeliveries } from "../../storage/delivery-search";
 import type { AppEnv } from "../app-env";
 import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
 import { attemptView, deliveryView } from "./delivery-view";
@@ -52,7 +53,7 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
   return found;
 }
 
-/** A page of the delivery log, newest first: `GET /deliveries` and the console's deliveries page. */
+/** A page of the delivery log, newest first: `GET /deliveries`. */
 export async function listDeliveries(
   db: Db,
   q: {
@@ -64,27 +65,14 @@ export async function listDeliveries(
     cursor?: { createdAt: number; id: string };
   },
 ) {
-  const rows = await db
-    .select({ delivery: deliveries, destinationName: destinations.name })
-    .from(deliveries)
-    .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
-    .where(
-      and(
-        q.status === undefined ? undefined : eq(deliveries.status, q.status),
-        q.destinationId === undefined ? undefined : eq(deliveries.destinationId, q.destinationId),
-        q.since === undefined ? undefined : gte(deliveries.createdAt, q.since),
-        q.until === undefined ? undefined : lt(deliveries.createdAt, q.until),
-        q.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${q.cursor.createdAt}, ${q.cursor.id})`,
-      ),
-    )
-    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1)?.delivery;
-  return {
-    data: page.map((r) => deliveryView(r.delivery, r.destinationName)),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  const search = {
+    statuses: q.status === undefined ? undefined : [q.status],
+    destinationIds: q.destinationId === undefined ? undefined : [q.destinationId],
+    since: q.since,
+    until: q.until,
   };
+  const { data, nextCursor } = await searchDeliveries(db, search, { limit: q.limit, cursor: q.cursor });
+  return { data: data.map((r) => deliveryView(r.delivery, r.destinationName)), nextCursor };
 }
 
 /** Sends a failed, paused or retrying delivery now (attempts kept): `POST /deliveries/{id}/retry` and the console. */

@@ -19,3 +19,17 @@ export const filterSchema: z.ZodType<Filter> = z
       "Which calls to forward: conditions on call fields (see the README's Filters section). `{}` matches every call.",
     example: { connected: true, intentCode: { $in: ["302", "303"] }, callDuration: { $gte: 10 } },
   });
+
+/** A filter given as JSON text in a query string (at most 4,000 characters), validated as {@link filterSchema}. */
+export const filterJsonParam = z
+  .string()
+  .max(4000)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `is not JSON: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(filterSchema);

@@ -11,7 +11,7 @@ import type { Db } from "../../storage/db/client";
 import { getDb } from "../../storage/db/client";
 import { hourStart } from "../../storage/hours";
 import type { AppEnv } from "../app-env";
-import { filterSchema } from "./filter-schema";
+import { filterJsonParam } from "./filter-schema";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Longest window one request may aggregate over (as `GET /stats`). */
@@ -29,24 +29,11 @@ const campaignQuery = z
     until: windowBoundParam.optional().openapi({ description: "Window end, exclusive (default: now)" }),
     timezone: timezoneParam.optional(),
     sourceId: z.string().min(1).max(100).optional(),
-    filter: z
-      .string()
-      .max(4000)
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch (err) {
-          ctx.addIssue({ code: "custom", message: `is not JSON: ${(err as Error).message}` });
-          return z.NEVER;
-        }
-      })
-      .pipe(filterSchema)
-      .optional()
-      .openapi({
-        type: "string",
-        description: `A filter expression as JSON (the README's Filters section) on ${campaignFilterFields.join(", ")} only: those are kept in the rollups, so the answer is exact; a filter on another field answers 400`,
-        example: '{"intentCode":{"$in":["302","303"]}}',
-      }),
+    filter: filterJsonParam.optional().openapi({
+      type: "string",
+      description: `A filter expression as JSON (the README's Filters section) on ${campaignFilterFields.join(", ")} only: those are kept in the rollups, so the answer is exact; a filter on another field answers 400`,
+      example: '{"intentCode":{"$in":["302","303"]}}',
+    }),
   })
   .strict();
 
