@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { optionalVarArgs } from "../../scripts/dev/relay.mjs";
 import { onCleanup } from "./cleanup.ts";
 import { freePort } from "./ports.ts";
 
@@ -166,6 +167,8 @@ export async function startDevWorker(spec: WorkerSpec, workDir: string): Promise
     persistDir,
     "--env-file",
     envFile,
+    // With `[secrets] required`, wrangler dev reads only those (and `[vars]` names) from the env file.
+    ...optionalVarArgs(spec.vars),
     "--show-interactive-dev-session=false",
     "--log-level",
     spec.logLevel ?? "warn",

@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { z } from "@hono/zod-openapi";
+import { and, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../lib/cursor";
 import type { Db } from "./db/client";
 import { calls, type DeliveryStatus, deliveries, destinations, events } from "./db/schema";
@@ -55,28 +56,51 @@ export function deliveryConditions(q: DeliverySearch): SQL | undefined {
   );
 }
 
-/** A page of the deliveries a search matches (with their destination's name), newest first, and the next page's cursor. */
-export async function searchDeliveries(
-  db: Db,
-  q: DeliverySearch,
-  page: { limit: number; cursor?: { createdAt: number; id: string } },
-) {
+/** Rows one page of a search reads at most, newest first: the list has no index but its rowid (insertion order). */
+export const MAX_SCANNED_DELIVERIES = 2_000;
+
+/** Where the next page of a search starts: below this rowid. */
+export const deliveryCursor = z.object({ row: z.number().int() });
+export type DeliveryCursor = z.output<typeof deliveryCursor>;
+
+/**
+ * A page of the deliveries a search matches (with their destination's name), newest first (insertion order), and the
+ * next page's cursor. It reads at most {@link MAX_SCANNED_DELIVERIES} rows below the cursor, whatever the search (the
+ * deliveries carry no list index: each would be a row written per delivery), so a page can hold fewer than `limit`
+ * deliveries, even none, and still have a `nextCursor`; counts come from the rollups (`/stats`).
+ */
+export async function searchDeliveries(db: Db, q: DeliverySearch, page: { limit: number; cursor?: DeliveryCursor }) {
+  const below = page.cursor === undefined ? sql`` : sql`WHERE rowid < ${page.cursor.row}`;
+  // The lowest rowid of the window this page may read (null when fewer rows are left than a window holds).
+  const windowFloor = sql`(SELECT rowid FROM ${deliveries} ${below} ORDER BY rowid DESC LIMIT 1 OFFSET ${MAX_SCANNED_DELIVERIES - 1})`;
   const rows = await db
-    .select({ delivery: deliveries, destinationName: destinations.name })
+    .select({
+      row: sql<number>`${deliveries}.rowid`,
+      floor: sql<number | null>`${windowFloor}`,
+      delivery: deliveries,
+      destinationName: destinations.name,
+    })
     .from(deliveries)
     .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
     .where(
       and(
         deliveryConditions(q),
-        page.cursor && sql`(${deliveries.createdAt}, ${deliveries.id}) < (${page.cursor.createdAt}, ${page.cursor.id})`,
+        page.cursor && sql`${deliveries}.rowid < ${page.cursor.row}`,
+        sql`${deliveries}.rowid >= coalesce(${windowFloor}, 0)`,
       ),
     )
-    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .orderBy(sql`${deliveries}.rowid DESC`)
     .limit(page.limit + 1);
+  // No match in the window: where it ends is read on its own (one more indexed read).
+  const floor =
+    rows.length > 0
+      ? (rows[0]?.floor ?? null)
+      : ((await db.get<{ floor: number | null }>(sql`SELECT ${windowFloor} AS floor`))?.floor ?? null);
   const shown = rows.slice(0, page.limit);
-  const last = shown.at(-1)?.delivery;
+  const last = shown.at(-1);
+  const next = rows.length > page.limit && last ? last.row : floor;
   return {
-    data: shown,
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    data: shown.map(({ delivery, destinationName }) => ({ delivery, destinationName })),
+    nextCursor: next === null ? null : encodeCursor({ row: next }),
   };
 }

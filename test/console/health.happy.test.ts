@@ -1,4 +1,8 @@
+import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { attemptsOf } from "../../src/storage/attempts";
+import { getDb } from "../../src/storage/db/client";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { createDestination, push, record, rows } from "../support/worker";
 import { page, signIn } from "./kit";
@@ -36,10 +40,9 @@ describe("destination health", () => {
     });
     expect((await push({ array: Array.from({ length: 8 }, () => record({ taskId })) })).status).toBe(200);
     await settled(dest.id, 8);
-    const [counts] = await rows<{ ok: number; bad: number }>(
-      `SELECT sum(outcome = 'delivered') AS ok, sum(outcome != 'delivered') AS bad FROM delivery_attempts
-        WHERE delivery_id IN (SELECT id FROM deliveries WHERE destination_id = ?)`,
-      dest.id,
+    const [counts] = await getDb(env.DB).all<{ ok: number; bad: number }>(
+      sql`SELECT sum(outcome = 'delivered') AS ok, sum(outcome != 'delivered') AS bad
+        FROM (${attemptsOf(sql`SELECT id FROM deliveries WHERE destination_id = ${dest.id}`)})`,
     );
     const ok = counts?.ok ?? 0;
     const total = ok + (counts?.bad ?? 0);

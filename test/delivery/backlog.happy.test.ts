@@ -77,7 +77,7 @@ describe("at-least-once, and only that", () => {
     expect(await sweepDeliveries(lanes.env)).toBe(0);
     // Its lease ends: the sweep sends exactly the crashed batch again, and nothing else.
     await env.DB.prepare(
-      "UPDATE deliveries SET lease_until = ?, next_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
+      "UPDATE deliveries SET lease_until = ?, claimed_until = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
     )
       .bind(Date.now() - 1, Date.now() - 1, JSON.stringify(ids))
       .run();

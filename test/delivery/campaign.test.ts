@@ -77,7 +77,7 @@ describe("retry now", () => {
     const { ids } = await parkedDeliveries({ type: "webhook", config: { url: hookUrl() } }, 1);
     const leaseEnd = Date.now() + 60_000;
     await env.DB.prepare(
-      "UPDATE deliveries SET status = 'retrying', attempts = 1, next_attempt_at = ?, lease_until = ? WHERE id = ?",
+      "UPDATE deliveries SET status = 'retrying', attempts = 1, claimed_until = ?, lease_until = ? WHERE id = ?",
     )
       .bind(leaseEnd, leaseEnd, ids[0])
       .run();

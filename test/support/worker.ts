@@ -1,4 +1,6 @@
 import { env, exports } from "cloudflare:workers";
+import { listAttempts } from "../../src/storage/attempts";
+import { getDb } from "../../src/storage/db/client";
 import sample from "../fixtures/sample-push.json";
 
 export const PUSH_TOKEN = "test-push-token";
@@ -108,12 +110,15 @@ export async function waitForStatus(destinationId: string, voiceId: string, stat
   }
 }
 
-/** The attempts logged for a delivery, oldest first. */
-export function attemptsOf(deliveryId: string) {
-  return rows<{ status_code: number | null; outcome: string; error: string | null; response_body: string | null }>(
-    "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id",
-    deliveryId,
-  );
+/** The attempts of a delivery, oldest first (`listAttempts`: logged ones and a first-try success kept on its row). */
+export async function attemptsOf(deliveryId: string) {
+  const attempts = await listAttempts(getDb(env.DB), deliveryId, 1000);
+  return attempts.map((a) => ({
+    status_code: a.statusCode,
+    outcome: a.outcome,
+    error: a.error,
+    response_body: a.responseBody,
+  }));
 }
 
 /** The archive key D1 keeps for a push (null when its body was not archived). */

@@ -9,8 +9,7 @@ import { recordAudit } from "../../storage/audit-record";
 import { getDb } from "../../storage/db/client";
 import { calleeSearchKey } from "../../storage/db/derived-columns";
 import { destinations } from "../../storage/db/schema";
-import type { DeliverySearch } from "../../storage/delivery-search";
-import { searchDeliveries } from "../../storage/delivery-search";
+import { type DeliverySearch, deliveryCursor, searchDeliveries } from "../../storage/delivery-search";
 import { DeliveryFilterForm } from "../components/delivery-filter-form";
 import { NextPage } from "../components/next-page";
 import { StatusBadge } from "../components/status-badge";
@@ -22,7 +21,7 @@ import { zonedMidnight } from "../shell/zoned-date";
 
 const PAGE = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const keyCursor = cursorParam(z.object({ createdAt: z.number().int(), id: z.string() }));
+const keyCursor = cursorParam(deliveryCursor);
 
 /** The URL's filter as a search: dates in the viewer's zone (`until` included), the phone as its search key. */
 function searchOf(filter: DeliveryFilter, timeZone: string): DeliverySearch {

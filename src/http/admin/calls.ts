@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
 import { cursorParam, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
@@ -10,8 +10,9 @@ import { validationHook } from "../../lib/validation";
 import { toNormalizedCall } from "../../model/calls/normalized";
 import { rawRecord } from "../../model/calls/raw-record";
 import { MAX_SCANNED_CALLS, type ScanFields, scanCalls } from "../../model/filters/scan";
+import { listAttempts } from "../../storage/attempts";
 import { getDb } from "../../storage/db/client";
-import { calls, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
+import { calls, deliveries, destinations } from "../../storage/db/schema";
 import { movedCallHint } from "../../storage/history-state";
 import type { AppEnv } from "../app-env";
 import { callSchema } from "./call-schema";
@@ -106,7 +107,7 @@ export function callConditions(q: {
 export async function getCallDetail(env: Env, sourceId: string, voiceId: string) {
   const db = getDb(env.DB);
   const ofCall = and(eq(deliveries.sourceId, sourceId), eq(deliveries.voiceId, voiceId));
-  const [call, found, attempts] = await db.batch([
+  const [call, found] = await db.batch([
     db
       .select()
       .from(calls)
@@ -118,12 +119,6 @@ export async function getCallDetail(env: Env, sourceId: string, voiceId: string)
       .where(ofCall)
       .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
       .limit(MAX_CALL_DELIVERIES),
-    db
-      .select()
-      .from(deliveryAttempts)
-      .where(inArray(deliveryAttempts.deliveryId, db.select({ id: deliveries.id }).from(deliveries).where(ofCall)))
-      .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.id))
-      .limit(MAX_CALL_ATTEMPTS),
   ]);
   const row = call[0];
   if (!row) {
@@ -137,7 +132,11 @@ export async function getCallDetail(env: Env, sourceId: string, voiceId: string)
         )
       : new AppError("not_found", message);
   }
-  const oldestFirst = attempts.reverse();
+  const oldestFirst = await listAttempts(
+    db,
+    found.map((f) => f.delivery.id),
+    MAX_CALL_ATTEMPTS,
+  );
   return {
     ...toNormalizedCall(row),
     raw: await rawRecord(env, row),

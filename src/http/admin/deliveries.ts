@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { errorResponse, jsonContent } from "../../lib/openapi";
@@ -7,16 +7,15 @@ import { instantParam, limitParam } from "../../lib/query-params";
 import { untilAfterSince } from "../../lib/time-window";
 import { validationHook } from "../../lib/validation";
 import { type RetryableStatus, retryableStatuses, retryNow } from "../../pipeline/delivery/retry-now";
+import { listAttempts } from "../../storage/attempts";
 import { type Db, getDb } from "../../storage/db/client";
+import { calls, type DeliveryStatus, deliveries, deliveryStatuses, destinations } from "../../storage/db/schema";
 import {
-  calls,
-  type DeliveryStatus,
-  deliveries,
-  deliveryAttempts,
-  deliveryStatuses,
-  destinations,
-} from "../../storage/db/schema";
-import { searchDeliveries } from "../../storage/delivery-search";
+  type DeliveryCursor,
+  deliveryCursor,
+  MAX_SCANNED_DELIVERIES,
+  searchDeliveries,
+} from "../../storage/delivery-search";
 import type { AppEnv } from "../app-env";
 import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
 import { attemptView, deliveryView } from "./delivery-view";
@@ -31,7 +30,7 @@ const listQuery = z
     since: instantParam.optional().openapi({ description: "Created at or after this instant (ISO 8601 or epoch ms)" }),
     until: instantParam.optional().openapi({ description: "Created before this instant (ISO 8601 or epoch ms)" }),
     limit: limitParam,
-    cursor: cursorParam(z.object({ createdAt: z.number().int(), id: z.string() })),
+    cursor: cursorParam(deliveryCursor),
   })
   .refine(...untilAfterSince);
 
@@ -62,7 +61,7 @@ export async function listDeliveries(
     since?: number;
     until?: number;
     limit: number;
-    cursor?: { createdAt: number; id: string };
+    cursor?: DeliveryCursor;
   },
 ) {
   const search = {
@@ -113,7 +112,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       method: "get",
       path: "/",
       summary: "List deliveries",
-      description: "Newest first (by creation). Pass `nextCursor` back as `cursor` for the next page.",
+      description: `Newest first (as stored). Pass \`nextCursor\` back as \`cursor\` for the next page. A page reads at most ${MAX_SCANNED_DELIVERIES} deliveries, whatever the filters (counts are in \`/stats\`): it can then hold fewer than \`limit\` deliveries, even none, and still have a \`nextCursor\`; follow it until it is null.`,
       request: { query: listQuery },
       responses: {
         200: jsonContent(z.object({ data: z.array(deliveryOutput), nextCursor: z.string().nullable() }), "A page"),
@@ -140,14 +139,9 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       const { id } = c.req.valid("param");
       const db = getDb(c.env.DB);
       const { delivery, destination } = await findDelivery(db, id);
-      const attempts = await db
-        .select()
-        .from(deliveryAttempts)
-        .where(eq(deliveryAttempts.deliveryId, id))
-        .orderBy(desc(deliveryAttempts.id))
-        .limit(MAX_ATTEMPTS_SHOWN);
+      const attempts = await listAttempts(db, id, MAX_ATTEMPTS_SHOWN);
       return c.json(
-        { ...deliveryView(delivery, destination?.name ?? null), attemptLog: attempts.reverse().map(attemptView) },
+        { ...deliveryView(delivery, destination?.name ?? null), attemptLog: attempts.map(attemptView) },
         200,
       );
     },

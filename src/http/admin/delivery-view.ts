@@ -1,4 +1,5 @@
-import type { deliveries, deliveryAttempts } from "../../storage/db/schema";
+import type { AttemptRow } from "../../storage/attempts";
+import type { deliveries } from "../../storage/db/schema";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -21,8 +22,8 @@ export function deliveryView(row: typeof deliveries.$inferSelect, destinationNam
   };
 }
 
-/** One logged attempt of a delivery. */
-export function attemptView(row: typeof deliveryAttempts.$inferSelect) {
+/** One attempt of a delivery. */
+export function attemptView(row: AttemptRow) {
   return {
     attemptedAt: new Date(row.attemptedAt).toISOString(),
     statusCode: row.statusCode,

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
 import { newId } from "../../lib/crypto";
 import { AppError } from "../../lib/errors";
@@ -11,7 +11,8 @@ import { pendingFields } from "../../pipeline/dispatch/plan";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
 import { inJsonArray } from "../../storage/db/json-ids";
-import { deliveries, destinations, sources } from "../../storage/db/schema";
+import { deliveries, destinations, sources, undelivered } from "../../storage/db/schema";
+import { moveCounts } from "../../storage/delivery-rollups";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { credentialsToRenew, destinationChanges, newDestination, unknownSourceIssues } from "./destination-decide";
 import type { destinationInput, destinationPatch } from "./destination-input";
@@ -69,12 +70,17 @@ export function listDestinations(env: Env) {
 
 /** Moves a re-enabled destination's paused deliveries back to the queue. */
 async function resumePaused(env: Env, destinationId: string, now: number) {
-  const resumed = await getDb(env.DB)
-    .update(deliveries)
-    .set({ ...pendingFields(now), updatedAt: now })
-    .where(and(eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused")))
-    .returning({ id: deliveries.id });
-  return resumed.map((r) => r.id);
+  const db = getDb(env.DB);
+  const paused = and(undelivered, eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused"));
+  const [, resumed] = await runBatch(env.DB, [
+    moveCounts(sql`SELECT *, 'pending' AS new_status FROM ${deliveries} WHERE ${paused}`),
+    db
+      .update(deliveries)
+      .set({ ...pendingFields(now), updatedAt: now })
+      .where(paused)
+      .returning({ id: deliveries.id }),
+  ]);
+  return ((resumed?.results ?? []) as { id: string }[]).map((r) => r.id);
 }
 
 /** Creates a destination from checked input; `secret` is a webhook's signing secret, to show once. */
@@ -106,8 +112,14 @@ export async function updateDestination(env: Env, id: string, patch: z.output<ty
 export async function deleteDestination(env: Env, id: string, now: number) {
   await findDestination(env, id);
   const db = getDb(env.DB);
+  const unsent = and(
+    undelivered,
+    eq(deliveries.destinationId, id),
+    inArray(deliveries.status, ["pending", "retrying", "paused"]),
+  );
   await runBatch(env.DB, [
     db.delete(destinations).where(eq(destinations.id, id)),
+    moveCounts(sql`SELECT *, 'failed' AS new_status FROM ${deliveries} WHERE ${unsent}`),
     db
       .update(deliveries)
       .set({
@@ -117,6 +129,6 @@ export async function deleteDestination(env: Env, id: string, now: number) {
         leaseUntil: null,
         updatedAt: now,
       })
-      .where(and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]))),
+      .where(unsent),
   ]);
 }

@@ -6,6 +6,7 @@ import { runBatch, type Statement, updateJsonRows } from "../../storage/db/batch
 import type { Db } from "../../storage/db/client";
 import { inJsonArray } from "../../storage/db/json-ids";
 import { calls, deliveries, destinations, events } from "../../storage/db/schema";
+import { moveCountsOf } from "../../storage/delivery-rollups";
 import { type Admission, admit, type Circuit } from "../dispatch/breaker";
 import { eventFromRow } from "../events/send-event";
 
@@ -61,7 +62,8 @@ function subjectOf(
 
 /**
  * Claims the due deliveries among `ids` in two D1 round trips: one read of the deliveries with their
- * destinations and calls or events, then one batch that claims (attempts + 1, leased until `leaseEnd`), holds those of
+ * destinations and calls or events, then one batch that claims (attempts + 1, `claimed_until` and the lease at `leaseEnd`: a
+ * second message for a claimed delivery finds it claimed and sends nothing), holds those of
  * open circuits, hands slow destinations' to the slow lane, pauses a disabled destination's and fails those
  * whose destination or call is gone. A half-open circuit lets one probe through, claimed only if this
  * batch is the one that moved the circuit to `half_open`.
@@ -81,6 +83,7 @@ export async function claimBatch(
       status: deliveries.status,
       attempts: deliveries.attempts,
       nextAttemptAt: deliveries.nextAttemptAt,
+      claimedUntil: deliveries.claimedUntil,
       eventId: deliveries.eventId,
       destination: destinations,
       call: normalizedCallColumns,
@@ -101,6 +104,7 @@ export async function claimBatch(
   for (const row of rows) {
     if (row.status !== "pending" && row.status !== "retrying") continue;
     if (row.nextAttemptAt !== null && row.nextAttemptAt > now + EARLY_SLACK_MS) continue;
+    if (row.claimedUntil !== null && row.claimedUntil >= now) continue;
     const { destination } = row;
     const subject = subjectOf(row.eventId, row.call, row.event);
     if (!destination) finished.push({ ...row, status: "failed", error: "destination was deleted" });
@@ -142,10 +146,12 @@ export async function claimBatch(
     }
   }
 
-  const claim = sql`UPDATE ${deliveries} SET attempts = attempts + 1, next_attempt_at = ${leaseEnd},
+  // Only unindexed columns change, so a claim writes one row (the due time stays: `deliveries_open_idx` is untouched).
+  const claim = sql`UPDATE ${deliveries} SET attempts = attempts + 1, claimed_until = ${leaseEnd},
     lease_until = ${leaseEnd}, updated_at = ${now}
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify([...toClaim.keys()])}))
       AND status IN ('pending', 'retrying') AND coalesce(next_attempt_at, 0) <= ${now + EARLY_SLACK_MS}
+      AND coalesce(claimed_until, 0) < ${now}
       AND NOT EXISTS (SELECT 1 FROM ${destinations} d WHERE d.id = ${deliveries.destinationId}
         AND d.circuit != 'closed' AND coalesce(d.open_until, 0) != ${leaseEnd})
     RETURNING id, attempts`;
@@ -166,6 +172,7 @@ export async function claimBatch(
         set: { nextAttemptAt: now, leaseUntil: now + redirectGraceMs },
       })),
     ),
+    ...moveCountsOf(finished),
     ...updateJsonRows(
       deliveries,
       finished.map((f) => ({

@@ -11,7 +11,7 @@ import { type Judgement, judge, NO_HEALTH, type Observation, observe } from "../
 import type { NormalizedCall } from "../../model/calls/fields";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
-import { deliveries } from "../../storage/db/schema";
+import { deliveries, undelivered } from "../../storage/db/schema";
 import { type Circuit, nextCircuit } from "../dispatch/breaker";
 import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "../dispatch/enqueue";
 import { send, verdictOf } from "../dispatch/send";
@@ -155,7 +155,8 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 /** Due deliveries of a lane (first attempts in the fast lane, retries in the slow one), oldest due first. */
 async function dueIds(d1: D1Database, lane: Lane, limit: number, now: number): Promise<string[]> {
   const rows = await getDb(d1).all<{ id: string }>(sql`SELECT id FROM ${deliveries}
-    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
+    WHERE ${undelivered} AND status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
+      AND coalesce(claimed_until, 0) < ${now}
       AND ${lane === "fast" ? sql`attempts = 0` : sql`attempts > 0`}
     ORDER BY next_attempt_at LIMIT ${limit}`);
   return rows.map((r) => r.id);
@@ -226,9 +227,13 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, inv: I
     if (at + timeoutMs + LEASE_MARGIN_MS > leaseEnd || slowNow.has(job.destination.id))
       return { job, givenBack: { until: at, delaySeconds: 0 } };
     try {
-      if (job.type.rateLimits) {
-        const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
-        if (wait > 0) return { job, givenBack: { until: at + wait, delaySeconds: Math.ceil(wait / 1000) } };
+      // A wait for the destination's pace that fits in the claim's lease is waited out here: giving the job back
+      // would rewrite each of its deliveries (two rows written each) and queue them again.
+      for (let wait = await reserveSlot(env, job); wait > 0; wait = await reserveSlot(env, job)) {
+        const now = Date.now();
+        if (now + wait + timeoutMs + LEASE_MARGIN_MS > leaseEnd)
+          return { job, givenBack: { until: now + wait, delaySeconds: Math.ceil(wait / 1000) } };
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
       const request = await render(job, config, at);
       const result = await send(request, timeoutMs);
@@ -403,6 +408,12 @@ async function settleJobs(
   }
   await eventsAfterBatch(env, facts, Date.now());
   return statements.length;
+}
+
+/** Takes a send slot of a rate-limited destination type (0), or answers how many ms until one is free. */
+function reserveSlot(env: Env, job: Job): Promise<number> {
+  const { rateLimits } = job.type;
+  return rateLimits ? env.PACER.getByName(job.destination.id).reserve([...rateLimits]) : Promise.resolve(0);
 }
 
 /** Adds a batch's attempts to a destination's window (its Durable Object) and answers the judgement; null when that fails. */

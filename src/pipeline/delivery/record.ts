@@ -2,6 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { insertJsonRows, type Statement, updateJsonRows } from "../../storage/db/batch";
 import type { Db } from "../../storage/db/client";
 import { type DeliveryStatus, deliveries, deliveryAttempts, destinations } from "../../storage/db/schema";
+import { moveCountsOf } from "../../storage/delivery-rollups";
 import { healthRollupStatements } from "../../storage/health-rollups";
 import type { Circuit } from "../dispatch/breaker";
 
@@ -38,7 +39,13 @@ export interface DestinationOutcome {
 }
 
 /**
- * The statements that record a batch: every attempt in one insert, every delivery's new state in one
+ * Whether an attempt's facts stay on its delivery's row rather than in `delivery_attempts`: a first-try success
+ * (most deliveries), whose log row and index entry would be two more rows written. `listAttempts` reads both.
+ */
+export const keptOnRow = (o: AttemptOutcome) => o.status === "delivered" && o.attempts === 1;
+
+/**
+ * The statements that record a batch: every attempt in one insert (a first-try success on its delivery's row instead), every delivery's new state in one
  * update, plus one or two per destination whose breaker or lane changed. Each delivery is written only if
  * its attempt count is still the claim's, so a hand retry meanwhile wins.
  */
@@ -54,30 +61,39 @@ export function recordStatements(
   return [
     ...insertJsonRows(
       deliveryAttempts,
-      outcomes.map((o) => ({ deliveryId: o.id, ...o.attempt })),
+      outcomes.filter((o) => !keptOnRow(o)).map((o) => ({ deliveryId: o.id, ...o.attempt })),
       { doNothing: true },
     ),
     ...healthRollupStatements(outcomes),
-    ...updateJsonRows(
-      deliveries,
-      outcomes.map((o) => ({
-        match: { id: o.id, attempts: o.attempts },
-        set: {
-          status: o.status,
-          nextAttemptAt: o.nextAttemptAt,
-          leaseUntil: o.leaseUntil,
-          lastStatusCode: o.attempt.statusCode ?? null,
-          lastError: o.lastError,
-          deliveredAt: o.status === "delivered" ? o.attempt.attemptedAt : null,
-          updatedAt: now,
-        },
-      })),
+    ...moveCountsOf(outcomes),
+    // Two updates, so an attempt logged in `delivery_attempts` leaves the row's kept facts alone.
+    ...[outcomes.filter(keptOnRow), outcomes.filter((o) => !keptOnRow(o))].flatMap((group) =>
+      updateJsonRows(
+        deliveries,
+        group.map((o) => ({
+          match: { id: o.id, attempts: o.attempts },
+          set: {
+            status: o.status,
+            nextAttemptAt: o.nextAttemptAt,
+            leaseUntil: o.leaseUntil,
+            lastStatusCode: o.attempt.statusCode ?? null,
+            lastError: o.lastError,
+            deliveredAt: o.status === "delivered" ? o.attempt.attemptedAt : null,
+            claimedUntil: null,
+            updatedAt: now,
+            ...(keptOnRow(o) && {
+              attemptDurationMs: o.attempt.durationMs,
+              attemptResponse: o.attempt.responseBody ?? null,
+            }),
+          },
+        })),
+      ),
     ),
     ...updateJsonRows(
       deliveries,
       unclaimed.map((u) => ({
         match: { id: u.id, attempts: u.attempts },
-        set: { attempts: u.attempts - 1, nextAttemptAt: u.nextAttemptAt, leaseUntil: u.leaseUntil },
+        set: { attempts: u.attempts - 1, nextAttemptAt: u.nextAttemptAt, leaseUntil: u.leaseUntil, claimedUntil: null },
       })),
     ),
     ...destinationOutcomes.flatMap((d) => {

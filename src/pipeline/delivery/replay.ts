@@ -59,7 +59,7 @@ export async function replayCalls(
     .map(({ rowId: _rowId, ...call }) => call)
     .filter((call) => filter === undefined || matchesFilter(filter, call));
   const plan = planDeliveriesTo([destination], matching, now);
-  const results = await runBatch(d1, [...plan.pending, ...plan.paused]);
+  const results = await runBatch(d1, [...plan.pending, ...plan.paused, ...plan.counts]);
   const created = results.map((r) => (r.results as { id: string }[]).map((row) => row.id));
   const pendingIds = created.slice(0, plan.pending.length).flat();
   return {

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../../lib/cursor";
-import { getDb } from "../../storage/db/client";
-import { deliveries } from "../../storage/db/schema";
+import { runBatch } from "../../storage/db/batch";
+import { deliveries, undelivered } from "../../storage/db/schema";
+import { moveCounts } from "../../storage/delivery-rollups";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 import { QUEUED_GRACE_MS } from "./decide";
 
@@ -29,9 +30,8 @@ export interface RetrySelection {
   where?: SQL;
 }
 
-/** A retrying delivery whose attempt is in flight (its claim's lease) is left to finish. */
-export const notInFlight = (now: number) =>
-  sql`NOT (${deliveries.status} = 'retrying' AND coalesce(${deliveries.leaseUntil}, 0) > ${now} AND ${deliveries.nextAttemptAt} = ${deliveries.leaseUntil})`;
+/** A delivery whose attempt is in flight (claimed until its lease ends) is left to finish. */
+export const notInFlight = (now: number) => sql`coalesce(${deliveries.claimedUntil}, 0) < ${now}`;
 
 /**
  * Sends matching deliveries again now, at most {@link RETRY_CHUNK} per call, oldest first, in one statement:
@@ -45,12 +45,9 @@ export async function retryNow(
   now: number,
 ) {
   const { cursor, ids, since, until } = selection;
-  const rows = await getDb(env.DB).all<{ id: string; attempts: number; created_at: number }>(sql`UPDATE ${deliveries}
-    SET attempts = CASE WHEN status = 'retrying' THEN attempts ELSE 0 END,
-      status = CASE WHEN status = 'retrying' THEN 'retrying' ELSE 'pending' END,
-      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now}
-    WHERE id IN (SELECT id FROM ${deliveries}
-      WHERE destination_id = ${selection.destinationId}
+  const newStatus = sql`CASE WHEN status = 'retrying' THEN 'retrying' ELSE 'pending' END`;
+  const selected = sql`SELECT id FROM ${deliveries}
+      WHERE ${undelivered} AND destination_id = ${selection.destinationId}
         AND status IN (SELECT value FROM json_each(${JSON.stringify(selection.statuses)}))
         AND ${notInFlight(now)}
         ${selection.where === undefined ? sql`` : sql`AND ${selection.where}`}
@@ -58,8 +55,16 @@ export async function retryNow(
         ${since === undefined ? sql`` : sql`AND created_at >= ${since}`}
         ${until === undefined ? sql`` : sql`AND created_at < ${until}`}
         ${cursor === undefined ? sql`` : sql`AND (created_at, id) > (${cursor.createdAt}, ${cursor.id})`}
-      ORDER BY created_at, id LIMIT ${RETRY_CHUNK})
-    RETURNING id, attempts, created_at`);
+      ORDER BY created_at, id LIMIT ${RETRY_CHUNK}`;
+  const [, updated] = await runBatch(env.DB, [
+    moveCounts(sql`SELECT *, ${newStatus} AS new_status FROM ${deliveries} WHERE id IN (${selected})`),
+    sql`UPDATE ${deliveries}
+    SET attempts = CASE WHEN status = 'retrying' THEN attempts ELSE 0 END, status = ${newStatus},
+      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now}
+    WHERE id IN (${selected})
+    RETURNING id, attempts, created_at`,
+  ]);
+  const rows = (updated?.results ?? []) as { id: string; attempts: number; created_at: number }[];
   await enqueueByLane(env, rows);
   const last = rows.reduce<(typeof rows)[number] | undefined>(
     (max, r) => (!max || r.created_at > max.created_at || (r.created_at === max.created_at && r.id > max.id) ? r : max),

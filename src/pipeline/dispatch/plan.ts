@@ -5,6 +5,7 @@ import { type ForwardTarget, forwardDecision } from "../../model/filters/forward
 import { insertJsonRows } from "../../storage/db/batch";
 import type { Db } from "../../storage/db/client";
 import { deliveries, destinations, destinationsVersion } from "../../storage/db/schema";
+import { countInserted } from "../../storage/delivery-rollups";
 
 /** A pending delivery not picked up by then is re-enqueued by the sweeper. */
 export const ENQUEUE_GRACE_MS = 60_000;
@@ -20,6 +21,8 @@ export interface DeliveryPlan {
   pending: SQL[];
   /** Inserts of `paused` deliveries (their destination is disabled), each `RETURNING id` too. */
   paused: SQL[];
+  /** The delivery rollups of what the inserts created: after them in the same batch. */
+  counts: SQL[];
 }
 
 /** What planning needs of a destination. */
@@ -132,5 +135,5 @@ export function planDeliveriesTo(
       {},
       guard,
     );
-  return { pending: insert("pending"), paused: insert("paused") };
+  return { pending: insert("pending"), paused: insert("paused"), counts: countInserted(all.map((r) => r.id)) };
 }

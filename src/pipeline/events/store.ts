@@ -4,6 +4,7 @@ import type { EventData, OperationEventType } from "../../model/events/types";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
 import { destinations } from "../../storage/db/schema";
+import { countInserted } from "../../storage/delivery-rollups";
 import { ENQUEUE_GRACE_MS } from "../dispatch/plan";
 
 /** An event to store and fan out. */
@@ -51,7 +52,7 @@ export function readSubscribers(d1: D1Database): Promise<Subscriber[]> {
 /**
  * The statements that store `event` and its deliveries (one per subscriber, `pending`, source `""` and voiceId the
  * event id), each insert conditional on the one before, so a claimed key or a failed `when` stores nothing.
- * Delivery inserts return their `id`.
+ * Delivery inserts return their `id`; the last statement counts them in the delivery rollups.
  */
 export function eventStatements(event: NewEvent, subscribers: readonly Subscriber[], now: number): SQL[] {
   const targets = subscribersOf(event, subscribers);
@@ -77,14 +78,15 @@ export function eventStatements(event: NewEvent, subscribers: readonly Subscribe
       event.sourceId ?? null
     }, ${event.aboutDestinationId ?? event.onlyTo ?? null}, ${JSON.stringify(event.data)}, ${now} WHERE ${condition}`,
   );
-  for (const target of targets) {
+  const deliveryIds = targets.map(() => newId("dlv"));
+  targets.forEach((target, i) => {
     statements.push(
       sql`INSERT INTO deliveries (id, destination_id, source_id, voice_id, event_id, status, attempts, next_attempt_at, lease_until, created_at, updated_at)
-        SELECT ${newId("dlv")}, ${target.id}, '', ${id}, ${id}, 'pending', 0, ${now}, ${now + ENQUEUE_GRACE_MS}, ${now}, ${now}
+        SELECT ${deliveryIds[i]}, ${target.id}, '', ${id}, ${id}, 'pending', 0, ${now}, ${now + ENQUEUE_GRACE_MS}, ${now}, ${now}
         WHERE EXISTS (SELECT 1 FROM events WHERE id = ${id}) ON CONFLICT DO NOTHING RETURNING id`,
     );
-  }
-  return statements;
+  });
+  return [...statements, ...countInserted(deliveryIds)];
 }
 
 /** What storing events made: the deliveries to enqueue. */

@@ -316,6 +316,7 @@ async function storeInD1(
     ...stored,
     ...plan.paused,
     ...plan.pending,
+    ...plan.counts,
     ...check,
   ]).catch((err: unknown) => {
     confirmations.failed();
@@ -326,7 +327,7 @@ async function storeInD1(
     snapshot = await readTargets(db);
     const last = replan === REPLANS - 1;
     plan = planDeliveriesTo(snapshot.targets, parsed.calls, input.receivedAt, last ? undefined : snapshot.version);
-    results = await runBatch(d1, [...plan.paused, ...plan.pending, ...(last ? [] : check)]);
+    results = await runBatch(d1, [...plan.paused, ...plan.pending, ...plan.counts, ...(last ? [] : check)]);
     if (last) return { deliveryIds: createdIds(results, plan, 0), results: all };
   }
   return { deliveryIds: createdIds(results, plan, check.length), results: all };
@@ -342,12 +343,12 @@ export async function planStoredPush(d1: D1Database, input: PushInput, now = Dat
   if (parsed.calls.length === 0) return [];
   const { targets } = await readTargets(getDb(d1), now);
   const plan = planDeliveriesTo(targets, parsed.calls, now);
-  return createdIds(await runBatch(d1, [...plan.paused, ...plan.pending]), plan, 0);
+  return createdIds(await runBatch(d1, [...plan.paused, ...plan.pending, ...plan.counts]), plan, 0);
 }
 
-/** The ids of the pending deliveries a batch ending with `plan`'s inserts (then `after` statements) created. */
+/** The ids of the pending deliveries a batch ending with `plan`'s inserts and counts (then `after` statements) created. */
 function createdIds(results: D1Result[], plan: DeliveryPlan, after: number): string[] {
-  const end = results.length - after;
+  const end = results.length - after - plan.counts.length;
   return results
     .slice(end - plan.pending.length, end)
     .flatMap((r) => (r.results as { id: string }[]).map((row) => row.id));

@@ -339,6 +339,12 @@ export const destinations = sqliteTable("destinations", {
 });
 
 export const deliveryStatuses = ["pending", "delivered", "retrying", "failed", "paused"] as const;
+
+/**
+ * The condition of `deliveries_open_idx` (a delivery not delivered). SQLite uses a partial index only for a query that
+ * repeats its condition, so every query of due, failed or paused deliveries adds this term (unqualified `status`).
+ */
+export const undelivered = sql.raw("status != 'delivered'");
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export const deliveries = sqliteTable(
@@ -357,15 +363,32 @@ export const deliveries = sqliteTable(
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
     deliveredAt: integer("delivered_at"),
+    /**
+     * Set by the claim of an attempt (until its lease ends), cleared when the attempt is recorded or given back: a
+     * second message for the same delivery meanwhile sends nothing. Not indexed, so a claim writes the row only.
+     */
+    claimedUntil: integer("claimed_until"),
+    /**
+     * A first-try success is not logged in `delivery_attempts` (two rows written per delivery): its facts stay here.
+     * Its time is `deliveredAt`, its status code `lastStatusCode`; these hold the rest (null otherwise). Read every
+     * attempt, these included, with `listAttempts` (`storage/attempts.ts`).
+     */
+    attemptDurationMs: integer("attempt_duration_ms"),
+    attemptResponse: text("attempt_response"),
+    /** The R2 locator of that attempt's stored request and answer, as `delivery_attempts.detail_key` is of theirs. */
+    detailKey: text("detail_key"),
     ...timestamps,
   },
   (t) => [
+    // Each index is one more row written per delivery (and per status or due-time change); see docs/benchmarks.md.
+    // A re-push never plans a delivery twice (ON CONFLICT); its destination's deliveries of one call.
     uniqueIndex("deliveries_dest_source_voice_uq").on(t.destinationId, t.sourceId, t.voiceId),
-    index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
+    // A call's deliveries (the call page, retention's check, the phone search).
     index("deliveries_call_idx").on(t.sourceId, t.voiceId),
-    index("deliveries_created_idx").on(t.createdAt),
-    index("deliveries_destination_created_idx").on(t.destinationId, t.createdAt),
-    index("deliveries_status_created_idx").on(t.status, t.createdAt),
+    // Work not delivered: due and held deliveries by due time, failed and paused ones for retries and resumes. A
+    // delivered row leaves it, which D1 does not bill. Queries repeat the condition ({@link undelivered}).
+    index("deliveries_open_idx").on(t.status, t.nextAttemptAt).where(undelivered),
+    // Lists page newest first by rowid (insertion order), scanning a bounded number of rows per page.
   ],
 );
 
