@@ -5,7 +5,7 @@ import { deliveries, deliveryRollups } from "./db/schema";
 /**
  * The delivery rollups (`delivery_rollups`: deliveries per hour created, destination, source and current status) are
  * kept by grouped statements in the same D1 batch as the writes they count, one per batch rather than a trigger per
- * row (migration `deliveries_open_index` dropped the triggers): a trigger wrote two rollup rows per status change, so
+ * row (migration `deliveries_write_less` dropped the triggers): a trigger wrote two rollup rows per status change, so
  * about three per delivery; a batch's statement writes one per key it touches.
  */
 

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../lib/cursor";
 import type { Db } from "./db/client";
+import { inJsonArray } from "./db/json-ids";
 import { calls, type DeliveryStatus, deliveries, destinations, events } from "./db/schema";
 
 /** Classes of the receiver's last HTTP status; `none`: no answer (a timeout, a network error, or not tried yet). */
@@ -30,8 +31,10 @@ const some = <T>(list: readonly T[] | undefined, condition: (list: readonly T[])
 /** The search as one SQL condition on `deliveries` (bounded subqueries for event types and phone numbers). */
 export function deliveryConditions(q: DeliverySearch): SQL | undefined {
   return and(
-    some(q.statuses, (s) => inArray(deliveries.status, [...s])),
-    some(q.destinationIds, (ids) => inArray(deliveries.destinationId, [...ids])),
+    // `+`: compared while reading the page's rowid window; an index range of one status or destination could be
+    // every delivery it ever had.
+    some(q.statuses, (s) => inJsonArray(sql`+${deliveries.status}`, s)),
+    some(q.destinationIds, (ids) => inJsonArray(sql`+${deliveries.destinationId}`, ids)),
     some(q.httpClasses, (classes) =>
       or(
         ...classes.map((c) => {

@@ -105,7 +105,7 @@ describe(`migration ${ROLLUPS}`, () => {
     ]);
 
     // Pushes keep the call rollups in their own batch from then on: the per-call triggers go, the counts stay.
-    const batchesKeepDeliveryRollups = env.TEST_MIGRATIONS.findIndex((m) => m.name.includes("deliveries_open_index"));
+    const batchesKeepDeliveryRollups = env.TEST_MIGRATIONS.findIndex((m) => m.name.includes("deliveries_write_less"));
     expect(batchesKeepDeliveryRollups).toBeGreaterThan(0);
     await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, batchesKeepDeliveryRollups));
     expect(await all("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'calls'")).toEqual([]);
@@ -115,7 +115,7 @@ describe(`migration ${ROLLUPS}`, () => {
       { status: "delivered", count: 0 },
       { status: "failed", count: 1 },
     ]);
-    // Later still, the batches that change deliveries keep their rollups (migration `deliveries_open_index`): the
+    // Later still, the batches that change deliveries keep their rollups (migration `deliveries_write_less`): the
     // triggers go, the counts stay.
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     expect(await all("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'deliveries'")).toEqual([]);

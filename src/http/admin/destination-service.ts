@@ -11,7 +11,7 @@ import { pendingFields } from "../../pipeline/dispatch/plan";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
 import { inJsonArray } from "../../storage/db/json-ids";
-import { deliveries, destinations, sources, undelivered } from "../../storage/db/schema";
+import { deliveries, destinations, sources } from "../../storage/db/schema";
 import { moveCounts } from "../../storage/delivery-rollups";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { credentialsToRenew, destinationChanges, newDestination, unknownSourceIssues } from "./destination-decide";
@@ -71,7 +71,7 @@ export function listDestinations(env: Env) {
 /** Moves a re-enabled destination's paused deliveries back to the queue. */
 async function resumePaused(env: Env, destinationId: string, now: number) {
   const db = getDb(env.DB);
-  const paused = and(undelivered, eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused"));
+  const paused = and(eq(deliveries.destinationId, destinationId), eq(deliveries.status, "paused"));
   const [, resumed] = await runBatch(env.DB, [
     moveCounts(sql`SELECT *, 'pending' AS new_status FROM ${deliveries} WHERE ${paused}`),
     db
@@ -112,11 +112,7 @@ export async function updateDestination(env: Env, id: string, patch: z.output<ty
 export async function deleteDestination(env: Env, id: string, now: number) {
   await findDestination(env, id);
   const db = getDb(env.DB);
-  const unsent = and(
-    undelivered,
-    eq(deliveries.destinationId, id),
-    inArray(deliveries.status, ["pending", "retrying", "paused"]),
-  );
+  const unsent = and(eq(deliveries.destinationId, id), inArray(deliveries.status, ["pending", "retrying", "paused"]));
   await runBatch(env.DB, [
     db.delete(destinations).where(eq(destinations.id, id)),
     moveCounts(sql`SELECT *, 'failed' AS new_status FROM ${deliveries} WHERE ${unsent}`),

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cursorParam, encodeCursor } from "../../lib/cursor";
 import type { Db } from "../../storage/db/client";
-import { deliveries, destinations, undelivered } from "../../storage/db/schema";
+import { deliveries, destinations } from "../../storage/db/schema";
 import { type DeliverySearch, deliveryConditions } from "../../storage/delivery-search";
 import type { DeliveryMessage } from "../dispatch/enqueue";
 import { notInFlight, type RetryableStatus, retryableStatuses, retryCursor, retryNow } from "./retry-now";
@@ -50,7 +50,6 @@ export async function bulkRetryCount(db: Db, q: DeliverySearch, now: number) {
   if (statuses.length === 0 || ids.length === 0) return { count: 0, capped: false };
   const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${deliveries}
     WHERE ${and(
-      undelivered,
       inArray(deliveries.destinationId, ids),
       inArray(deliveries.status, statuses),
       notInFlight(now),

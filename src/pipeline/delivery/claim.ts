@@ -146,7 +146,7 @@ export async function claimBatch(
     }
   }
 
-  // Only unindexed columns change, so a claim writes one row (the due time stays: `deliveries_open_idx` is untouched).
+  // Only unindexed columns change, so a claim writes one row (the due time stays: `deliveries_status_idx` is untouched).
   const claim = sql`UPDATE ${deliveries} SET attempts = attempts + 1, claimed_until = ${leaseEnd},
     lease_until = ${leaseEnd}, updated_at = ${now}
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify([...toClaim.keys()])}))

@@ -11,7 +11,7 @@ import { type Judgement, judge, NO_HEALTH, type Observation, observe } from "../
 import type { NormalizedCall } from "../../model/calls/fields";
 import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
-import { deliveries, undelivered } from "../../storage/db/schema";
+import { deliveries } from "../../storage/db/schema";
 import { type Circuit, nextCircuit } from "../dispatch/breaker";
 import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE } from "../dispatch/enqueue";
 import { send, verdictOf } from "../dispatch/send";
@@ -155,7 +155,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 /** Due deliveries of a lane (first attempts in the fast lane, retries in the slow one), oldest due first. */
 async function dueIds(d1: D1Database, lane: Lane, limit: number, now: number): Promise<string[]> {
   const rows = await getDb(d1).all<{ id: string }>(sql`SELECT id FROM ${deliveries}
-    WHERE ${undelivered} AND status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
+    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
       AND coalesce(claimed_until, 0) < ${now}
       AND ${lane === "fast" ? sql`attempts = 0` : sql`attempts > 0`}
     ORDER BY next_attempt_at LIMIT ${limit}`);

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../../lib/cursor";
 import { runBatch } from "../../storage/db/batch";
-import { deliveries, undelivered } from "../../storage/db/schema";
+import { deliveries } from "../../storage/db/schema";
 import { moveCounts } from "../../storage/delivery-rollups";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 import { QUEUED_GRACE_MS } from "./decide";
@@ -47,7 +47,7 @@ export async function retryNow(
   const { cursor, ids, since, until } = selection;
   const newStatus = sql`CASE WHEN status = 'retrying' THEN 'retrying' ELSE 'pending' END`;
   const selected = sql`SELECT id FROM ${deliveries}
-      WHERE ${undelivered} AND destination_id = ${selection.destinationId}
+      WHERE destination_id = ${selection.destinationId}
         AND status IN (SELECT value FROM json_each(${JSON.stringify(selection.statuses)}))
         AND ${notInFlight(now)}
         ${selection.where === undefined ? sql`` : sql`AND ${selection.where}`}

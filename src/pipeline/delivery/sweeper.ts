@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "../../storage/db/client";
-import { deliveries, undelivered } from "../../storage/db/schema";
+import { deliveries } from "../../storage/db/schema";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 
 /**
@@ -30,7 +30,7 @@ export async function takeDue(env: SweepEnv, limit: number, now = Date.now(), du
   const rows = await getDb(env.DB).all<{ id: string; attempts: number }>(sql`UPDATE ${deliveries}
     SET lease_until = ${now + SWEEP_GRACE_MS}, next_attempt_at = min(next_attempt_at, ${now})
     WHERE id IN (SELECT id FROM ${deliveries}
-      WHERE ${undelivered} AND status IN ('pending', 'retrying') AND next_attempt_at <= ${dueBy}
+      WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${dueBy}
         AND (lease_until IS NULL OR lease_until < ${now})
         ${destinationId === undefined ? sql`` : sql`AND destination_id = ${destinationId}`}
       ORDER BY next_attempt_at LIMIT ${limit})
@@ -56,7 +56,7 @@ export function releaseHeld(env: SweepEnv, destinationId: string, heldUntil: num
 /** The id of one due delivery of a destination that nothing holds, for its breaker's probe, or null. */
 export async function dueDeliveryOf(d1: D1Database, destinationId: string, now = Date.now()): Promise<string | null> {
   const rows = await getDb(d1).all<{ id: string }>(sql`SELECT id FROM ${deliveries}
-    WHERE ${undelivered} AND status IN ('pending', 'retrying') AND next_attempt_at <= ${now} AND destination_id = ${destinationId}
+    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now} AND destination_id = ${destinationId}
       AND (lease_until IS NULL OR lease_until < ${now})
     ORDER BY next_attempt_at LIMIT 1`);
   return rows[0]?.id ?? null;

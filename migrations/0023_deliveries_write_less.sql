@@ -1,4 +1,3 @@
-DROP INDEX `deliveries_status_idx`;--> statement-breakpoint
 DROP INDEX `deliveries_created_idx`;--> statement-breakpoint
 DROP INDEX `deliveries_destination_created_idx`;--> statement-breakpoint
 DROP INDEX `deliveries_status_created_idx`;--> statement-breakpoint
@@ -6,7 +5,6 @@ ALTER TABLE `deliveries` ADD `claimed_until` integer;--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `attempt_duration_ms` integer;--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `attempt_response` text;--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `detail_key` text;--> statement-breakpoint
-CREATE INDEX `deliveries_open_idx` ON `deliveries` (`status`,`next_attempt_at`) WHERE status != 'delivered';--> statement-breakpoint
 -- The delivery rollups are kept by a grouped statement in each batch that inserts deliveries or changes their status
 -- (src/storage/delivery-rollups.ts), not by a trigger per row: the triggers wrote about three rollup rows per delivery.
 DROP TRIGGER IF EXISTS `delivery_rollups_insert`;--> statement-breakpoint
