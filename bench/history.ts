@@ -43,7 +43,7 @@ const ROUND_TRIP_PUSHES = 100;
 /** The stream confirmations' quiet wait (src/storage/calls-stream.ts, confirmTiming.delayMs) and a margin. */
 const FLUSH_WAIT_MS = 15_000 + 3_000;
 /** CPU in workerd: rounds of one block of pushes without the stream and one with it, each block this many pushes. */
-const CPU_ROUNDS = 5;
+const CPU_ROUNDS = 10;
 const CPU_BLOCK = 10;
 
 const { values: flags } = parseArgs({
