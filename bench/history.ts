@@ -318,7 +318,7 @@ async function main() {
           `${fmt(stand.workerd.extra)} ${within(stand.workerd.extra)}`,
           ratio(stand.workerd.extra, stand.workerd.off),
         ],
-        ["each block's extra", stand.workerd.extras.map(fmt).join(", "), ""],
+        ["each block's extra", stand.workerd.extras.map((us) => fmt(us)).join(", "), ""],
       ],
     ),
     "",
