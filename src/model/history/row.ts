@@ -38,9 +38,10 @@ const [pushIdField, callAtField, versionField] = extraStreamFields as [StreamFie
 
 /**
  * A row with every field of the schema, each null. Every row starts as a copy of it, so all rows share one shape and
- * V8 keeps them in fast mode: its serializer (which `send()`'s RPC runs on every row) walks such an object about a
- * third faster than the dictionary an object becomes when 40-odd keys are added one by one (bench:history). Built
- * through JSON.parse for the same reason: it makes a fast-mode object. A null field is null in the table either way.
+ * V8 keeps them in fast mode: copying it costs less than adding 40-odd keys one by one (which also turns an object
+ * into a dictionary), and V8's serializer, which `send()`'s RPC runs on every row, walks a fast-mode object faster
+ * (docs/benchmarks.md, bench:history). Built through JSON.parse, which makes a fast-mode object. A null field is null
+ * in the table either way.
  */
 const EMPTY_ROW: HistoryRow = JSON.parse(
   JSON.stringify(Object.fromEntries([...names, ...extraStreamFields.map((f) => f.name)].map((name) => [name, null]))),
