@@ -19,13 +19,15 @@ const results: { name: string; ok: boolean; error?: string }[] = [];
 const browserErrors: string[] = [];
 
 async function step(name: string, work: () => Promise<void>) {
+  const started = performance.now();
+  const took = () => `(${((performance.now() - started) / 1000).toFixed(1)} s)`;
   try {
     await work();
     results.push({ name, ok: true });
-    console.log(`  ✓ ${name}`);
+    console.log(`  ✓ ${name} ${took()}`);
   } catch (err) {
     results.push({ name, ok: false, error: (err as Error).message });
-    console.log(`  × ${name}\n    ${(err as Error).message.split("\n").join("\n    ")}`);
+    console.log(`  × ${name} ${took()}\n    ${(err as Error).message.split("\n").join("\n    ")}`);
   }
 }
 
@@ -162,7 +164,6 @@ async function main() {
       await page.getByText(/Would match 1 of the last 1 calls/).waitFor();
       const json = JSON.parse(await page.getByLabel("Filter (JSON, advanced)").inputValue());
       expect(JSON.stringify(json) === '{"$and":[{"connected":{"$eq":true}}]}', `builder wrote ${JSON.stringify(json)}`);
-      await shoot(page, "filter-builder-en");
       await page.getByRole("button", { name: "Create" }).click();
       await page.getByRole("heading", { name: "Destination: Slack e2e" }).waitFor();
       expect(
