@@ -96,6 +96,12 @@ describe("npm run deploy, first and second time", () => {
         conditions: { prefix: "raw/" },
         deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * 86_400 } },
       }),
+      expect.objectContaining({
+        id: "expire-attempts",
+        enabled: true,
+        conditions: { prefix: "attempts/" },
+        deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * 86_400 } },
+      }),
     ]);
     const bookmark = JSON.parse(readFileSync(BOOKMARKS_FILE, "utf8").trim().split("\n").at(-1) ?? "{}");
     expect(bookmark).toMatchObject({ database: "callrelay", bookmark: expect.stringMatching(/^0000/) });

@@ -33,7 +33,7 @@ describe("calls show and deliveries show", () => {
     expect(shown.stdout).toMatch(/^status: +delivered$/m);
     expect(shown.stdout).toContain(`destination:   ${dest.name} (${dest.id})`);
     const attempts = tableRows(shown.stdout.split("Attempts\n")[1] ?? "");
-    expect(attempts[0]).toEqual(["AT", "OUTCOME", "STATUS", "MS", "ERROR", "ANSWER"]);
+    expect(attempts[0]).toEqual(["AT", "OUTCOME", "STATUS", "MS", "WAIT", "ERROR", "ANSWER"]);
     expect(attempts[1]?.slice(1, 3)).toEqual(["delivered", "200"]);
   });
 
