@@ -81,7 +81,8 @@ export async function attemptsSteps({ page, worker, step, expect, shoot }: Attem
         (await wait.innerText()).includes("the retry schedule (backoff)"),
         `the wait reads ${await wait.innerText()}`,
       );
-      await page.getByText("e2e: failing once").waitFor();
+      const answer = await page.locator('[data-part="answer-body"]').allInnerTexts();
+      expect(answer.includes("e2e: failing once"), `the answers read: ${answer.join(" | ")}`);
       const requestHeaders = await page.locator('[data-part="request-headers"]').first().innerText();
       expect(requestHeaders.includes("webhook-signature: [redacted]"), `request headers: ${requestHeaders}`);
       await page.getByRole("link", { name: "Force resend…" }).waitFor();

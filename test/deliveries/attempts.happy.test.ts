@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { maskPhone } from "../../src/lib/mask";
 import { REDACTED } from "../../src/messages/redact";
 import { ATTEMPTS_PREFIX } from "../../src/storage/attempt-details";
 import { page, signIn } from "../console/kit";
@@ -106,6 +107,14 @@ describe("a delivery's whole attempt", () => {
     expect(html).toContain("upstream broke");
     expect(html).toContain("Force resend");
     expect(html).toContain(`data-part="request-headers"`);
+    // The webhook got the callee's number in full; the page masks it (the call's page reveals it, audited).
+    const [call] = await rows<{ callee: string }>(
+      "SELECT c.callee FROM calls c JOIN deliveries d ON d.source_id = c.source_id AND d.voice_id = c.voice_id WHERE d.id = ?",
+      id,
+    );
+    expect(call?.callee.length).toBeGreaterThan(6);
+    expect(html).not.toContain(call?.callee);
+    expect(html).toContain(maskPhone(call?.callee ?? null));
     const zh = await (await page(`/deliveries/${id}`, { cookie: `${cookie}; lang=zh` })).text();
     expect(zh).toContain("时间线");
     expect(zh).toContain("重试计划（退避）");

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { DETAILS_READ, getDeliveryDetail, resendDelivery } from "../../http/admin/deliveries";
 import { getConfig } from "../../lib/config";
+import { maskPhone } from "../../lib/mask";
 import { retryableStatuses } from "../../pipeline/delivery/retry-now";
 import { recordAudit } from "../../storage/audit-record";
 import { StatusBadge } from "../components/status-badge";
@@ -65,7 +66,22 @@ function TimelineEntry({ entry, attemptNo, t }: { entry: Entry; attemptNo: numbe
   }
 }
 
-function AttemptDetail({ attempt, n, t, rawDays }: { attempt: Attempt; n: number; t: T; rawDays: number }) {
+/** Text of an attempt as the page shows it: the call's callee masked (the call's page reveals it, audited). */
+type Shown = (text: string) => string;
+
+function AttemptDetail({
+  attempt,
+  n,
+  t,
+  rawDays,
+  shown,
+}: {
+  attempt: Attempt;
+  n: number;
+  t: T;
+  rawDays: number;
+  shown: Shown;
+}) {
   const { detail } = attempt;
   return (
     <article class="attempt" data-attempt={n} data-detail={attempt.detailStatus}>
@@ -83,18 +99,18 @@ function AttemptDetail({ attempt, n, t, rawDays }: { attempt: Attempt; n: number
             <pre tabindex={0} data-part="request-line">{`${detail.request.method} ${detail.request.url}`}</pre>
             <h5>{t("headers")}</h5>
             <pre tabindex={0} data-part="request-headers">
-              {headerLines(detail.request.headers)}
+              {shown(headerLines(detail.request.headers))}
             </pre>
             <h5>{t("body")}</h5>
             <pre tabindex={0} data-part="request-body">
-              {readable(detail.request.body)}
+              {shown(readable(detail.request.body))}
             </pre>
           </section>
           <section aria-label={`${t("answer")} ${n}`}>
             <h4>{t("answer")}</h4>
             {detail.answer === null ? (
               <p data-part="answer-status">
-                {t("noAnswer")}: {detail.error}
+                {t("noAnswer")}: {shown(detail.error ?? "")}
               </p>
             ) : (
               <>
@@ -103,11 +119,11 @@ function AttemptDetail({ attempt, n, t, rawDays }: { attempt: Attempt; n: number
                 </p>
                 <h5>{t("headers")}</h5>
                 <pre tabindex={0} data-part="answer-headers">
-                  {headerLines(detail.answer.headers)}
+                  {shown(headerLines(detail.answer.headers))}
                 </pre>
                 <h5>{t("body")}</h5>
                 <pre tabindex={0} data-part="answer-body">
-                  {readable(detail.answer.body)}
+                  {shown(readable(detail.answer.body))}
                 </pre>
               </>
             )}
@@ -124,6 +140,9 @@ export const deliveryPage = new Hono<ConsoleEnv>()
     const t = c.get("t");
     const d = await getDeliveryDetail(c.env, c.req.param("id"), Date.now());
     const self = pageOf(d.id);
+    const { callee } = d;
+    const masked = maskPhone(callee);
+    const shown: Shown = (text) => (callee && masked && callee.length >= 4 ? text.split(callee).join(masked) : text);
     let attemptNo = 0;
     const numbered = d.timeline.map((entry) => ({ entry, n: entry.kind === "attempt" ? ++attemptNo : attemptNo }));
     return c.render(
@@ -194,13 +213,15 @@ export const deliveryPage = new Hono<ConsoleEnv>()
         </section>
         <section class="card" aria-labelledby="attempts">
           <h2 id="attempts">{t("attempts")}</h2>
-          <p class="muted">{t("redactedNote")}</p>
+          <p class="muted">
+            {t("redactedNote")} {t("calleeMaskedHere")}
+          </p>
           {d.attemptLog.length === 0 && <p class="empty">{t("noAttempts")}</p>}
           {d.attemptLog
             .map((a, i) => ({ a, n: i + 1 }))
             .reverse()
             .map(({ a, n }) => (
-              <AttemptDetail attempt={a} n={n} t={t} rawDays={getConfig(c.env).rawRetentionDays} />
+              <AttemptDetail attempt={a} n={n} t={t} rawDays={getConfig(c.env).rawRetentionDays} shown={shown} />
             ))}
         </section>
       </>,

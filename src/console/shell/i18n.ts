@@ -229,6 +229,7 @@ const en = {
   detailsNone: "No request details: nothing was sent, or the attempt was made before details were kept.",
   detailsNotRead: "An older attempt: details are shown for the latest {n} attempts.",
   redactedNote: "Secrets (signatures, credentials, tokens, chat webhook URLs) are redacted before they are stored.",
+  calleeMaskedHere: "The callee's number is masked here: reveal it on the call's page (audited).",
   retryNow: "Retry now",
   forceResend: "Force resend…",
   resendQuestion:
@@ -462,6 +463,7 @@ const zh: Record<Key, string> = {
   detailsNone: "没有请求详情：未发出请求，或该尝试早于开始保留详情。",
   detailsNotRead: "较早的尝试：只显示最近 {n} 次尝试的详情。",
   redactedNote: "机密（签名、凭据、令牌、聊天 Webhook 地址）在保存前已隐去。",
+  calleeMaskedHere: "此处隐去被叫号码：可在通话页面显示（会记入审计日志）。",
   retryNow: "立即重试",
   forceResend: "强制重发…",
   resendQuestion:

@@ -56,6 +56,7 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
         openUntil: destinations.openUntil,
       },
       callId: calls.id,
+      callee: calls.callee,
     })
     .from(deliveries)
     .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
@@ -91,7 +92,7 @@ export const DETAILS_READ = 10;
  */
 export async function getDeliveryDetail(env: Env, id: string, now: number) {
   const db = getDb(env.DB);
-  const { delivery, destination, callId } = await findDelivery(db, id);
+  const { delivery, destination, callId, callee } = await findDelivery(db, id);
   const attempts = await listAttempts(db, id, MAX_ATTEMPTS_SHOWN);
   const firstRead = attempts.length - DETAILS_READ;
   const lookups = await Promise.all(
@@ -107,6 +108,7 @@ export async function getDeliveryDetail(env: Env, id: string, now: number) {
   return {
     ...deliveryView(delivery, destination?.name ?? null),
     callId,
+    callee,
     attemptLog: attempts.map((a, i) => {
       const found = lookups[i] ?? { state: "none" as const };
       return {
@@ -208,7 +210,7 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       },
     }),
     async (c) => {
-      const { callId: _, ...detail } = await getDeliveryDetail(c.env, c.req.valid("param").id, Date.now());
+      const { callId: _, callee: __, ...detail } = await getDeliveryDetail(c.env, c.req.valid("param").id, Date.now());
       return c.json(detail, 200);
     },
   )
