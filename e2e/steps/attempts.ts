@@ -37,6 +37,7 @@ async function failOnce() {
 
 export async function attemptsSteps({ page, worker, step, expect, shoot }: AttemptsStep) {
   const flaky = await failOnce();
+  const started = Date.now();
   try {
     await step("a delivery's timeline after a retry: both attempts and the wait between", async () => {
       await page.goto("/destinations/new?type=webhook");
@@ -91,5 +92,6 @@ export async function attemptsSteps({ page, worker, step, expect, shoot }: Attem
     });
   } finally {
     await flaky.close();
+    console.log(`    (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 }
