@@ -146,6 +146,44 @@ describe("a delivery's whole attempt", () => {
     expect((await admin(`/deliveries/${id}/retry`, { method: "POST" })).status).toBe(409);
   });
 
+  it("retries a failed delivery from its page, back to the page", async () => {
+    const { id, sent: received } = await failedOnceThenDelivered();
+    await env.DB.prepare("UPDATE deliveries SET status = 'failed' WHERE id = ?").bind(id).run();
+    const cookie = await signIn();
+    const html = await (await page(`/deliveries/${id}`, { cookie })).text();
+    expect(html).toContain(`action="/deliveries/${id}/retry"`);
+    expect(html).not.toContain("Force resend");
+    const res = await page(`/deliveries/${id}/retry`, { cookie, form: { back: `/deliveries/${id}` } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/deliveries/${id}`);
+    // The real queue sends it (the receiver answers 200), so nothing is left queued after the test.
+    for (let i = 0; i < 100 && received().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received()).toHaveLength(3);
+  });
+
+  it("says the next attempt waits for the destination's open circuit, until when", async () => {
+    installReceiver().answer(() => new Response("down", { status: 503 }));
+    const { dest, ids } = await parkedDeliveries({ type: "webhook", config: { url: hookUrl("breaker") } }, 1);
+    const id = ids[0] as string;
+    await consume([id], "callrelay-deliveries", withRecordingLanes().env);
+    const openUntil = Date.now() + 120_000;
+    await env.DB.batch([
+      env.DB.prepare("UPDATE destinations SET circuit = 'open', open_until = ? WHERE id = ?").bind(openUntil, dest.id),
+      env.DB.prepare("UPDATE deliveries SET next_attempt_at = ?, lease_until = NULL WHERE id = ?").bind(openUntil, id),
+    ]);
+    const d = await (await admin(`/deliveries/${id}`)).json<Detail>();
+    expect(d.timeline.at(-1)).toEqual({
+      kind: "next",
+      at: new Date(openUntil).toISOString(),
+      reason: "breaker",
+      breakerOpenUntil: new Date(openUntil).toISOString(),
+    });
+    const html = await (await page(`/deliveries/${id}`, { cookie: await signIn() })).text();
+    expect(html).toContain('data-timeline="next" data-reason="breaker"');
+    expect(html).toContain("held: the destination&#39;s circuit breaker is open until");
+    await env.DB.prepare("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE id = ?").bind(id).run();
+  });
+
   it("records the outcome when the archive cannot be written, and the page says the details were not kept", async () => {
     const broken = (lanes: Env) =>
       ({
