@@ -42,6 +42,7 @@ export function attemptsObject(key: string) {
   let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   let compressed: Promise<ArrayBuffer> | undefined;
   let written = Promise.resolve();
+  let failed: unknown;
   let lines = 0;
   const encoder = new TextEncoder();
   return {
@@ -54,13 +55,18 @@ export function attemptsObject(key: string) {
       }
       const line = encoder.encode(`${JSON.stringify(detail)}\n`);
       const w = writer as WritableStreamDefaultWriter<Uint8Array>;
-      written = written.then(() => w.write(line));
+      written = written
+        .then(() => w.write(line))
+        .catch((err: unknown) => {
+          failed ??= err;
+        });
       lines++;
     },
     /** Stores what was added (nothing when nothing was); answers how many attempts it holds. */
     async put(bucket: R2Bucket): Promise<number> {
       if (!writer || !compressed) return 0;
       await written;
+      if (failed !== undefined) throw failed;
       await writer.close();
       await bucket.put(key, await compressed, {
         httpMetadata: { contentType: "application/x-ndjson", contentEncoding: "gzip" },
