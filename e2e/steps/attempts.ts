@@ -64,10 +64,7 @@ export async function attemptsSteps({ page, baseUrl, pushToken, step, expect }: 
       }
       await row.first().waitFor({ timeout: 1000 });
       expect(flaky.requests() === 2, `the receiver got ${flaky.requests()} requests, expected 2`);
-      await row
-        .first()
-        .getByRole("link", { name: /^Delivery dlv_/ })
-        .click();
+      await row.first().locator('a[href^="/deliveries/dlv_"]').click();
       await page.getByRole("heading", { name: "Timeline" }).waitFor();
       const attempts = page.locator('li[data-timeline="attempt"]');
       expect((await attempts.count()) === 2, `${await attempts.count()} attempts on the timeline, expected 2`);

@@ -81,7 +81,7 @@ export const deliveryPages = new Hono<ConsoleEnv>()
           label={t("deliveries")}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer"), t("retry")]}
           rows={page.data.map((d) => [
-            <a href={`/deliveries/${encodeURIComponent(d.id)}`} aria-label={`${t("delivery")} ${d.id}`}>
+            <a href={`/deliveries/${encodeURIComponent(d.id)}`} title={`${t("delivery")} ${d.id}`}>
               <Time at={d.createdAt} />
             </a>,
             <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,

@@ -212,7 +212,7 @@ export const deliveryPage = new Hono<ConsoleEnv>()
           </ol>
         </section>
         <section class="card" aria-labelledby="attempts">
-          <h2 id="attempts">{t("attempts")}</h2>
+          <h2 id="attempts">{t("attemptsInFull")}</h2>
           <p class="muted">
             {t("redactedNote")} {t("calleeMaskedHere")}
           </p>

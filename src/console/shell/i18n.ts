@@ -246,6 +246,7 @@ const en = {
     "Send this delivered message again? The receiver gets it once more with the same delivery id (webhook-id), so a receiver that drops duplicates may drop it.",
   resendConfirm: "Send it again",
   openCall: "Open the call",
+  attemptsInFull: "Attempts in full",
 } as const;
 
 type Key = keyof typeof en;
@@ -488,6 +489,7 @@ const zh: Record<Key, string> = {
     "再次发送这条已送达的消息？接收方会以相同的投递 ID（webhook-id）再收到一次，会丢弃重复消息的接收方可能将其丢弃。",
   resendConfirm: "再次发送",
   openCall: "打开通话",
+  attemptsInFull: "每次尝试详情",
 };
 
 export type Lang = "en" | "zh";
