@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { attemptsOf } from "../../src/storage/attempts";
 import { getDb } from "../../src/storage/db/client";
+import { attemptsOf } from "../../src/storage/delivery-attempts";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { createDestination, push, record, rows } from "../support/worker";
 import { page, signIn } from "./kit";

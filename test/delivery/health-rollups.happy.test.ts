@@ -3,9 +3,9 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AttemptOutcome, recordStatements } from "../../src/pipeline/delivery/record";
-import { attemptsOf } from "../../src/storage/attempts";
 import { runBatch } from "../../src/storage/db/batch";
 import { getDb } from "../../src/storage/db/client";
+import { attemptsOf } from "../../src/storage/delivery-attempts";
 import { latencyBucket, readHealth } from "../../src/storage/health-rollups";
 
 const HOUR = 3600_000;

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { listAttempts } from "../../src/storage/attempts";
 import { getDb } from "../../src/storage/db/client";
+import { listAttempts } from "../../src/storage/delivery-attempts";
 import sample from "../fixtures/sample-push.json";
 
 export const PUSH_TOKEN = "test-push-token";

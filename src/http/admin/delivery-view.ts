@@ -1,5 +1,6 @@
-import type { AttemptRow } from "../../storage/attempts";
 import type { deliveries } from "../../storage/db/schema";
+import type { StoredAttempt } from "../../storage/delivery-attempts";
+import type { TimelineEntry } from "./delivery-timeline";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -23,7 +24,7 @@ export function deliveryView(row: typeof deliveries.$inferSelect, destinationNam
 }
 
 /** One attempt of a delivery. */
-export function attemptView(row: AttemptRow) {
+export function attemptView(row: StoredAttempt) {
   return {
     attemptedAt: new Date(row.attemptedAt).toISOString(),
     statusCode: row.statusCode,
@@ -31,5 +32,21 @@ export function attemptView(row: AttemptRow) {
     outcome: row.outcome,
     error: row.error,
     responseBody: row.responseBody,
+    waitReason: row.waitReason,
+    nextAttemptAt: iso(row.nextAttemptAt),
   };
+}
+
+/** A delivery's timeline as the admin API shows it, times in ISO 8601. */
+export function timelineView(entries: readonly TimelineEntry[]) {
+  return entries.map((e) => {
+    switch (e.kind) {
+      case "wait":
+        return { ...e, at: new Date(e.at).toISOString(), until: iso(e.until) };
+      case "next":
+        return { ...e, at: new Date(e.at).toISOString(), breakerOpenUntil: iso(e.breakerOpenUntil) };
+      default:
+        return { ...e, at: new Date(e.at).toISOString() };
+    }
+  });
 }

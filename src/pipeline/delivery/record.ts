@@ -84,6 +84,7 @@ export function recordStatements(
             ...(keptOnRow(o) && {
               attemptDurationMs: o.attempt.durationMs,
               attemptResponse: o.attempt.responseBody ?? null,
+              detailKey: o.attempt.detailKey ?? null,
             }),
           },
         })),

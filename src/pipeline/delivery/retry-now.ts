@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../../lib/cursor";
 import { runBatch } from "../../storage/db/batch";
-import { deliveries } from "../../storage/db/schema";
+import { deliveries, deliveryAttempts } from "../../storage/db/schema";
 import { moveCounts } from "../../storage/delivery-rollups";
 import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 import { QUEUED_GRACE_MS } from "./decide";
@@ -20,7 +20,8 @@ export const retryCursor = z.object({ createdAt: z.number().int(), id: z.string(
 /** Which deliveries of one destination to send again. */
 export interface RetrySelection {
   destinationId: string;
-  statuses: readonly RetryableStatus[];
+  /** A delivered one only by hand, one delivery at a time (force-resend). */
+  statuses: readonly (RetryableStatus | "delivered")[];
   /** Only these deliveries (a hand retry of one), else every match created in `[since, until)` after `cursor`. */
   ids?: readonly string[];
   since?: number;
@@ -35,7 +36,7 @@ export const notInFlight = (now: number) => sql`coalesce(${deliveries.claimedUnt
 
 /**
  * Sends matching deliveries again now, at most {@link RETRY_CHUNK} per call, oldest first, in one statement:
- * a failed or paused one from the start of its retry schedule (attempts back to 0), a retrying one with its
+ * a failed, paused or delivered one from the start of its retry schedule (attempts back to 0), a retrying one with its
  * attempts kept. An attempt in flight (its claim's lease) is left to finish. First attempts go to the fast
  * lane, the others to the slow lane, ahead of any backlog of first attempts.
  */
@@ -56,11 +57,18 @@ export async function retryNow(
         ${until === undefined ? sql`` : sql`AND created_at < ${until}`}
         ${cursor === undefined ? sql`` : sql`AND (created_at, id) > (${cursor.createdAt}, ${cursor.id})`}
       ORDER BY created_at, id LIMIT ${RETRY_CHUNK}`;
-  const [, updated] = await runBatch(env.DB, [
+  const [, , updated] = await runBatch(env.DB, [
     moveCounts(sql`SELECT *, ${newStatus} AS new_status FROM ${deliveries} WHERE id IN (${selected})`),
+    // A resent first-try success: its attempt, kept on its row, moves to the log first, since its next first-try
+    // success would overwrite it there (and any other outcome would leave it without its time).
+    sql`INSERT INTO ${deliveryAttempts} (delivery_id, attempted_at, status_code, duration_ms, outcome, response_body,
+      detail_key)
+    SELECT id, delivered_at, last_status_code, attempt_duration_ms, 'delivered', attempt_response, detail_key
+    FROM ${deliveries} WHERE id IN (${selected}) AND attempt_duration_ms IS NOT NULL`,
     sql`UPDATE ${deliveries}
     SET attempts = CASE WHEN status = 'retrying' THEN attempts ELSE 0 END, status = ${newStatus},
-      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now}
+      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now},
+      attempt_duration_ms = NULL, attempt_response = NULL, detail_key = NULL
     WHERE id IN (${selected})
     RETURNING id, attempts, created_at`,
   ]);

@@ -366,7 +366,7 @@ export const deliveries = sqliteTable(
     /**
      * A first-try success is not logged in `delivery_attempts` (two rows written per delivery): its facts stay here.
      * Its time is `deliveredAt`, its status code `lastStatusCode`; these hold the rest (null otherwise). Read every
-     * attempt, these included, with `listAttempts` (`storage/attempts.ts`).
+     * attempt, these included, with `listAttempts` (`storage/delivery-attempts.ts`).
      */
     attemptDurationMs: integer("attempt_duration_ms"),
     attemptResponse: text("attempt_response"),
@@ -388,6 +388,13 @@ export const deliveries = sqliteTable(
   ],
 );
 
+/**
+ * Why a delivery waits after a failed attempt: the retry schedule (`backoff`), the receiver's `Retry-After`, or a
+ * fast-lane timeout handed at once to the slow lane.
+ */
+export const attemptWaitReasons = ["backoff", "retry_after", "slow_lane"] as const;
+export type AttemptWaitReason = (typeof attemptWaitReasons)[number];
+
 export const deliveryAttempts = sqliteTable(
   "delivery_attempts",
   {
@@ -399,6 +406,12 @@ export const deliveryAttempts = sqliteTable(
     outcome: text("outcome", { enum: ["delivered", "retry", "failed"] }).notNull(),
     error: text("error"),
     responseBody: text("response_body"),
+    /** Why the delivery waits after this attempt (null when it does not: delivered, failed). */
+    waitReason: text("wait_reason", { enum: attemptWaitReasons }),
+    /** When its next attempt was planned after this one (null when none). */
+    nextAttemptAt: integer("next_attempt_at"),
+    /** The R2 object holding the request as sent and the answer (`attempts/…`); null when none was kept. */
+    detailKey: text("detail_key"),
   },
   (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
 );
