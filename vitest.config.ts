@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -9,6 +10,10 @@ export default defineConfig(async () => {
     test: {
       reporters: jsonReport ? ["default", "json"] : ["default"],
       outputFile: jsonReport ? { json: jsonReport } : undefined,
+      // At least two files at a time, of either project: Vitest's default (one fewer than the cores) is one on a
+      // 2-core CI machine, and then every file waits for the one before, though a workerd file spends much of its
+      // time waiting on receivers, timeouts and queue delays, and the deploy tests on the wrangler processes they start.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       projects: [
         {
           plugins: [
