@@ -6,6 +6,30 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // The Worker's runtime for tests (its wrangler.toml with test bindings), one plugin per project.
+  const workerd = () => ({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            PUSH_TOKEN: "test-push-token",
+            ALLOW_HTTP_DESTINATIONS: "1",
+            DELIVERY_TIMEOUT_MS: "500",
+            FAST_LANE_TIMEOUT_MS: "250",
+            MAX_PUSH_BYTES: "2097152",
+            CSV_MAX_ROWS: "250",
+            ACCESS_TEAM_DOMAIN: "relay-test.cloudflareaccess.com",
+            ACCESS_AUD: "test-access-aud",
+          },
+          // An empty database for tests of migrations on data written by an older schema.
+          d1Databases: { MIGRATION_DB: "migration-test" },
+        },
+      }),
+    ],
+  });
   return {
     test: {
       reporters: jsonReport ? ["default", "json"] : ["default"],
@@ -16,32 +40,25 @@ export default defineConfig(async () => {
       maxWorkers: Math.max(2, availableParallelism() - 1),
       projects: [
         {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  ADMIN_TOKEN: "test-admin-token",
-                  PUSH_TOKEN: "test-push-token",
-                  ALLOW_HTTP_DESTINATIONS: "1",
-                  DELIVERY_TIMEOUT_MS: "500",
-                  FAST_LANE_TIMEOUT_MS: "250",
-                  MAX_PUSH_BYTES: "2097152",
-                  CSV_MAX_ROWS: "250",
-                  ACCESS_TEAM_DOMAIN: "relay-test.cloudflareaccess.com",
-                  ACCESS_AUD: "test-access-aud",
-                },
-                // An empty database for tests of migrations on data written by an older schema.
-                d1Databases: { MIGRATION_DB: "migration-test" },
-              },
-            }),
-          ],
+          ...workerd(),
           test: {
             name: "worker",
-            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            include: ["src/storage/**/*.test.ts", "test/**/*.test.ts"],
             exclude: ["test/**/*.node.test.ts"],
             setupFiles: ["./test/support/apply-migrations.ts", "./test/support/close-queues.ts"],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          // Unit tests of pure modules (beside them in src/, but for src/storage/, whose tests use D1): in workerd too,
+          // but one runtime serves file after file (isolate: false), since they keep no storage and no queue work
+          // and starting a runtime and loading the modules costs more than most of these files' tests.
+          ...workerd(),
+          test: {
+            name: "unit",
+            include: ["src/**/*.test.ts"],
+            exclude: ["src/storage/**"],
+            isolate: false,
             testTimeout: 30_000,
           },
         },
