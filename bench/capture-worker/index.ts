@@ -40,6 +40,6 @@ export default {
     const b = bindings(env);
     return app.fetch(request, request.headers.get("x-stream") === "off" ? b.off : b.on, ctx);
   },
-  queue: (batch, env) => worker.queue(batch as Parameters<typeof worker.queue>[0], bindings(env).on),
+  queue: (batch, env, ctx) => worker.queue(batch as Parameters<typeof worker.queue>[0], bindings(env).on, ctx),
   scheduled: (controller, env, ctx) => worker.scheduled(controller, bindings(env).on, ctx),
 } satisfies ExportedHandler<Env>;
