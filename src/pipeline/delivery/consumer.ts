@@ -38,13 +38,15 @@ const ERROR_RETRY_SECONDS = 30;
 export const START_WINDOW_MS = 20_000;
 const LEASE_MARGIN_MS = 10_000;
 /**
- * Stragglers: a destination is stuck when it has not answered for this long, and 4 times the median time of this
- * isolate's recent answers (with none yet: the fast lane's whole budget), while a request of it timed out in this batch
- * or has been out that long. Once every job left belongs to stuck destinations, the batch records what finished and returns (so the queue hands over the next
- * batch); those jobs finish in the background (`waitUntil`) under their lease and are recorded as they end: a batch is
- * never held by its slowest member.
+ * Stragglers. `after` is this long, or 4 times the median time of this isolate's recent answers if longer (with none
+ * yet: the fast lane's whole budget). A destination's jobs no longer hold the batch when none of them waits to start
+ * and each of its requests out has been out `after`; or, with jobs waiting behind them, when it is stuck: a request
+ * of it timed out here or has been out `after`, and it has not answered for `after`. Once that holds for every
+ * destination left, the batch records what finished and returns (so the queue hands over the next batch); those jobs
+ * finish in the background (`waitUntil`) under their lease and are recorded as they end: a batch is never held by its
+ * slowest member.
  */
-export const STRAGGLER_MS = 300;
+export const STRAGGLER_MS = 100;
 const STRAGGLER_FACTOR = 4;
 /** How many recent answer times (any destination) this isolate keeps to judge stragglers by. */
 const RECENT_ANSWERS = 200;
@@ -55,8 +57,9 @@ const recentAnswersMs: number[] = [];
  */
 const BACKGROUND_MS = 25_000;
 /**
- * A batch records its finished attempts whenever this many are waiting, so a crash re-sends at most this many of a
- * batch (plus the requests in flight), at about 0.1 D1 statements per delivery.
+ * A batch records its finished attempts whenever this many are waiting, and starts no request while this many are
+ * unrecorded (waiting or being recorded), so a crash re-sends at most this many of a batch plus its requests in
+ * flight, however slow D1 is; at about 0.1 D1 statements per delivery.
  */
 export const RECORD_EVERY = 50;
 /**
@@ -268,19 +271,31 @@ async function deliverBatch(
 
   let statements = claim.statements;
   let settling: Promise<void> = Promise.resolve();
-  /** Records what finished so far, one settle after the other. */
+  let recording = 0;
+  let recordFailed: { error: unknown } | undefined;
+  /** Records what finished so far, one settle after the other; once one fails, nothing more is sent. */
   const settle = () => {
     settling = settling.then(async () => {
       const ran = finished;
       finished = [];
+      recording += ran.length;
       const at = Date.now();
-      statements += await settleJobs(env, ran, lane, timeoutMs, circuits, times);
+      try {
+        statements += await settleJobs(env, ran, lane, timeoutMs, circuits, times);
+      } catch (error) {
+        recordFailed ??= { error };
+        throw error;
+      } finally {
+        recording -= ran.length;
+      }
       if (ran.length > 0) times.recordMs += Date.now() - at;
     });
     return settling;
   };
 
   const attempt = async (job: Job): Promise<Ran> => {
+    while (finished.length + recording >= RECORD_EVERY) await settle();
+    if (recordFailed) throw recordFailed.error;
     const at = Date.now();
     if (at + timeoutMs > startBy || slowNow.has(job.destination.id))
       return { job, givenBack: { until: at, delaySeconds: 0 } };
@@ -343,9 +358,17 @@ async function deliverBatch(
           : Math.max(STRAGGLER_MS, STRAGGLER_FACTOR * median(recentAnswersMs));
       const at = Date.now();
       const late = new Set(timedOut);
-      for (const [job, since] of inFlight) if (at - since >= after) late.add(job.destination.id);
-      const stuck = (id: string) => late.has(id) && at - (lastAnswer.get(id) ?? 0) >= after;
-      if ([...left].every(([id, n]) => n === 0 || stuck(id))) return;
+      const out = new Map<string, number>();
+      const recent = new Set<string>();
+      for (const [job, since] of inFlight) {
+        const id = job.destination.id;
+        out.set(id, (out.get(id) ?? 0) + 1);
+        if (at - since >= after) late.add(id);
+        else recent.add(id);
+      }
+      const released = (id: string, n: number) =>
+        n === (out.get(id) ?? 0) ? !recent.has(id) : late.has(id) && at - (lastAnswer.get(id) ?? 0) >= after;
+      if ([...left].every(([id, n]) => n === 0 || released(id, n))) return;
     }
   };
   const log = () =>
