@@ -40,11 +40,12 @@ const LEASE_MARGIN_MS = 10_000;
 /**
  * Stragglers. `after` is this long, or 4 times the median time of this isolate's recent answers if longer (with none
  * yet: the fast lane's whole budget). A destination's jobs no longer hold the batch when none of them waits to start
- * and each of its requests out has been out `after`; or, with jobs waiting behind them, when it is stuck: a request
- * of it timed out here or has been out `after`, and it has not answered for `after`. Once that holds for every
- * destination left, the batch records what finished and returns (so the queue hands over the next batch); those jobs
- * finish in the background (`waitUntil`) under their lease and are recorded as they end: a batch is never held by its
- * slowest member.
+ * and each of its requests out has been out `after` (the batch's tail: at most the pool's requests go on in the
+ * background); or, with jobs waiting behind them, when it is stuck: it has not answered once in this batch, and a
+ * request of it timed out or has been out `after` (a receiver that hangs). Once that holds for every destination
+ * left, the batch records what finished and returns (so the queue hands over the next batch); those jobs finish in the
+ * background (`waitUntil`) under their lease and are recorded as they end: a batch is never held by its slowest
+ * member.
  */
 export const STRAGGLER_MS = 100;
 const STRAGGLER_FACTOR = 4;
@@ -240,10 +241,10 @@ async function deliverBatch(
   let finished: Ran[] = [];
   let completed = 0;
   let poolDone = false;
-  /** Jobs not finished yet and the last answer, by destination; when each request in flight started; timeouts. */
+  /** Jobs not finished yet by destination, those that answered, when each request in flight started, timeouts. */
   const left = new Map<string, number>();
   for (const job of jobs) left.set(job.destination.id, (left.get(job.destination.id) ?? 0) + 1);
-  const lastAnswer = new Map<string, number>();
+  const answered = new Set<string>();
   const inFlight = new Map<Job, number>();
   const timedOut = new Set<string>();
   /** No job starts unless its request can end by then: within its lease, and within the background's time once handed over. */
@@ -258,7 +259,7 @@ async function deliverBatch(
     if (!("error" in sent)) {
       recentAnswersMs.push(sent.durationMs);
       if (recentAnswersMs.length > RECENT_ANSWERS) recentAnswersMs.shift();
-      lastAnswer.set(job.destination.id, attemptedAt);
+      answered.add(job.destination.id);
     } else if (sent.timedOut) timedOut.add(job.destination.id);
     if (lane !== "fast") return;
     const list = [
@@ -367,7 +368,7 @@ async function deliverBatch(
         else recent.add(id);
       }
       const released = (id: string, n: number) =>
-        n === (out.get(id) ?? 0) ? !recent.has(id) : late.has(id) && at - (lastAnswer.get(id) ?? 0) >= after;
+        n === (out.get(id) ?? 0) ? !recent.has(id) : late.has(id) && !answered.has(id);
       if ([...left].every(([id, n]) => n === 0 || released(id, n))) return;
     }
   };
