@@ -40,14 +40,16 @@ const LEASE_MARGIN_MS = 10_000;
 /**
  * Stragglers. `after` is this long, or 4 times the median time of this isolate's recent answers if longer (with none
  * yet: the fast lane's whole budget). A destination's jobs no longer hold the batch when none of them waits to start
- * and each of its requests out has been out `after` (the batch's tail: at most the pool's requests go on in the
- * background); or, with jobs waiting behind them, when it is stuck: it has not answered once in this batch, and a
- * request of it timed out or has been out `after` (a receiver that hangs). Once that holds for every destination
- * left, the batch records what finished and returns (so the queue hands over the next batch); those jobs finish in the
- * background (`waitUntil`) under their lease and are recorded as they end: a batch is never held by its slowest
- * member.
+ * and each of its requests out has been out `after` (the batch's tail); or when it is stuck: it has not answered once
+ * in this batch, and a request of it timed out or has been out `after` and {@link STUCK_MS} (a receiver that hangs).
+ * Once that holds for every destination left, the batch records what finished and returns (so the queue hands over the
+ * next batch); the requests out finish in the background (`waitUntil`) under their lease and are recorded as they
+ * end, and a stuck destination's jobs still waiting go back to the lane, due once those requests' timeout has passed.
+ * So a batch is never held by its slowest member, and its background work is at most the pool's requests.
  */
 export const STRAGGLER_MS = 100;
+/** The least time a request of a destination that has not answered in the batch is out before it counts as stuck. */
+const STUCK_MS = 300;
 const STRAGGLER_FACTOR = 4;
 /** How many recent answer times (any destination) this isolate keeps to judge stragglers by. */
 const RECENT_ANSWERS = 200;
@@ -96,7 +98,10 @@ interface Job {
 }
 
 /** A job that ran: sent (or failed trying), or given back unsent, due again at `until` (queued after `delaySeconds`). */
-type Ran = { job: Job; result: JobResult } | { job: Job; givenBack: { until: number; delaySeconds: number } };
+type Ran =
+  | { job: Job; result: JobResult }
+  /** `sameLane`: queued again on the batch's own lane; otherwise on the slow lane. */
+  | { job: Job; givenBack: { until: number; delaySeconds: number; sameLane?: boolean } };
 
 /**
  * Splits claimed deliveries into messages: a chat destination's calls as digests of up to `digestMax`, one
@@ -245,6 +250,8 @@ async function deliverBatch(
   const left = new Map<string, number>();
   for (const job of jobs) left.set(job.destination.id, (left.get(job.destination.id) ?? 0) + 1);
   const answered = new Set<string>();
+  /** Destinations whose jobs still waiting are given back when the batch hands its stragglers over. */
+  const stuck = new Set<string>();
   const inFlight = new Map<Job, number>();
   const timedOut = new Set<string>();
   /** No job starts unless its request can end by then: within its lease, and within the background's time once handed over. */
@@ -300,6 +307,12 @@ async function deliverBatch(
     const at = Date.now();
     if (at + timeoutMs > startBy || slowNow.has(job.destination.id))
       return { job, givenBack: { until: at, delaySeconds: 0 } };
+    // Behind a stuck destination's requests: back to this lane once their verdict is in.
+    if (stuck.has(job.destination.id))
+      return {
+        job,
+        givenBack: { until: at + timeoutMs, delaySeconds: Math.ceil(timeoutMs / 1000), sameLane: true },
+      };
     try {
       if (job.type.rateLimits) {
         const wait = await env.PACER.getByName(job.destination.id).reserve([...job.type.rateLimits]);
@@ -358,18 +371,21 @@ async function deliverBatch(
           ? config.fastLaneTimeoutMs
           : Math.max(STRAGGLER_MS, STRAGGLER_FACTOR * median(recentAnswersMs));
       const at = Date.now();
-      const late = new Set(timedOut);
+      const hanging = new Set(timedOut);
       const out = new Map<string, number>();
       const recent = new Set<string>();
       for (const [job, since] of inFlight) {
         const id = job.destination.id;
         out.set(id, (out.get(id) ?? 0) + 1);
-        if (at - since >= after) late.add(id);
-        else recent.add(id);
+        if (at - since < after) recent.add(id);
+        if (at - since >= Math.max(after, STUCK_MS)) hanging.add(id);
       }
-      const released = (id: string, n: number) =>
-        n === (out.get(id) ?? 0) ? !recent.has(id) : late.has(id) && !answered.has(id);
-      if ([...left].every(([id, n]) => n === 0 || released(id, n))) return;
+      const tail = (id: string, n: number) => n === (out.get(id) ?? 0) && !recent.has(id);
+      const hangs = (id: string) => hanging.has(id) && !answered.has(id);
+      if ([...left].every(([id, n]) => n === 0 || tail(id, n) || hangs(id))) {
+        for (const [id, n] of left) if (n > 0 && !tail(id, n)) stuck.add(id);
+        return;
+      }
     }
   };
   const log = () =>
@@ -440,6 +456,7 @@ async function settleJobs(
   const db = getDb(env.DB);
   const unclaimed: Unclaimed[] = [];
   const enqueue: Enqueued[] = [];
+  const again: Enqueued[] = [];
   const decisions: { job: Job; decision: AttemptDecision }[] = [];
   for (const r of ran) {
     if ("givenBack" in r) {
@@ -450,7 +467,7 @@ async function settleJobs(
           nextAttemptAt: r.givenBack.until,
           leaseUntil: r.givenBack.until + QUEUE_GRACE_MS,
         });
-        enqueue.push({ deliveryId: m.id, delaySeconds: r.givenBack.delaySeconds });
+        (r.givenBack.sameLane ? again : enqueue).push({ deliveryId: m.id, delaySeconds: r.givenBack.delaySeconds });
       }
       continue;
     }
@@ -526,6 +543,7 @@ async function settleJobs(
   const enqueueAt = Date.now();
   times.recordD1Ms += enqueueAt - writeAt;
   await enqueueDeliveries(env.SLOW_LANE_QUEUE, enqueue);
+  await enqueueDeliveries(lane === "fast" ? env.DELIVERY_QUEUE : env.SLOW_LANE_QUEUE, again);
   times.enqueueMs += Date.now() - enqueueAt;
   for (const d of changes) {
     const { circuitBefore: before, circuitAfter: after } = d;
