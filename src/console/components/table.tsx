@@ -1,10 +1,27 @@
 import type { Child } from "hono/jsx";
+import { EmptyState, type NextStep } from "./empty-state";
 
-/** A list as a table that scrolls sideways on a narrow screen, with column headers and a line when it is empty. */
-export function Table({ head, rows, empty }: { head: string[]; rows: Child[][]; empty: string }) {
+/**
+ * A list as a table in a named box that scrolls sideways by itself (by keyboard too) on a narrow screen, and
+ * when it is empty, the empty state with what to do next.
+ */
+export function Table({
+  label,
+  head,
+  rows,
+  empty,
+  next,
+}: {
+  label: string;
+  head: string[];
+  rows: Child[][];
+  empty: string;
+  next?: NextStep[];
+}) {
   return (
     <>
-      <div class="table-wrap">
+      {/* biome-ignore lint/a11y/useSemanticElements: a box that scrolls a table, named for keyboard users; no form */}
+      <div class="table-wrap" role="group" aria-label={label} tabindex={0}>
         <table>
           <thead>
             <tr>
@@ -24,7 +41,7 @@ export function Table({ head, rows, empty }: { head: string[]; rows: Child[][]; 
           </tbody>
         </table>
       </div>
-      {rows.length === 0 && <p>{empty}</p>}
+      {rows.length === 0 && <EmptyState text={empty} next={next} />}
     </>
   );
 }

@@ -78,6 +78,7 @@ export const deliveryPages = new Hono<ConsoleEnv>()
           </a>
         </p>
         <Table
+          label={t("deliveries")}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer"), t("retry")]}
           rows={page.data.map((d) => [
             <Time at={d.createdAt} />,
@@ -96,6 +97,14 @@ export const deliveryPages = new Hono<ConsoleEnv>()
             ),
           ])}
           empty={isFiltered(filter) ? t("noDeliveriesFiltered") : t("noDeliveries")}
+          next={
+            isFiltered(filter)
+              ? [{ href: "/deliveries", label: t("clearFilters") }]
+              : [
+                  { href: "/destinations/new", label: t("newDestination") },
+                  { href: "/", label: t("overview") },
+                ]
+          }
         />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </>,

@@ -56,7 +56,6 @@ const en = {
   filterJson: "Filter (JSON, advanced)",
   nextPage: "Next page",
   exportCsv: "Export CSV (all pages)",
-  noRows: "Nothing here yet.",
   received: "Received",
   source: "Source",
   callee: "Callee",
@@ -201,6 +200,17 @@ const en = {
   recentDeliveries: "Recent deliveries",
   noDeliveriesYet: "No deliveries yet: they appear when a push matches this destination's filter.",
   allDeliveries: "All of this destination's deliveries",
+  noCalls:
+    "No calls yet. They appear when the voice platform pushes to a push URL: copy one from Sources, or send the sample push from the overview.",
+  noCallsFiltered: "No calls match this search. Widen it or clear it.",
+  clearSearch: "Clear the search",
+  noPushes:
+    "No pushes yet. Put a push URL from Sources into the voice platform, or send the sample push from the overview.",
+  noSources: "No sources yet. Create one below and give its push URL to the voice platform.",
+  noAudit: "Nothing recorded yet. Sign-ins and every change made here or through the admin API are listed here.",
+  noRejected: "No records were rejected: nothing to fix.",
+  noWeekDeliveries: "No deliveries in the last 7 days. Add a destination to forward calls, or send the sample push.",
+  noWeekCalls: "No calls in the last 7 days.",
 } as const;
 
 type Key = keyof typeof en;
@@ -258,7 +268,6 @@ const zh: Record<Key, string> = {
   filterJson: "过滤条件（JSON，高级）",
   nextPage: "下一页",
   exportCsv: "导出 CSV（全部页）",
-  noRows: "暂无数据。",
   received: "接收时间",
   source: "来源",
   callee: "被叫",
@@ -402,6 +411,15 @@ const zh: Record<Key, string> = {
   recentDeliveries: "最近投递",
   noDeliveriesYet: "还没有投递：推送匹配此目标的过滤条件时就会出现。",
   allDeliveries: "此目标的全部投递",
+  noCalls: "还没有通话。语音平台向推送地址推送后就会出现：在“来源”页复制推送地址，或在概览页发送示例推送。",
+  noCallsFiltered: "没有符合此搜索的通话。放宽条件或清除搜索。",
+  clearSearch: "清除搜索",
+  noPushes: "还没有推送。把“来源”页的推送地址配置到语音平台，或在概览页发送示例推送。",
+  noSources: "还没有来源。在下方新建一个，并把它的推送地址交给语音平台。",
+  noAudit: "还没有记录。登录以及在此处或通过管理 API 做的每项更改都会列在这里。",
+  noRejected: "没有被拒收的记录：无需处理。",
+  noWeekDeliveries: "最近 7 天没有投递。添加转发目标以转发通话，或发送示例推送。",
+  noWeekCalls: "最近 7 天没有通话。",
 };
 
 export type Lang = "en" | "zh";
