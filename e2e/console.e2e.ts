@@ -8,6 +8,7 @@ import { chromium, type Page } from "playwright-core";
 import { runCleanup } from "../bench/lib/cleanup.ts";
 import { startReceiver } from "../bench/lib/receiver.ts";
 import { ROOT, startDevWorker } from "../bench/lib/wrangler.ts";
+import { attemptsSteps } from "./steps/attempts.ts";
 import { lookSteps, shootAll } from "./steps/look.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -193,6 +194,8 @@ async function main() {
       expect(lines[0]?.startsWith("sourceId,voiceId") === true, `CSV header: ${lines[0]}`);
       expect(lines.length === 2, `CSV has ${lines.length - 1} calls, expected 1`);
     });
+
+    await attemptsSteps({ page, baseUrl: base, pushToken: PUSH_TOKEN, step, expect });
 
     await lookSteps({
       page,

@@ -5,6 +5,7 @@ import worker from "../../src/index";
 import { RECORD_EVERY, SEND_POOL_SIZE } from "../../src/pipeline/delivery/consumer";
 import { sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
 import type { DeliveryMessage } from "../../src/pipeline/dispatch/enqueue";
+import { readAttemptDetail } from "../../src/storage/attempt-details";
 import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import { rows } from "../support/worker";
@@ -76,6 +77,23 @@ describe("a batch is never held by its slowest member", () => {
     expect(await statusesOf(slow.ids)).toEqual([{ status: "delivered", n: 1 }]);
     expect(receiver.to(okUrl)).toHaveLength(5);
     expect(receiver.to(slowUrl)).toHaveLength(1);
+    // The batch's one archive object is written once the straggler is in: it holds its details too.
+    const [straggler] = await rows<{ detail_key: string; attempted_at: number }>(
+      "SELECT detail_key, attempted_at FROM delivery_attempts WHERE delivery_id = ?",
+      slow.ids[0],
+    );
+    const [healthy] = await rows<{ detail_key: string }>(
+      "SELECT detail_key FROM delivery_attempts WHERE delivery_id = ?",
+      inBatch[0],
+    );
+    expect(straggler?.detail_key).toBe(healthy?.detail_key);
+    const detail = await readAttemptDetail(
+      env.ARCHIVE,
+      straggler?.detail_key ?? null,
+      slow.ids[0] as string,
+      straggler?.attempted_at as number,
+    );
+    expect(detail.state).toBe("kept");
   });
 });
 

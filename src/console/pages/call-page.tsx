@@ -95,7 +95,8 @@ export async function callPage(c: Context<ConsoleEnv>, reveal: boolean) {
           <article class="delivery">
             <h3>
               <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>{" "}
-              <StatusBadge status={d.status} t={t} />
+              <StatusBadge status={d.status} t={t} />{" "}
+              <a href={`/deliveries/${encodeURIComponent(d.id)}`}>{t("deliveryDetails")}</a>
             </h3>
             <Table
               label={`${t("attempts")}: ${d.destinationName ?? d.destinationId}`}

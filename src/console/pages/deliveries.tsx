@@ -81,7 +81,9 @@ export const deliveryPages = new Hono<ConsoleEnv>()
           label={t("deliveries")}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer"), t("retry")]}
           rows={page.data.map((d) => [
-            <Time at={d.createdAt} />,
+            <a href={`/deliveries/${encodeURIComponent(d.id)}`} title={`${t("delivery")} ${d.id}`}>
+              <Time at={d.createdAt} />
+            </a>,
             <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
             <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
             <StatusBadge status={d.status} t={t} />,

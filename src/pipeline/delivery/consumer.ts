@@ -21,6 +21,7 @@ import {
 import { send, verdictOf } from "../dispatch/send";
 import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
+import { type AttemptArchive, attemptArchive } from "./attempt-archive";
 import { type Claimed, claimBatch, type Lane } from "./claim";
 import { type AttemptDecision, decideAttempt, type JobResult } from "./decide";
 import { runPool } from "./pool";
@@ -97,10 +98,12 @@ interface Job {
   members: Claimed[];
 }
 
-/** A job that ran: sent (or failed trying), or given back unsent, due again at `until` (queued after `delaySeconds`). */
+/**
+ * A job that ran: sent (or failed trying), with the key of its archived details when kept, or given back unsent, due
+ * again at `until` (queued after `delaySeconds`; `sameLane`: on the batch's own lane, otherwise on the slow lane).
+ */
 type Ran =
-  | { job: Job; result: JobResult }
-  /** `sameLane`: queued again on the batch's own lane; otherwise on the slow lane. */
+  | { job: Job; result: JobResult; detailKey: string | null }
   | { job: Job; givenBack: { until: number; delaySeconds: number; sameLane?: boolean } };
 
 /**
@@ -168,13 +171,15 @@ export async function consumeDeliveries(
     }
   }
   const backlog = batch.metadata?.metrics?.backlogCount;
+  const archive = attemptArchive(Date.now());
+  let handedOver: { background: Promise<void> } | null = null;
   try {
     for (const destinationId of probes) {
       const id = await dueDeliveryOf(env.DB, destinationId);
       if (id) ids.add(id);
     }
     const startedAt = Date.now();
-    await deliverBatch(env, ctx, [...ids], lane);
+    handedOver = await deliverBatch(env, [...ids], lane, archive);
     const takeAt = Date.now();
     const took = await takeDue(env, backlog === 0 ? Math.max(swept, PICKUP_MAX) : swept, Date.now(), { lane });
     batch.ackAll();
@@ -196,6 +201,10 @@ export async function consumeDeliveries(
       JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.size, error: describeError(err) }),
     );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
+  } finally {
+    // One archive object per batch, written once its last attempt is in: after the stragglers when there are some.
+    if (handedOver) ctx.waitUntil(handedOver.background.then(() => archive.write(env.ARCHIVE)));
+    else await archive.write(env.ARCHIVE);
   }
 }
 
@@ -209,16 +218,17 @@ function median(values: readonly number[]): number {
  * One batch: claims the due deliveries among `ids` in D1 (two round trips), sends them through a pool of
  * {@link SEND_POOL_SIZE} (no destination taking every slot; a chat destination's as digests, each taking one send
  * slot under its platform's rate), then records them: read, decide ({@link decideAttempt}, {@link nextCircuit}),
- * write, every {@link RECORD_EVERY} and at the end. Returns when every job has finished, or when only stragglers
- * ({@link STRAGGLER_MS}) are left: those finish in `ctx.waitUntil` and are recorded there.
+ * write, every {@link RECORD_EVERY} and at the end; each attempt's request and answer go to `archive`. Returns null
+ * when every job has finished, or, as soon as only stragglers ({@link STRAGGLER_MS}) are left, the work that finishes
+ * and records them (`background`, which never rejects), for the handler to leave in `ctx.waitUntil`.
  */
 async function deliverBatch(
   env: Env,
-  ctx: Pick<ExecutionContext, "waitUntil">,
   ids: readonly string[],
   lane: Lane,
-): Promise<void> {
-  if (ids.length === 0) return;
+  archive: AttemptArchive,
+): Promise<{ background: Promise<void> } | null> {
+  if (ids.length === 0) return null;
   const db = getDb(env.DB);
   const config = getConfig(env);
   const timeoutMs = lane === "fast" ? config.fastLaneTimeoutMs : config.deliveryTimeoutMs;
@@ -324,9 +334,12 @@ async function deliverBatch(
       times.renderMs += Date.now() - renderAt;
       const result = await send(request, timeoutMs);
       times.sendMs += result.durationMs;
+      const attemptedAt = Date.now();
+      const kept = archive.add(job, request, result, verdictOf(result, job.type.classify), attemptedAt);
       return {
         job,
-        result: { kind: "sent", send: result, verdict: verdictOf(result, job.type.classify), attemptedAt: Date.now() },
+        result: { kind: "sent", send: kept.sent, verdict: kept.verdict, attemptedAt },
+        detailKey: kept.detailKey,
       };
     } catch (err) {
       return {
@@ -336,6 +349,7 @@ async function deliverBatch(
           error: scrub(err instanceof Error ? err.message : String(err)),
           attemptedAt: Date.now(),
         },
+        detailKey: null,
       };
     }
   };
@@ -409,7 +423,7 @@ async function deliverBatch(
   if (done) {
     await settle();
     log();
-    return;
+    return null;
   }
   // Only stragglers are left: record what finished, and let them finish in the background.
   const handedAt = Date.now();
@@ -417,25 +431,24 @@ async function deliverBatch(
   await settle();
   log();
   const foreground = { statements, completed };
-  ctx.waitUntil(
-    pool
-      .then(() => settle())
-      .then(() =>
-        console.log(
-          JSON.stringify({
-            msg: "delivery stragglers",
-            lane,
-            jobs: completed - foreground.completed,
-            d1Statements: statements - foreground.statements,
-            totalMs: Date.now() - handedAt,
-          }),
-        ),
-      )
-      .catch((err: unknown) =>
-        // Their leases stay: the sweeper sends again whatever this could not record.
-        console.error(JSON.stringify({ msg: "delivery stragglers failed", lane, error: describeError(err) })),
+  const background = pool
+    .then(() => settle())
+    .then(() =>
+      console.log(
+        JSON.stringify({
+          msg: "delivery stragglers",
+          lane,
+          jobs: completed - foreground.completed,
+          d1Statements: statements - foreground.statements,
+          totalMs: Date.now() - handedAt,
+        }),
       ),
-  );
+    )
+    .catch((err: unknown) =>
+      // Their leases stay: the sweeper sends again whatever this could not record.
+      console.error(JSON.stringify({ msg: "delivery stragglers failed", lane, error: describeError(err) })),
+    );
+  return { background };
 }
 
 /**
@@ -478,6 +491,7 @@ async function settleJobs(
       destinationSlow: r.job.destination.slow,
       members: r.job.members.map((m) => ({ id: m.id, attempts: m.attempts, isCall: m.call !== undefined })),
       jitter: Math.random(),
+      detailKey: r.detailKey,
     });
     decisions.push({ job: r.job, decision });
     enqueue.push(...decision.enqueue);
