@@ -202,9 +202,9 @@ export async function consumeDeliveries(
     );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
   } finally {
-    // One archive object per batch, written once its last attempt is in: after the stragglers when there are some.
-    if (handedOver) ctx.waitUntil(handedOver.background.then(() => archive.write(env.ARCHIVE)));
-    else await archive.write(env.ARCHIVE);
+    // One archive object per batch, written once its last attempt is in (after the stragglers when there are some),
+    // off the batch's path: the next batch does not wait for the R2 write.
+    ctx.waitUntil((handedOver?.background ?? Promise.resolve()).then(() => archive.write(env.ARCHIVE)));
   }
 }
 
