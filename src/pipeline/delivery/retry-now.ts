@@ -3,8 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { encodeCursor } from "../../lib/cursor";
 import { getDb } from "../../storage/db/client";
 import { deliveries } from "../../storage/db/schema";
-import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
-import { QUEUED_GRACE_MS } from "./decide";
+import { type DeliveryMessage, enqueueByLane, QUEUE_GRACE_MS } from "../dispatch/enqueue";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */
 export const RETRY_CHUNK = 500;
@@ -49,7 +48,7 @@ export async function retryNow(
   const rows = await getDb(env.DB).all<{ id: string; attempts: number; created_at: number }>(sql`UPDATE ${deliveries}
     SET attempts = CASE WHEN status = 'retrying' THEN attempts ELSE 0 END,
       status = CASE WHEN status = 'retrying' THEN 'retrying' ELSE 'pending' END,
-      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now}
+      next_attempt_at = ${now}, lease_until = ${now + QUEUE_GRACE_MS}, updated_at = ${now}
     WHERE id IN (SELECT id FROM ${deliveries}
       WHERE destination_id = ${selection.destinationId}
         AND status IN (SELECT value FROM json_each(${JSON.stringify(selection.statuses)}))
