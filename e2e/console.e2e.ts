@@ -8,6 +8,7 @@ import { chromium, type Page } from "playwright-core";
 import { runCleanup } from "../bench/lib/cleanup.ts";
 import { startReceiver } from "../bench/lib/receiver.ts";
 import { ROOT, startDevWorker } from "../bench/lib/wrangler.ts";
+import { liveSteps } from "./steps/live.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ADMIN_TOKEN = "e2e-admin-token";
@@ -197,6 +198,8 @@ async function main() {
       expect(lines[0]?.startsWith("sourceId,voiceId") === true, `CSV header: ${lines[0]}`);
       expect(lines.length === 2, `CSV has ${lines.length - 1} calls, expected 1`);
     });
+
+    await liveSteps({ page, worker, receiver, step, expect, adminToken: ADMIN_TOKEN, pushToken: "e2e-push-token" });
 
     await step("every page renders (screenshots in docs/console/)", async () => {
       for (const [path, name] of [

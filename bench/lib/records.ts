@@ -26,11 +26,12 @@ function localTime(ms: number): string {
  * Makes valid records with varied values: every call a new `voiceId`, a mix of connected and not, times as
  * epoch ms or as the platform's local-time text, some integers as strings — the forms the worker reads.
  */
-export function recordFactory(options: { seed?: number; tag?: string } = {}) {
+export function recordFactory(options: { seed?: number; tag?: string; base?: number } = {}) {
   const random: Random = seededRandom(options.seed ?? 1);
   const tag = options.tag ?? String(Date.now() % 1_000_000).padStart(6, "0");
   let seq = 0;
-  const base = Date.UTC(2026, 2, 26, 7, 22, 24);
+  // The first call's time (calls are a second apart): the sample's day unless a bench wants its calls recent.
+  const base = options.base ?? Date.UTC(2026, 2, 26, 7, 22, 24);
 
   return function next(over: { connected?: boolean } = {}): PlatformRecord {
     seq += 1;

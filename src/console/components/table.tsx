@@ -1,7 +1,20 @@
 import type { Child } from "hono/jsx";
 
-/** A list as a table that scrolls sideways on a narrow screen, with column headers and a line when it is empty. */
-export function Table({ head, rows, empty }: { head: string[]; rows: Child[][]; empty: string }) {
+/**
+ * A list as a table that scrolls sideways on a narrow screen, with column headers and a line when it is empty.
+ * `keys` name the rows (`data-key`), so a live refresh patches each row in place instead of its neighbour.
+ */
+export function Table({
+  head,
+  rows,
+  empty,
+  keys,
+}: {
+  head: string[];
+  rows: Child[][];
+  empty: string;
+  keys?: string[];
+}) {
   return (
     <>
       <div class="table-wrap">
@@ -14,8 +27,8 @@ export function Table({ head, rows, empty }: { head: string[]; rows: Child[][]; 
             </tr>
           </thead>
           <tbody>
-            {rows.map((cells) => (
-              <tr>
+            {rows.map((cells, i) => (
+              <tr data-key={keys?.[i]}>
                 {cells.map((cell) => (
                   <td>{cell}</td>
                 ))}

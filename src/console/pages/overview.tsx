@@ -11,9 +11,11 @@ import { getDb } from "../../storage/db/client";
 import { calls, deliveries, destinations } from "../../storage/db/schema";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { BarChart, ColumnChart } from "../components/bar-chart";
+import { LiveStatus } from "../components/live-status";
 import { StatusBadge } from "../components/status-badge";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
+import { isLiveRequest, liveFragment } from "../shell/live";
 import { startOfDay } from "../shell/zoned-date";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -74,8 +76,8 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const fresh = !anyDelivered;
     const failed = week.deliveries.filter((d) => d.status === "failed" && d.count > 0);
     const storage = week.storage;
-    return c.render(
-      <>
+    const parts = (
+      <div data-live="overview">
         {tripped.map((d) => (
           <p class="banner" role="status" data-banner="breaker">
             {t("breakerBanner")}: <a href={`/destinations/${d.id}`}>{d.name}</a>{" "}
@@ -174,6 +176,13 @@ export const overviewPages = new Hono<ConsoleEnv>()
             </tbody>
           </table>
         </section>
+      </div>
+    );
+    if (isLiveRequest(c)) return liveFragment(c, parts);
+    return c.render(
+      <>
+        <LiveStatus src="/" now={now} t={t} />
+        {parts}
       </>,
       { title: t("overview") },
     );

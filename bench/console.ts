@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+// `npm run bench:console`: every console page's time at 10,000 calls (3,000 deliveries) and at 100,000 calls (30,000
+// deliveries), pushed through the push API in pushes of 1,000 with a webhook destination matching 30% of them at a
+// local receiver. Each page: 2 warm-ups, then the median of 5 sequential requests, as the round trip from this
+// process and as the Worker's own `Server-Timing` (hono/timing: the console middleware to the answer). Floor: GET
+// /health (one small D1 read) in the same run. Goals (issue 19): ≤ 50 ms at 100k, and 100k within 1.5× of 10k.
+// Options: --calls <n> (default 100000; the first measurement is at a tenth), --keep (keep the temp directory).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { onCleanup, runCleanup } from "./lib/cleanup.ts";
+import { postPush, runLoad } from "./lib/load.ts";
+import { loadNow, machineSummary } from "./lib/machine.ts";
+import { seededRandom } from "./lib/random.ts";
+import { startReceiver } from "./lib/receiver.ts";
+import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
+import { fmt, median } from "./lib/stats.ts";
+import { markdownTable } from "./lib/table.ts";
+import { type DevWorker, queryLocalD1, startDevWorker } from "./lib/wrangler.ts";
+
+const PUSH_TOKEN = "bench-token";
+const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
+const BATCH = 1000;
+const IN_FLIGHT = 4;
+const WARMUPS = 2;
+const RUNS = 5;
+const GOAL_MS = 50;
+const GOAL_RATIO = 1.5;
+const TASKS = 40;
+/** The destination's filter: connected calls with intent 302 or 303, about 30% of the generated calls. */
+const FILTER = { connected: true, intentCode: { $in: ["302", "303"] } };
+
+const { values: flags } = parseArgs({ options: { calls: { type: "string" }, keep: { type: "boolean" } } });
+const total = Number(flags.calls ?? 100_000);
+const log = (line: string) => console.error(line);
+// Calls a second apart, the last of them about now: the overview's and campaigns' windows hold them.
+const nextRecord = recordFactory({ seed: 19, base: Date.now() - total * 1000 - 60_000 });
+const random = seededRandom(7);
+let pushed = 0;
+let matching: PlatformRecord | undefined;
+
+function record(): PlatformRecord {
+  const r: PlatformRecord = { ...nextRecord(), taskId: 5_000_000 + random.int(0, TASKS - 1) };
+  if (!matching && r.callStatusNew === 1 && (r.intentCode === "302" || r.intentCode === "303")) matching = r;
+  return r;
+}
+
+async function pushUntil(worker: DevWorker, target: number) {
+  const count = Math.ceil((target - pushed) / BATCH);
+  const bodies = Array.from({ length: count }, () => pushBody(Array.from({ length: BATCH }, record)));
+  const result = await runLoad({
+    items: bodies,
+    concurrency: IN_FLIGHT,
+    maxMs: 3_600_000,
+    send: (body) => postPush(`${worker.url}/push/${PUSH_TOKEN}`, body, BATCH),
+  });
+  if (result.failed > 0) throw new Error(`pushes failed: ${result.errors.join("; ")}`);
+  pushed += result.records;
+  log(`  ${pushed.toLocaleString("en-US")} calls stored (${fmt(result.recordsPerSecond)} rec/s)`);
+}
+
+/** Waits until no delivery is pending or retrying; answers how many deliveries there are. */
+async function settled(worker: DevWorker): Promise<number> {
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    const [row] = await queryLocalD1(
+      worker,
+      "SELECT count(*) AS n, sum(status IN ('pending', 'retrying')) AS open FROM deliveries",
+    );
+    const open = Number(row?.open ?? 0);
+    if (open === 0) return Number(row?.n ?? 0);
+    if (Date.now() > deadline) throw new Error(`${open} deliveries still open after 30 minutes`);
+    log(`  ${open.toLocaleString("en-US")} deliveries still open…`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+async function api<T>(worker: DevWorker, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${worker.url}/api/v1${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+  return res.json() as Promise<T>;
+}
+
+async function signIn(worker: DevWorker): Promise<string> {
+  const res = await fetch(`${worker.url}/sign-in`, {
+    method: "POST",
+    headers: { origin: worker.url, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: ADMIN_TOKEN, next: "/" }).toString(),
+    redirect: "manual",
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("callrelay_session="))
+    ?.split(";")[0];
+  if (res.status !== 303 || !cookie) throw new Error(`sign-in answered HTTP ${res.status}`);
+  return cookie;
+}
+
+interface Page {
+  name: string;
+  path: string;
+  /** A live refresh (`x-live: 1`): the page's live parts only. */
+  live?: boolean;
+}
+
+interface Timing {
+  roundTrip: number;
+  server: number;
+}
+
+async function time(worker: DevWorker, cookie: string, page: Page): Promise<Timing> {
+  const once = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}${page.path}`, {
+      headers: { cookie, ...(page.live ? { "x-live": "1" } : {}) },
+      redirect: "manual",
+    });
+    const body = await res.text();
+    const roundTrip = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${page.path}: HTTP ${res.status} ${body.slice(0, 300)}`);
+    const expected = page.live ? "data-live=" : page.path === "/health" ? '"ok"' : "<h1>";
+    if (!body.includes(expected)) throw new Error(`${page.path}: no ${expected} in ${body.slice(0, 300)}`);
+    const server = Number(/total;dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1] ?? Number.NaN);
+    return { roundTrip, server };
+  };
+  for (let i = 0; i < WARMUPS; i++) await once();
+  const samples: Timing[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await once());
+  return { roundTrip: median(samples.map((s) => s.roundTrip)), server: median(samples.map((s) => s.server)) };
+}
+
+async function pages(worker: DevWorker): Promise<Page[]> {
+  if (!matching) throw new Error("no matching call was generated");
+  const { data: dests } = await api<{ data: { id: string }[] }>(worker, "/destinations");
+  const { data: pushes } = await api<{ data: { id: string }[] }>(worker, "/pushes?limit=1");
+  const destination = dests[0]?.id ?? "";
+  const digits = String(matching.callee).slice(-6);
+  const tail = await fetch(`${worker.url}/tail`, { headers: { cookie: await signIn(worker) } }).then((r) => r.text());
+  const after = /data-live-src="(\/tail\?after=[\w-]+)"/.exec(tail)?.[1] ?? "/tail";
+  return [
+    { name: "floor: GET /health (one D1 read)", path: "/health" },
+    { name: "overview", path: "/" },
+    { name: "overview, live refresh", path: "/", live: true },
+    { name: "calls", path: "/calls" },
+    { name: "calls by phone (last 6 digits)", path: `/calls?phone=${digits}` },
+    { name: "calls by task, connected", path: `/calls?taskId=${matching.taskId}&connected=yes` },
+    {
+      name: "a call (grouped, deliveries, explain, record as received)",
+      path: `/calls/src_default/${matching.voiceId}`,
+    },
+    { name: "campaigns (7 days)", path: "/campaigns" },
+    { name: "destinations (health)", path: "/destinations" },
+    { name: "a destination (24 h)", path: `/destinations/${destination}` },
+    { name: "a destination (30 d)", path: `/destinations/${destination}?range=30d` },
+    { name: "a destination, live refresh", path: `/destinations/${destination}`, live: true },
+    { name: "new destination form", path: "/destinations/new?type=webhook" },
+    { name: "deliveries", path: "/deliveries" },
+    { name: "deliveries, live refresh", path: "/deliveries", live: true },
+    { name: "deliveries: delivered, one destination", path: `/deliveries?status=delivered&destination=${destination}` },
+    { name: "deliveries: failed (none)", path: "/deliveries?status=failed" },
+    { name: "deliveries by phone", path: `/deliveries?phone=${digits}` },
+    { name: "bulk retry count (everything)", path: "/deliveries/retry" },
+    { name: "sources", path: "/sources" },
+    { name: "pushes", path: "/pushes" },
+    { name: "a push", path: `/pushes/${pushes[0]?.id ?? ""}` },
+    { name: "audit", path: "/audit" },
+    { name: "tail", path: "/tail" },
+    { name: "tail, live refresh (nothing new)", path: after, live: true },
+  ];
+}
+
+async function timings(worker: DevWorker): Promise<{ page: Page; timing: Timing }[]> {
+  const cookie = await signIn(worker);
+  const out: { page: Page; timing: Timing }[] = [];
+  for (const page of await pages(worker)) out.push({ page, timing: await time(worker, cookie, page) });
+  return out;
+}
+
+async function main() {
+  const started = Date.now();
+  const loadAtStart = loadNow();
+  const workDir = await mkdtemp(join(tmpdir(), "callrelay-bench-console-"));
+  if (!flags.keep) onCleanup(() => rm(workDir, { recursive: true, force: true }));
+  const receiver = await startReceiver();
+  onCleanup(() => receiver.close());
+  log("Starting callrelay under wrangler dev --local…");
+  const worker = await startDevWorker(
+    {
+      name: "callrelay",
+      config: "wrangler.toml",
+      vars: { PUSH_TOKEN, ADMIN_TOKEN, ALLOW_HTTP_DESTINATIONS: "1" },
+      readyPath: "/health",
+    },
+    workDir,
+  );
+  await api(worker, "/destinations", {
+    name: "bench",
+    type: "webhook",
+    config: { url: `${receiver.url}/hook/bench` },
+    filter: FILTER,
+  });
+  const small = Math.round(total / 10);
+  log(`Pushing ${small.toLocaleString("en-US")} calls (${BATCH} per push, ${IN_FLIGHT} in flight)…`);
+  await pushUntil(worker, small);
+  const deliveriesSmall = await settled(worker);
+  const loadSmall = loadNow();
+  log(
+    `Timing every page at ${small.toLocaleString("en-US")} calls, ${deliveriesSmall.toLocaleString("en-US")} deliveries…`,
+  );
+  const atSmall = await timings(worker);
+  log(`Pushing up to ${total.toLocaleString("en-US")} calls…`);
+  await pushUntil(worker, total);
+  const deliveriesLarge = await settled(worker);
+  const loadLarge = loadNow();
+  log(
+    `Timing every page at ${total.toLocaleString("en-US")} calls, ${deliveriesLarge.toLocaleString("en-US")} deliveries…`,
+  );
+  const atLarge = await timings(worker);
+  await worker.stop();
+
+  const floorSmall = atSmall[0]?.timing.roundTrip ?? Number.NaN;
+  const floorLarge = atLarge[0]?.timing.roundTrip ?? Number.NaN;
+  let worst = 0;
+  let worstRatio = 0;
+  const rows = atLarge.map(({ page, timing: large }, i) => {
+    const smallT = atSmall[i]?.timing as Timing;
+    const isFloor = i === 0;
+    const ratio = large.roundTrip / smallT.roundTrip;
+    if (!isFloor) {
+      worst = Math.max(worst, large.roundTrip);
+      worstRatio = Math.max(worstRatio, ratio);
+    }
+    return [
+      page.name,
+      `\`${page.path.length > 48 ? `${page.path.slice(0, 45)}…` : page.path}\``,
+      fmt(smallT.roundTrip),
+      isFloor ? "—" : fmt(smallT.server),
+      fmt(large.roundTrip),
+      isFloor ? "—" : fmt(large.server),
+      isFloor ? "1×" : `${fmt(large.roundTrip / floorLarge, 2)}×`,
+      isFloor ? "—" : `${fmt(ratio, 2)}× ${ratio <= GOAL_RATIO ? "✓" : "✗"}`,
+      isFloor ? "—" : large.roundTrip <= GOAL_MS ? "✓" : "✗",
+    ];
+  });
+  const k = (n: number) => `${Math.round(n / 1000)}k`;
+  console.log(
+    [
+      `## bench:console — ${new Date().toISOString()}`,
+      "",
+      `Machine: ${machineSummary()}; load ${loadAtStart} at the start, ${loadSmall} before timing at ${k(small)}, ${loadLarge} before timing at ${k(pushed)}, ${loadNow()} at the end.`,
+      `${pushed.toLocaleString("en-US")} varied calls (bench/lib/records.ts, ${TASKS} tasks, a second apart up to now) in pushes of ${BATCH}, ${IN_FLIGHT} in flight; one webhook destination (filter ${JSON.stringify(FILTER)}) at a local receiver answering 200: ${deliveriesSmall.toLocaleString("en-US")} deliveries at ${k(small)}, ${deliveriesLarge.toLocaleString("en-US")} at ${k(pushed)}, all settled before timing.`,
+      `Each page: ${WARMUPS} warm-ups, then the median of ${RUNS} sequential requests, signed in. "round trip": from this process, wrangler's local proxy included; "server": the Worker's Server-Timing (total, from the console's first middleware to its answer).`,
+      "",
+      markdownTable(
+        [
+          "page",
+          "path",
+          `round trip @${k(small)} (ms)`,
+          `server @${k(small)}`,
+          `round trip @${k(pushed)} (ms)`,
+          `server @${k(pushed)}`,
+          `vs floor @${k(pushed)}`,
+          `@${k(pushed)} / @${k(small)} (goal ≤ ${GOAL_RATIO}×)`,
+          `≤ ${GOAL_MS} ms @${k(pushed)}`,
+        ],
+        rows,
+      ),
+      "",
+      `Floor (GET /health): ${fmt(floorSmall)} ms at ${k(small)}, ${fmt(floorLarge)} ms at ${k(pushed)}. Slowest page at ${k(pushed)}: ${fmt(worst)} ms round trip (goal ≤ ${GOAL_MS} ms ${worst <= GOAL_MS ? "✓" : "✗"}); largest ${k(pushed)}/${k(small)} ratio ${fmt(worstRatio, 2)}× (goal ≤ ${GOAL_RATIO}× ${worstRatio <= GOAL_RATIO ? "✓" : "✗"}).`,
+      "",
+      `Total bench time: ${fmt((Date.now() - started) / 1000)} s${flags.keep ? ` (kept ${workDir})` : ""}`,
+    ].join("\n"),
+  );
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`\nbench:console failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+} finally {
+  await runCleanup();
+}
