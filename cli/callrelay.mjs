@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 import process from "node:process";
-import { requireNode } from "../scripts/node-check.mjs";
+import { requireNode } from "./node-check.mjs";
 
 requireNode();
 const { run } = await import("./run.mjs");

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run deploy`: see scripts/deploy/run.mjs, or `npm run deploy -- --help`.
-import { requireNode } from "./node-check.mjs";
+import { requireNode } from "../cli/node-check.mjs";
 
 requireNode();
 const { runDeploy } = await import("./deploy/run.mjs");

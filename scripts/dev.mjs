@@ -2,7 +2,7 @@
 // `npm run dev`: the Worker on http://127.0.0.1:8787 with local D1, R2 and Queues, its cron every minute.
 // `npm run dev -- <wrangler dev flags>` passes flags on; one callrelay sets itself (--ip, --port, --test-scheduled)
 // is replaced by the one given: `npm run dev -- --ip 0.0.0.0` takes pushes from other machines.
-import { requireNode } from "./node-check.mjs";
+import { requireNode } from "../cli/node-check.mjs";
 
 requireNode();
 const { applyLocalMigrations, ensureDevVars, optionalVarArgs, startRelay } = await import("./dev/relay.mjs");

@@ -1,8 +1,8 @@
 // @ts-check
 
-import { historyFindings } from "../../scripts/deploy/history-plan.mjs";
 import { tokenProblem } from "../../src/lib/secret-token.js";
 import { ApiError } from "../http.mjs";
+import { historyFindings } from "./history-findings.mjs";
 
 /** The cron runs every minute: a run older than this means it stopped. */
 export const CRON_STALE_MS = 2 * 60_000;

@@ -4,13 +4,15 @@
 // the scheduled handler every minute, as the `* * * * *` cron does once deployed.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseEnv } from "node:util";
 import { isPlaceholderToken, randomToken, tokenProblem } from "../../src/lib/secret-token.js";
 import { devArgs } from "./args.mjs";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+const wranglerBin = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
 const TICK_MS = 60_000;
 
 /** The secrets `wrangler.toml` requires (`[secrets] required`): wrangler dev reads them from `.dev.vars`. */
@@ -74,7 +76,7 @@ export function optionalVarArgs(vars) {
 
 /** Applies the local D1 migrations without asking; prints wrangler's output only when it fails. */
 export function applyLocalMigrations() {
-  const result = spawnSync(npx, ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
+  const result = spawnSync(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local"], {
     env: { ...env, CI: "true" },
     encoding: "utf8",
   });
@@ -94,7 +96,20 @@ export function applyLocalMigrations() {
  */
 export async function startRelay({ args = [], quiet = false }) {
   const dev = devArgs(args);
-  const child = spawn(npx, ["wrangler", "dev", ...dev.args], { env, stdio: ["inherit", "pipe", "pipe"] });
+  // Wrangler's own script under this Node, in its own process group (not on Windows), so `stop` ends wrangler and
+  // its workerd together whether the signal came from a terminal's Ctrl-C or to this process alone.
+  const group = process.platform !== "win32";
+  const child = spawn(process.execPath, [wranglerBin, "dev", ...dev.args], {
+    env,
+    stdio: ["inherit", "pipe", "pipe"],
+    detached: group,
+  });
+  /** @param {NodeJS.Signals} signal */
+  const signal = (signal) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (group && child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  };
   let ready = false;
   /** @type {string[]} */
   const held = [];
@@ -112,7 +127,7 @@ export async function startRelay({ args = [], quiet = false }) {
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 300))]);
     if (code !== undefined || Date.now() > deadline) {
       process.stderr.write(`${held.join("\n")}\nwrangler dev did not start (above).\n`);
-      child.kill();
+      signal("SIGTERM");
       process.exit(1);
     }
     ready = await fetch(`${url}/health`).then(
@@ -125,7 +140,7 @@ export async function startRelay({ args = [], quiet = false }) {
   const ticker = setInterval(tick, TICK_MS);
   const stop = () => {
     clearInterval(ticker);
-    child.kill("SIGINT");
+    signal("SIGINT");
   };
   child.once("exit", (code) => {
     clearInterval(ticker);

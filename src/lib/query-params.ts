@@ -40,3 +40,42 @@ export const integerParam = z
   .regex(/^\d{1,15}$/, "expected an integer")
   .transform(Number)
   .openapi({ type: "integer" });
+
+/**
+ * Several values of a query parameter, comma-separated (`status=failed,retrying`), each one of `allowed`; read as
+ * the distinct values, at most `max`.
+ */
+export function listParam<T extends string>(allowed: readonly T[], max = 50) {
+  return z
+    .string()
+    .transform((value, ctx) => {
+      const values = [...new Set(value.split(",").map((v) => v.trim()))].filter((v) => v !== "");
+      const unknown = values.filter((v) => !(allowed as readonly string[]).includes(v));
+      if (unknown.length > 0 || values.length > max) {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            unknown.length > 0
+              ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")} (several: comma-separated); ${unknown.map((v) => JSON.stringify(v)).join(", ")} is not`
+              : `at most ${max} values`,
+        });
+        return z.NEVER;
+      }
+      return values as T[];
+    })
+    .openapi({ type: "string", description: `Comma-separated: ${allowed.join(", ")}` });
+}
+
+/** Several ids, comma-separated, at most `max` of at most 100 characters each; read as the distinct ids. */
+export const idListParam = (max = 50) =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      const ids = [...new Set(value.split(",").map((v) => v.trim()))].filter((v) => v !== "");
+      if (ids.length > max || ids.some((id) => id.length > 100)) {
+        ctx.addIssue({ code: "custom", message: `at most ${max} ids of at most 100 characters` });
+        return z.NEVER;
+      }
+      return ids;
+    })
+    .openapi({ type: "string", description: "Comma-separated ids" });

@@ -3,11 +3,15 @@ import { encodeCursor } from "../lib/cursor";
 import type { Db } from "./db/client";
 import { calls, type DeliveryStatus, deliveries, destinations, events } from "./db/schema";
 
+/** Classes of the receiver's last HTTP status; `none`: no answer (a timeout, a network error, or not tried yet). */
+export const httpClasses = ["2xx", "3xx", "4xx", "5xx", "none"] as const;
+export type HttpClass = (typeof httpClasses)[number];
+
 /** A deliveries search, resolved: every list is "any of", every field "all of"; times are epoch ms. */
 export interface DeliverySearch {
   statuses?: readonly DeliveryStatus[];
   destinationIds?: readonly string[];
-  httpClasses?: readonly ("2xx" | "3xx" | "4xx" | "5xx" | "none")[];
+  httpClasses?: readonly HttpClass[];
   eventTypes?: readonly string[];
   since?: number;
   until?: number;

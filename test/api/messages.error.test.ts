@@ -14,7 +14,11 @@ describe("validation messages in plain words", () => {
   it.each([
     ["/calls?limit=500", "limit", "must be at most 200"],
     ["/calls?limit=0", "limit", "must be at least 1"],
-    ["/deliveries?status=faild", "status", 'must be one of "pending", "delivered", "retrying", "failed", "paused"'],
+    [
+      "/deliveries?status=failed,faild",
+      "status",
+      'must be one of "pending", "delivered", "retrying", "failed", "paused" (several: comma-separated); "faild" is not',
+    ],
     ["/calls?sourceId=", "sourceId", "must not be empty"],
   ])("GET %s: %s %s", async (path, field, message) => {
     const error = await errorOf(await admin(path));

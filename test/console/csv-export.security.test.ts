@@ -43,4 +43,23 @@ describe("calls CSV export", () => {
     expect(lines).toHaveLength(1 + CAP);
     expect(lines.at(-1)).not.toMatch(/cut at/);
   });
+
+  it("masks callee numbers; the full-number export is a POST that the audit log records", async () => {
+    const taskId = 820_000 + Math.floor(Math.random() * 1000);
+    const callee = `1380013${String(taskId).slice(-4)}`;
+    expect((await push({ array: [record({ taskId, callee })] })).status).toBe(200);
+    const masked = await (await page(`/calls.csv?taskId=${taskId}`, { cookie })).text();
+    expect(masked).not.toContain(callee);
+    expect(masked).toContain(`${callee.slice(0, 3)}****${callee.slice(-4)}`);
+
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'calls.export'").first();
+    const full = await page(`/calls.csv?taskId=${taskId}`, { cookie, method: "POST" });
+    expect(full.headers.get("content-disposition")).toContain("calls.csv");
+    expect(await full.text()).toContain(callee);
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'calls.export'").first();
+    expect(Number(after?.n)).toBe(Number(before?.n) + 1);
+
+    // Without a session nothing is exported and nothing is recorded.
+    expect((await page(`/calls.csv?taskId=${taskId}`, { method: "POST" })).status).toBe(401);
+  });
 });

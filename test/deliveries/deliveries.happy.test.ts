@@ -93,6 +93,29 @@ describe("GET /deliveries", () => {
     expect(epoch.data.map((d) => d.id)).toEqual([failedNew, delivered]);
   });
 
+  it("combines several statuses, destinations, HTTP classes, a voiceId and an event type, as the console does", async () => {
+    const a = `dst_a_${crypto.randomUUID()}`;
+    const b = `dst_b_${crypto.randomUUID()}`;
+    const t = Date.UTC(2020, 2, 1);
+    const failedA = await insertDelivery(a, "failed", t);
+    const retryingB = await insertDelivery(b, "retrying", t + 1);
+    await insertDelivery(b, "delivered", t + 2);
+    await insertDelivery(`dst_c_${crypto.randomUUID()}`, "failed", t + 3);
+    await env.DB.batch([
+      env.DB.prepare("UPDATE deliveries SET last_status_code = 503 WHERE id = ?").bind(failedA),
+      env.DB.prepare("UPDATE deliveries SET last_status_code = 429 WHERE id = ?").bind(retryingB),
+    ]);
+    const both = `destinationId=${a},${b}`;
+    expect((await list(`${both}&status=failed,retrying`)).data.map((d) => d.id)).toEqual([retryingB, failedA]);
+    expect((await list(`${both}&httpClass=5xx`)).data.map((d) => d.id)).toEqual([failedA]);
+    expect((await list(`${both}&httpClass=4xx,5xx&status=retrying`)).data.map((d) => d.id)).toEqual([retryingB]);
+    const [one] = (await list(`${both}&status=failed`)).data;
+    expect((await list(`${both}&voiceId=${one?.voiceId}`)).data.map((d) => d.id)).toEqual([failedA]);
+    expect((await list(`${both}&eventType=call.reported&status=failed`)).data.map((d) => d.id)).toEqual([failedA]);
+    expect((await list(`${both}&eventType=storage.high`)).data).toEqual([]);
+    expect((await admin(`/deliveries?httpClass=7xx`)).status).toBe(400);
+  });
+
   it("pages with a cursor in a stable order, also across equal creation times", async () => {
     const destinationId = `dst_page_${crypto.randomUUID()}`;
     const t = Date.UTC(2021, 5, 1);

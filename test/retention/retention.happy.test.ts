@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { RETENTION_CHUNK } from "../../src/pipeline/retention/sweep";
+import { RETENTION_CHUNK, sweepRetention } from "../../src/pipeline/retention/sweep";
 import { archiveKey } from "../../src/storage/archive";
 import { installReceiver } from "../support/receiver";
 import { archivedBody, archiveKeyOf, dropArchivedBody, push, record, rows } from "../support/worker";
@@ -197,5 +197,31 @@ describe("the retention sweep", () => {
     expect(await state(fresh)).toEqual([1, 1, 1]);
     expect([await claimCount(old.id), await claimCount(busy.id), await claimCount(fresh.id)]).toEqual([0, 0, 1]);
     expect([await gateCount(idle), await gateCount(holding)]).toEqual([0, 1]);
+  });
+
+  it("deletes destination-health hours past STATS_RETENTION_DAYS and counts them as rollups, events as events", async () => {
+    const hour = Math.floor(Date.now() / 3_600_000);
+    const destinationId = `dst_${crypto.randomUUID()}`;
+    const health = (h: number) =>
+      env.DB.prepare(
+        `INSERT INTO destination_health (destination_id, hour, delivered, failed, retried, duration_ms,
+           lat0, lat1, lat2, lat3, lat4, lat5, lat6, lat7, lat8, last_at)
+         VALUES (?, ?, 1, 0, 0, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0, ?)`,
+      ).bind(destinationId, h, h * 3_600_000);
+    await env.DB.batch([health(hour - 24 * 40), health(hour - 2)]);
+    const eventId = `evt_${crypto.randomUUID()}`;
+    await env.DB.prepare("INSERT INTO events (id, type, data, created_at) VALUES (?, 'storage.high', '{}', ?)")
+      .bind(eventId, Date.now() - 400 * DAY)
+      .run();
+    // One sweep with a 30-day stats window: the 40-day-old hour goes, the recent one stays.
+    const deleted = await sweepRetention({ ...env, STATS_RETENTION_DAYS: "30" });
+    const hours = await rows<{ hour: number }>(
+      "SELECT hour FROM destination_health WHERE destination_id = ? ORDER BY hour",
+      destinationId,
+    );
+    expect(hours.map((r) => r.hour)).toEqual([hour - 2]);
+    expect(deleted.rollups).toBeGreaterThanOrEqual(1);
+    expect(deleted.events).toBeGreaterThanOrEqual(1);
+    expect(await count("SELECT count(*) AS n FROM events WHERE id = ?", eventId)).toBe(0);
   });
 });

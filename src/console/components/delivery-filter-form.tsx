@@ -1,6 +1,7 @@
 import { eventTypes } from "../../model/events/types";
 import { deliveryStatuses } from "../../storage/db/schema";
-import { type DeliveryFilter, type FilterIssue, httpClasses } from "../shell/delivery-filter";
+import { httpClasses } from "../../storage/delivery-search";
+import type { DeliveryFilter, FilterIssue } from "../shell/delivery-filter";
 import type { T } from "../shell/i18n";
 
 function Checks({

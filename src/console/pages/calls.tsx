@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
 import { calleeParam } from "../../http/admin/callee-param";
@@ -152,6 +152,36 @@ function SearchForm({ q, t, error }: { q: CallSearch; t: ConsoleEnv["Variables"]
   );
 }
 
+/** The calls a search finds as CSV, up to `CSV_MAX_ROWS`: callee numbers masked unless `reveal` (audit-logged). */
+async function exportCalls(c: Context<ConsoleEnv>, reveal: boolean) {
+  const q = callSearch.omit({ cursor: true }).parse(callQuery(new URL(c.req.url).searchParams));
+  const db = getDb(c.env.DB);
+  const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
+  const cap = getConfig(c.env).csvMaxRows;
+  c.header("content-type", "text/csv; charset=utf-8");
+  c.header("content-disposition", 'attachment; filename="calls.csv"');
+  return stream(c, async (out) => {
+    await out.write(csvLine(csvColumns));
+    let before: CallPosition | undefined;
+    let written = 0;
+    for (;;) {
+      // One row past the cap tells a cut export from one that ends exactly there.
+      const page = await scanCalls(db, { where, fields, filter, limit: Math.min(200, cap - written + 1), before });
+      const rows = page.calls.slice(0, cap - written);
+      const cells = (call: NormalizedCall) =>
+        csvColumns.map((k) => (k === "callee" && !reveal ? maskPhone(call.callee) : call[k]));
+      if (rows.length > 0) await out.write(rows.map((call) => csvLine(cells(call))).join(""));
+      written += rows.length;
+      if (rows.length < page.calls.length) {
+        await out.write(csvCutLine(cap));
+        break;
+      }
+      if (page.next === null) break;
+      before = page.next;
+    }
+  });
+}
+
 /** `/calls`, `/calls.csv` and `/calls/{sourceId}/{voiceId}`. */
 export const callPages = new Hono<ConsoleEnv>()
   .get("/calls", async (c) => {
@@ -187,7 +217,10 @@ export const callPages = new Hono<ConsoleEnv>()
         <p>
           <a href={`${csv.pathname}${csv.search}`} download>
             {t("exportCsv")}
-          </a>
+          </a>{" "}
+          <form method="post" action={`${csv.pathname}${csv.search}`} class="inline">
+            <button type="submit">{t("exportCsvFull")}</button> <small class="muted">{t("revealAudited")}</small>
+          </form>
         </p>
         <Table
           head={[t("received"), t("voiceId"), t("callee"), t("connected"), t("intent"), t("taskId")]}
@@ -210,31 +243,10 @@ export const callPages = new Hono<ConsoleEnv>()
       { title: t("calls") },
     );
   })
-  .get("/calls.csv", async (c) => {
-    const q = callSearch.omit({ cursor: true }).parse(callQuery(new URL(c.req.url).searchParams));
-    const db = getDb(c.env.DB);
-    const { where, fields, filter } = await searchOf(db, q, c.get("timeZone"));
-    const cap = getConfig(c.env).csvMaxRows;
-    c.header("content-type", "text/csv; charset=utf-8");
-    c.header("content-disposition", 'attachment; filename="calls.csv"');
-    return stream(c, async (out) => {
-      await out.write(csvLine(csvColumns));
-      let before: CallPosition | undefined;
-      let written = 0;
-      for (;;) {
-        // One row past the cap tells a cut export from one that ends exactly there.
-        const page = await scanCalls(db, { where, fields, filter, limit: Math.min(200, cap - written + 1), before });
-        const rows = page.calls.slice(0, cap - written);
-        if (rows.length > 0) await out.write(rows.map((call) => csvLine(csvColumns.map((k) => call[k]))).join(""));
-        written += rows.length;
-        if (rows.length < page.calls.length) {
-          await out.write(csvCutLine(cap));
-          break;
-        }
-        if (page.next === null) break;
-        before = page.next;
-      }
-    });
+  .get("/calls.csv", (c) => exportCalls(c, false))
+  .post("/calls.csv", async (c) => {
+    await recordAudit(c.env.DB, { actor: c.var.actor, action: "calls.export", target: "full callee numbers" });
+    return exportCalls(c, true);
   })
   .get("/calls/:sourceId/:voiceId", (c) => callPage(c, false))
   .post("/calls/:sourceId/:voiceId/reveal", async (c) => {

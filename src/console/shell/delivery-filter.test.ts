@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventTypes } from "../../model/events/types";
 import { deliveryStatuses } from "../../storage/db/schema";
-import { type DeliveryFilter, deliveryFilterQuery, httpClasses, parseDeliveryFilter } from "./delivery-filter";
+import { httpClasses } from "../../storage/delivery-search";
+import { type DeliveryFilter, deliveryFilterQuery, parseDeliveryFilter } from "./delivery-filter";
 
 const subset = <T>(values: readonly T[]) =>
   fc.subarray([...values]).map((picked) => values.filter((v) => picked.includes(v)));

@@ -1,10 +1,7 @@
 import { eventTypes } from "../../model/events/types";
 import { calleeSearchKey } from "../../storage/db/derived-columns";
 import { type DeliveryStatus, deliveryStatuses } from "../../storage/db/schema";
-
-/** Classes of the receiver's last HTTP status; `none`: no answer (a timeout, a network error, or not tried yet). */
-export const httpClasses = ["2xx", "3xx", "4xx", "5xx", "none"] as const;
-export type HttpClass = (typeof httpClasses)[number];
+import { type HttpClass, httpClasses } from "../../storage/delivery-search";
 
 /** The deliveries list's filter as it lives in the URL: each list may hold several values, all optional. */
 export interface DeliveryFilter {

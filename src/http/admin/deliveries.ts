@@ -3,21 +3,16 @@ import { and, desc, eq } from "drizzle-orm";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { errorResponse, jsonContent } from "../../lib/openapi";
-import { instantParam, limitParam } from "../../lib/query-params";
+import { idListParam, instantParam, limitParam, listParam } from "../../lib/query-params";
 import { untilAfterSince } from "../../lib/time-window";
 import { validationHook } from "../../lib/validation";
+import { eventTypes } from "../../model/events/types";
 import { type RetryableStatus, retryableStatuses, retryNow } from "../../pipeline/delivery/retry-now";
 import { type Db, getDb } from "../../storage/db/client";
-import {
-  calls,
-  type DeliveryStatus,
-  deliveries,
-  deliveryAttempts,
-  deliveryStatuses,
-  destinations,
-} from "../../storage/db/schema";
-import { searchDeliveries } from "../../storage/delivery-search";
+import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../../storage/db/schema";
+import { type DeliverySearch, httpClasses, searchDeliveries } from "../../storage/delivery-search";
 import type { AppEnv } from "../app-env";
+import { calleeParam } from "./callee-param";
 import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
 import { attemptView, deliveryView } from "./delivery-view";
 
@@ -26,8 +21,18 @@ const MAX_ATTEMPTS_SHOWN = 200;
 
 const listQuery = z
   .object({
-    status: z.enum(deliveryStatuses).optional(),
-    destinationId: z.string().max(100).optional(),
+    status: listParam(deliveryStatuses)
+      .optional()
+      .openapi({ description: `Any of these statuses, comma-separated: ${deliveryStatuses.join(", ")}` }),
+    destinationId: idListParam().optional().openapi({ description: "Any of these destination ids, comma-separated" }),
+    httpClass: listParam(httpClasses)
+      .optional()
+      .openapi({ description: "The class of the last HTTP answer, comma-separated; `none`: no answer yet" }),
+    eventType: listParam(eventTypes)
+      .optional()
+      .openapi({ description: "`call.reported` (a call) or event types, comma-separated" }),
+    voiceId: z.string().min(1).max(100).optional(),
+    callee: calleeParam.optional(),
     since: instantParam.optional().openapi({ description: "Created at or after this instant (ISO 8601 or epoch ms)" }),
     until: instantParam.optional().openapi({ description: "Created before this instant (ISO 8601 or epoch ms)" }),
     limit: limitParam,
@@ -54,20 +59,14 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
 }
 
 /** A page of the delivery log, newest first: `GET /deliveries`. */
-export async function listDeliveries(
-  db: Db,
-  q: {
-    status?: DeliveryStatus;
-    destinationId?: string;
-    since?: number;
-    until?: number;
-    limit: number;
-    cursor?: { createdAt: number; id: string };
-  },
-) {
-  const search = {
-    statuses: q.status === undefined ? undefined : [q.status],
-    destinationIds: q.destinationId === undefined ? undefined : [q.destinationId],
+export async function listDeliveries(db: Db, q: z.output<typeof listQuery>) {
+  const search: DeliverySearch = {
+    statuses: q.status,
+    destinationIds: q.destinationId,
+    httpClasses: q.httpClass,
+    eventTypes: q.eventType,
+    voiceId: q.voiceId,
+    calleeKey: q.callee,
     since: q.since,
     until: q.until,
   };

@@ -3,7 +3,14 @@ import { getConfig } from "../../lib/config";
 import { describeError } from "../../lib/log-error";
 import { expireArchive, QUEUED_PREFIX, SET_ASIDE_PREFIX } from "../../storage/archive";
 import { runBatch } from "../../storage/db/batch";
-import { callRollups, deliveryRollups, pushRollups, taskCostRollups, taskRollups } from "../../storage/db/schema";
+import {
+  callRollups,
+  deliveryRollups,
+  destinationHealth,
+  pushRollups,
+  taskCostRollups,
+  taskRollups,
+} from "../../storage/db/schema";
 import { keptForStream, movedToHistory, streamedCall } from "../../storage/history-state";
 import { hourOf } from "../../storage/hours";
 import { recordStorageSize } from "../../storage/usage";
@@ -15,6 +22,9 @@ import { recordStorageSize } from "../../storage/usage";
 export const RETENTION_CHUNK = 5_000;
 
 const DAY_MS = 86_400_000;
+
+/** Hourly rollups, kept `STATS_RETENTION_DAYS` (deleting calls or deliveries never changes them). */
+const rollupTables = [callRollups, taskRollups, taskCostRollups, pushRollups, deliveryRollups, destinationHealth];
 
 /** What one sweep deleted, by table. */
 export interface RetentionResult {
@@ -37,7 +47,8 @@ export interface RetentionResult {
  *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep), or, with a
  *   calls stream, unless the stream has not confirmed the call's latest version (`streamedCall`);
  * - push log rows older than `CALL_RETENTION_DAYS` whose body is gone, unless the push is set aside (unresolved);
- * - stats rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never changes them);
+ * - stats and destination-health rollups of hours more than `STATS_RETENTION_DAYS` ago (deleting calls never
+ *   changes them);
  * - events older than `CALL_RETENTION_DAYS` with their deliveries and attempts (unless one is still in flight),
  *   their once-only claims, and debounce gates that hold nothing and last fired that long ago.
  * Then records the database size D1 reports after the batch (the storage watchdog).
@@ -85,7 +96,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
         AND NOT EXISTS (SELECT 1 FROM push_bodies b WHERE b.push_id = p.id)
         AND ${keptForStream(env)}
       ORDER BY p.received_at LIMIT ${RETENTION_CHUNK})`,
-    ...[callRollups, taskRollups, taskCostRollups, pushRollups, deliveryRollups].map(
+    ...rollupTables.map(
       (table) =>
         sql`DELETE FROM ${table} WHERE rowid IN (
           SELECT rowid FROM ${table} WHERE ${table.hour} < ${statsCutoffHour} LIMIT ${RETENTION_CHUNK})`,
@@ -113,8 +124,8 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   await recordStorageSize(env.DB, results, now);
   const changes = results.map((r) => r.meta.changes ?? 0);
   const [deliveryAttempts, deliveries, calls, pushBodies, pushes] = changes;
-  const rollups = changes.slice(5, 9);
-  const events = changes.slice(9, 14);
+  const rollups = changes.slice(5, 5 + rollupTables.length);
+  const events = changes.slice(5 + rollupTables.length, 10 + rollupTables.length);
   const deleted = {
     archivedBodies,
     pushBodies: pushBodies ?? 0,

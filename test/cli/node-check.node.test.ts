@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { nodeProblem } from "./node-check.mjs";
+import { nodeProblem } from "../../cli/node-check.mjs";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
   scripts: Record<string, string>;
@@ -21,7 +21,7 @@ describe("the Node version check", () => {
   });
 
   it("exits 1 with its message, before anything else, when this Node is too old", () => {
-    const script = `import("./scripts/node-check.mjs").then((m) => { m.requireNode("20.20.2"); console.log("went on"); })`;
+    const script = `import("./cli/node-check.mjs").then((m) => { m.requireNode("20.20.2"); console.log("went on"); })`;
     const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
@@ -30,7 +30,7 @@ describe("the Node version check", () => {
 
   it("runs first in every entry point a person starts", () => {
     for (const name of ["sink", "demo", ...Object.keys(pkg.scripts).filter((n) => n.startsWith("bench:"))]) {
-      expect(pkg.scripts[name], name).toMatch(/^node scripts\/node-check\.mjs && /);
+      expect(pkg.scripts[name], name).toMatch(/^node cli\/node-check\.mjs && /);
     }
     expect(pkg.scripts.dev).toBe("node scripts/dev.mjs");
     expect(pkg.scripts.deploy).toBe("node scripts/deploy.mjs");
