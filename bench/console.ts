@@ -2,8 +2,9 @@
 // `npm run bench:console`: every console page's time at 10,000 calls (3,000 deliveries) and at 100,000 calls (30,000
 // deliveries), pushed through the push API in pushes of 1,000 with a webhook destination matching 30% of them at a
 // local receiver. Each page: 2 warm-ups, then the median of 5 sequential requests, as the round trip from this
-// process and as the Worker's own `Server-Timing` (hono/timing: the console middleware to the answer). Floor: GET
-// /health (one small D1 read) in the same run. Goals (issue 19): ≤ 50 ms at 100k, and 100k within 1.5× of 10k.
+// process and as the Worker's own `Server-Timing` (hono/timing: the console middleware to the answer). Floors in the
+// same run: GET /health (one small D1 read) for the round trip, the new-destination form (the session's one D1
+// read) for server time. Goals (issue 19), on server time: ≤ 50 ms at 100k, and 100k within 1.5× of 10k.
 // Options: --calls <n> (default 100000; the first measurement is at a tenth), --keep (keep the temp directory).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -144,11 +145,13 @@ async function pages(worker: DevWorker): Promise<Page[]> {
   const after = /data-live-src="(\/tail\?after=[\w-]+)"/.exec(tail)?.[1] ?? "/tail";
   return [
     { name: "floor: GET /health (one D1 read)", path: "/health" },
+    { name: "floor of a console page: a form (the session's one D1 read)", path: "/destinations/new?type=webhook" },
     { name: "overview", path: "/" },
     { name: "overview, live refresh", path: "/", live: true },
     { name: "calls", path: "/calls" },
     { name: "calls by phone (last 6 digits)", path: `/calls?phone=${digits}` },
     { name: "calls by task, connected", path: `/calls?taskId=${matching.taskId}&connected=yes` },
+    { name: "calls by intent codes matching none", path: "/calls?intentCode=998,999" },
     {
       name: "a call (grouped, deliveries, explain, record as received)",
       path: `/calls/src_default/${matching.voiceId}`,
@@ -158,7 +161,6 @@ async function pages(worker: DevWorker): Promise<Page[]> {
     { name: "a destination (24 h)", path: `/destinations/${destination}` },
     { name: "a destination (30 d)", path: `/destinations/${destination}?range=30d` },
     { name: "a destination, live refresh", path: `/destinations/${destination}`, live: true },
-    { name: "new destination form", path: "/destinations/new?type=webhook" },
     { name: "deliveries", path: "/deliveries" },
     { name: "deliveries, live refresh", path: "/deliveries", live: true },
     { name: "deliveries: delivered, one destination", path: `/deliveries?status=delivered&destination=${destination}` },
@@ -225,26 +227,27 @@ async function main() {
 
   const floorSmall = atSmall[0]?.timing.roundTrip ?? Number.NaN;
   const floorLarge = atLarge[0]?.timing.roundTrip ?? Number.NaN;
+  const consoleFloor = atLarge[1]?.timing.server ?? Number.NaN;
   let worst = 0;
   let worstRatio = 0;
   const rows = atLarge.map(({ page, timing: large }, i) => {
     const smallT = atSmall[i]?.timing as Timing;
-    const isFloor = i === 0;
-    const ratio = large.roundTrip / smallT.roundTrip;
-    if (!isFloor) {
-      worst = Math.max(worst, large.roundTrip);
-      worstRatio = Math.max(worstRatio, ratio);
+    const isFloor = i <= 1;
+    const ratio = large.server / smallT.server;
+    if (i > 0) {
+      worst = Math.max(worst, large.server);
+      if (!isFloor) worstRatio = Math.max(worstRatio, ratio);
     }
     return [
       page.name,
       `\`${page.path.length > 48 ? `${page.path.slice(0, 45)}…` : page.path}\``,
       fmt(smallT.roundTrip),
-      isFloor ? "—" : fmt(smallT.server),
+      i === 0 ? "—" : fmt(smallT.server),
       fmt(large.roundTrip),
-      isFloor ? "—" : fmt(large.server),
-      isFloor ? "1×" : `${fmt(large.roundTrip / floorLarge, 2)}×`,
+      i === 0 ? "—" : fmt(large.server),
+      i === 0 ? "—" : `${fmt(large.server / consoleFloor, 2)}×`,
       isFloor ? "—" : `${fmt(ratio, 2)}× ${ratio <= GOAL_RATIO ? "✓" : "✗"}`,
-      isFloor ? "—" : large.roundTrip <= GOAL_MS ? "✓" : "✗",
+      i === 0 ? "—" : large.server <= GOAL_MS ? "✓" : "✗",
     ];
   });
   const k = (n: number) => `${Math.round(n / 1000)}k`;
@@ -264,14 +267,14 @@ async function main() {
           `server @${k(small)}`,
           `round trip @${k(pushed)} (ms)`,
           `server @${k(pushed)}`,
-          `vs floor @${k(pushed)}`,
-          `@${k(pushed)} / @${k(small)} (goal ≤ ${GOAL_RATIO}×)`,
-          `≤ ${GOAL_MS} ms @${k(pushed)}`,
+          `server vs console floor @${k(pushed)}`,
+          `server @${k(pushed)} / @${k(small)} (goal ≤ ${GOAL_RATIO}×)`,
+          `server ≤ ${GOAL_MS} ms @${k(pushed)}`,
         ],
         rows,
       ),
       "",
-      `Floor (GET /health): ${fmt(floorSmall)} ms at ${k(small)}, ${fmt(floorLarge)} ms at ${k(pushed)}. Slowest page at ${k(pushed)}: ${fmt(worst)} ms round trip (goal ≤ ${GOAL_MS} ms ${worst <= GOAL_MS ? "✓" : "✗"}); largest ${k(pushed)}/${k(small)} ratio ${fmt(worstRatio, 2)}× (goal ≤ ${GOAL_RATIO}× ${worstRatio <= GOAL_RATIO ? "✓" : "✗"}).`,
+      `Round-trip floor (GET /health): ${fmt(floorSmall)} ms at ${k(small)}, ${fmt(floorLarge)} ms at ${k(pushed)}; server-time floor (the form): ${fmt(consoleFloor)} ms at ${k(pushed)}. Slowest page at ${k(pushed)}: ${fmt(worst)} ms server time (goal ≤ ${GOAL_MS} ms ${worst <= GOAL_MS ? "✓" : "✗"}); largest ${k(pushed)}/${k(small)} ratio of server time ${fmt(worstRatio, 2)}× (goal ≤ ${GOAL_RATIO}× ${worstRatio <= GOAL_RATIO ? "✓" : "✗"}).`,
       "",
       `Total bench time: ${fmt((Date.now() - started) / 1000)} s${flags.keep ? ` (kept ${workDir})` : ""}`,
     ].join("\n"),

@@ -56,24 +56,28 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const now = Date.now();
     const midnight = startOfDay(now, c.get("timeZone"));
     const view = { timeZone: c.get("timeZone"), limitBytes: getConfig(c.env).d1LimitBytes };
-    const [today, week, disabled, tripped, anyCall, anyDestination, anyDelivered] = await Promise.all([
+    const [today, week, [disabled, tripped, anyCalls, anyDestinations, anyDelivered]] = await Promise.all([
       computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }),
       computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }),
-      db
-        .select({ id: destinations.id, name: destinations.name, reason: destinations.disabledReason })
-        .from(destinations)
-        .where(eq(destinations.enabled, false))
-        .limit(20),
-      db
-        .select({ id: destinations.id, name: destinations.name, openUntil: destinations.openUntil })
-        .from(destinations)
-        .where(ne(destinations.circuit, "closed"))
-        .limit(20),
-      db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1).get(),
-      db.select({ id: destinations.id }).from(destinations).limit(1).get(),
-      db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "delivered")).limit(1).get(),
+      // The banners' and the checklist's reads: one round trip.
+      db.batch([
+        db
+          .select({ id: destinations.id, name: destinations.name, reason: destinations.disabledReason })
+          .from(destinations)
+          .where(eq(destinations.enabled, false))
+          .limit(20),
+        db
+          .select({ id: destinations.id, name: destinations.name, openUntil: destinations.openUntil })
+          .from(destinations)
+          .where(ne(destinations.circuit, "closed"))
+          .limit(20),
+        db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1),
+        db.select({ id: destinations.id }).from(destinations).limit(1),
+        db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "delivered")).limit(1),
+      ]),
     ]);
-    const fresh = !anyDelivered;
+    const [anyCall, anyDestination] = [anyCalls[0], anyDestinations[0]];
+    const fresh = anyDelivered.length === 0;
     const failed = week.deliveries.filter((d) => d.status === "failed" && d.count > 0);
     const storage = week.storage;
     const parts = (
