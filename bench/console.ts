@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
-import { postPush, runLoad } from "./lib/load.ts";
+import { pushBatches } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
 import { seededRandom } from "./lib/random.ts";
 import { startReceiver } from "./lib/receiver.ts";
-import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
+import { type PlatformRecord, recordFactory } from "./lib/records.ts";
 import { fmt, median } from "./lib/stats.ts";
 import { markdownTable } from "./lib/table.ts";
 import { type DevWorker, queryLocalD1, startDevWorker } from "./lib/wrangler.ts";
@@ -48,15 +48,13 @@ function record(): PlatformRecord {
 }
 
 async function pushUntil(worker: DevWorker, target: number) {
-  const count = Math.ceil((target - pushed) / BATCH);
-  const bodies = Array.from({ length: count }, () => pushBody(Array.from({ length: BATCH }, record)));
-  const result = await runLoad({
-    items: bodies,
-    concurrency: IN_FLIGHT,
-    maxMs: 3_600_000,
-    send: (body) => postPush(`${worker.url}/push/${PUSH_TOKEN}`, body, BATCH),
+  const result = await pushBatches({
+    url: `${worker.url}/push/${PUSH_TOKEN}`,
+    pushes: Math.ceil((target - pushed) / BATCH),
+    batch: BATCH,
+    inFlight: IN_FLIGHT,
+    next: record,
   });
-  if (result.failed > 0) throw new Error(`pushes failed: ${result.errors.join("; ")}`);
   pushed += result.records;
   log(`  ${pushed.toLocaleString("en-US")} calls stored (${fmt(result.recordsPerSecond)} rec/s)`);
 }
@@ -65,14 +63,18 @@ async function pushUntil(worker: DevWorker, target: number) {
 async function settled(worker: DevWorker): Promise<number> {
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
+    // The local database is busy while the consumer writes: ask again a little later.
     const [row] = await queryLocalD1(
       worker,
       "SELECT count(*) AS n, sum(status IN ('pending', 'retrying')) AS open FROM deliveries",
-    );
+    ).catch((err: Error) => {
+      if (!err.message.includes("SQLITE_BUSY")) throw err;
+      return [{ n: 0, open: -1 }];
+    });
     const open = Number(row?.open ?? 0);
     if (open === 0) return Number(row?.n ?? 0);
     if (Date.now() > deadline) throw new Error(`${open} deliveries still open after 30 minutes`);
-    log(`  ${open.toLocaleString("en-US")} deliveries still open…`);
+    log(open < 0 ? "  the database is busy…" : `  ${open.toLocaleString("en-US")} deliveries still open…`);
     await new Promise((r) => setTimeout(r, 5000));
   }
 }

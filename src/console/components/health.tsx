@@ -30,6 +30,11 @@ export function Latency({ health }: { health: Health }) {
 
 /** The window's totals: success rate, latency, and the attempts that delivered, will retry and failed for good. */
 export function HealthSummary({ health, t }: { health: Health; t: T }) {
+  const counts = [
+    ["delivered", "data-delivered", health.delivered],
+    ["willRetry", "data-retried", health.retried],
+    ["failedForGood", "data-failed", health.failed],
+  ] as const;
   return (
     <dl class="fields" data-health-summary>
       <div>
@@ -44,18 +49,12 @@ export function HealthSummary({ health, t }: { health: Health; t: T }) {
           <Latency health={health} />
         </dd>
       </div>
-      <div>
-        <dt>{t("delivered")}</dt>
-        <dd data-delivered={String(health.delivered)}>{health.delivered}</dd>
-      </div>
-      <div>
-        <dt>{t("willRetry")}</dt>
-        <dd data-retried={String(health.retried)}>{health.retried}</dd>
-      </div>
-      <div>
-        <dt>{t("failedForGood")}</dt>
-        <dd data-failed={String(health.failed)}>{health.failed}</dd>
-      </div>
+      {counts.map(([label, attribute, n]) => (
+        <div>
+          <dt>{t(label)}</dt>
+          <dd {...{ [attribute]: String(n) }}>{n}</dd>
+        </div>
+      ))}
       <div>
         <dt>{t("lastDelivery")}</dt>
         <dd>

@@ -5,6 +5,7 @@ import { getDb } from "../../storage/db/client";
 import { readTail, type TailCursor } from "../../storage/tail";
 import { LiveStatus } from "../components/live-status";
 import { StatusBadge } from "../components/status-badge";
+import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
 import type { T } from "../shell/i18n";
@@ -15,89 +16,49 @@ const START: TailCursor = { p: 0, d: 0 };
 
 type Tail = Awaited<ReturnType<typeof readTail>>;
 
-/** Rows newest first; the script puts the rows of each refresh on top (`data-live-prepend`), at most `data-live-max`. */
-function TailTable({
-  name,
-  head,
-  rows,
-  empty,
-}: {
-  name: string;
-  head: string[];
-  rows: { key: string; cells: unknown[] }[];
-  empty: string;
-}) {
-  return (
-    <div class="table-wrap" data-live={name} data-live-prepend data-live-max="100">
-      <table>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th scope="col">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr data-key={r.key}>
-              {r.cells.map((cell) => (
-                <td>{cell}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && <p data-live-empty>{empty}</p>}
-    </div>
-  );
-}
+/** At most this many rows of each kind stay on screen as refreshes put new ones on top. */
+const ON_SCREEN = 100;
 
 function TailParts({ tail, t }: { tail: Tail; t: T }) {
   return (
     <>
       <section aria-labelledby="tail-pushes">
         <h2 id="tail-pushes">{t("tailPushes")}</h2>
-        <TailTable
-          name="tail-pushes"
+        <Table
+          live={{ name: "tail-pushes", prepend: { max: ON_SCREEN } }}
           head={[t("received"), t("source"), t("accepted"), t("rejected"), t("status")]}
           empty={t("tailNoPushes")}
-          rows={tail.pushes.map((p) => ({
-            key: p.id,
-            cells: [
-              <a href={`/pushes/${encodeURIComponent(p.id)}`}>
-                <Time at={p.receivedAt} />
-              </a>,
-              p.sourceId,
-              p.accepted,
-              p.rejectedCount,
-              <StatusBadge status={p.status} t={t} />,
-            ],
-          }))}
+          keys={tail.pushes.map((p) => p.id)}
+          rows={tail.pushes.map((p) => [
+            <a href={`/pushes/${encodeURIComponent(p.id)}`}>
+              <Time at={p.receivedAt} />
+            </a>,
+            p.sourceId,
+            p.accepted,
+            p.rejectedCount,
+            <StatusBadge status={p.status} t={t} />,
+          ])}
         />
       </section>
       <section aria-labelledby="tail-deliveries">
         <h2 id="tail-deliveries">{t("tailDeliveries")}</h2>
-        <TailTable
-          name="tail-deliveries"
+        <Table
+          live={{ name: "tail-deliveries", prepend: { max: ON_SCREEN } }}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
           empty={t("tailNoDeliveries")}
-          rows={tail.deliveries.map((d) => ({
-            key: d.id,
-            cells: [
-              <Time at={d.createdAt} />,
-              <a href={`/destinations/${encodeURIComponent(d.destinationId)}`}>
-                {d.destinationName ?? d.destinationId}
-              </a>,
-              d.eventId === null ? (
-                <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>
-              ) : (
-                d.voiceId
-              ),
-              <StatusBadge status={d.status} t={t} />,
-              d.attempts,
-              d.lastError ?? d.lastStatusCode ?? "",
-            ],
-          }))}
+          keys={tail.deliveries.map((d) => d.id)}
+          rows={tail.deliveries.map((d) => [
+            <Time at={d.createdAt} />,
+            <a href={`/destinations/${encodeURIComponent(d.destinationId)}`}>{d.destinationName ?? d.destinationId}</a>,
+            d.eventId === null ? (
+              <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>
+            ) : (
+              d.voiceId
+            ),
+            <StatusBadge status={d.status} t={t} />,
+            d.attempts,
+            d.lastError ?? d.lastStatusCode ?? "",
+          ])}
         />
       </section>
     </>
