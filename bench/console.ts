@@ -209,22 +209,19 @@ async function main() {
     filter: FILTER,
   });
   const small = Math.round(total / 10);
-  log(`Pushing ${small.toLocaleString("en-US")} calls (${BATCH} per push, ${IN_FLIGHT} in flight)…`);
-  await pushUntil(worker, small);
-  const deliveriesSmall = await settled(worker);
-  const loadSmall = loadNow();
-  log(
-    `Timing every page at ${small.toLocaleString("en-US")} calls, ${deliveriesSmall.toLocaleString("en-US")} deliveries…`,
-  );
-  const atSmall = await timings(worker);
-  log(`Pushing up to ${total.toLocaleString("en-US")} calls…`);
-  await pushUntil(worker, total);
-  const deliveriesLarge = await settled(worker);
-  const loadLarge = loadNow();
-  log(
-    `Timing every page at ${total.toLocaleString("en-US")} calls, ${deliveriesLarge.toLocaleString("en-US")} deliveries…`,
-  );
-  const atLarge = await timings(worker);
+  /** Pushes up to `size` calls, waits for their deliveries, times every page. */
+  const measureAt = async (size: number) => {
+    log(`Pushing up to ${size.toLocaleString("en-US")} calls (${BATCH} per push, ${IN_FLIGHT} in flight)…`);
+    await pushUntil(worker, size);
+    const delivered = await settled(worker);
+    const load = loadNow();
+    log(
+      `Timing every page at ${pushed.toLocaleString("en-US")} calls, ${delivered.toLocaleString("en-US")} deliveries…`,
+    );
+    return { deliveries: delivered, load, pages: await timings(worker) };
+  };
+  const { deliveries: deliveriesSmall, load: loadSmall, pages: atSmall } = await measureAt(small);
+  const { deliveries: deliveriesLarge, load: loadLarge, pages: atLarge } = await measureAt(total);
   await worker.stop();
 
   const floorSmall = atSmall[0]?.timing.roundTrip ?? Number.NaN;

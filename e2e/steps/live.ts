@@ -80,6 +80,7 @@ export async function liveSteps({ page, worker, receiver, step, expect, adminTok
     };
   };
   const mark = "5034419";
+  const started = Date.now();
   let destinationId = "";
 
   await step("a live page shows a new delivery without reload, and says when it refreshed", async () => {
@@ -168,4 +169,5 @@ export async function liveSteps({ page, worker, receiver, step, expect, adminTok
       await flaky.close();
     }
   });
+  console.log(`    (live steps: ${Math.round((Date.now() - started) / 1000)} s)`);
 }

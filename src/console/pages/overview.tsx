@@ -57,8 +57,12 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const midnight = startOfDay(now, c.get("timeZone"));
     const view = { timeZone: c.get("timeZone"), limitBytes: getConfig(c.env).d1LimitBytes };
     const [today, week, [disabled, tripped, anyCalls, anyDestinations, anyDelivered]] = await Promise.all([
-      computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }),
-      computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }),
+      // What the page shows: today's totals and hours; the week's totals, intents and deliveries.
+      computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }, ["series"]),
+      computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }, [
+        "byIntent",
+        "deliveries",
+      ]),
       // The banners' and the checklist's reads: one round trip.
       db.batch([
         db
