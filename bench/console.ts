@@ -36,8 +36,15 @@ const FILTER = { connected: true, intentCode: { $in: ["302", "303"] } };
 const { values: flags } = parseArgs({ options: { calls: { type: "string" }, keep: { type: "boolean" } } });
 const total = Number(flags.calls ?? 100_000);
 const log = (line: string) => console.error(line);
-// Calls a second apart, the last of them about now: the overview's and campaigns' windows hold them.
-const nextRecord = recordFactory({ seed: 19, base: Date.now() - total * 1000 - 60_000 });
+// The calls of both sizes span the same hours (the last `total` seconds): the first tenth 10 s apart, the rest in
+// between, so a page reading hourly rollups reads as many hours at 10k as at 100k, and only the volume differs.
+const span = total * 1000;
+const start = Date.now() - span - 60_000;
+const factories = [
+  recordFactory({ seed: 19, tag: "100000", base: start, spacingMs: 10_000 }),
+  recordFactory({ seed: 23, tag: "200000", base: start + 5_000, spacingMs: span / (total - total / 10) }),
+];
+let nextRecord = factories[0] as () => PlatformRecord;
 const random = seededRandom(7);
 let pushed = 0;
 let matching: PlatformRecord | undefined;
@@ -241,6 +248,7 @@ async function main() {
     return { deliveries: delivered, load, pages: await timings(worker) };
   };
   const { deliveries: deliveriesSmall, load: loadSmall, pages: atSmall } = await measureAt(small);
+  nextRecord = factories[1] as () => PlatformRecord;
   const { deliveries: deliveriesLarge, load: loadLarge, pages: atLarge } = await measureAt(total);
   await worker.stop();
 
@@ -275,7 +283,7 @@ async function main() {
       `## bench:console — ${new Date().toISOString()}`,
       "",
       `Machine: ${machineSummary()}; load ${loadAtStart} at the start, ${loadSmall} before timing at ${k(small)}, ${loadLarge} before timing at ${k(pushed)}, ${loadNow()} at the end.`,
-      `${pushed.toLocaleString("en-US")} varied calls (bench/lib/records.ts, ${TASKS} tasks, a second apart up to now) in pushes of ${BATCH}, ${IN_FLIGHT} in flight; one webhook destination (filter ${JSON.stringify(FILTER)}) at a local receiver answering 200: ${deliveriesSmall.toLocaleString("en-US")} deliveries at ${k(small)}, ${deliveriesLarge.toLocaleString("en-US")} at ${k(pushed)}, all settled before timing.`,
+      `${pushed.toLocaleString("en-US")} varied calls (bench/lib/records.ts, ${TASKS} tasks, over the last ${fmt(span / 3_600_000)} hours at both sizes) in pushes of ${BATCH}, ${IN_FLIGHT} in flight; one webhook destination (filter ${JSON.stringify(FILTER)}) at a local receiver answering 200: ${deliveriesSmall.toLocaleString("en-US")} deliveries at ${k(small)}, ${deliveriesLarge.toLocaleString("en-US")} at ${k(pushed)}, all settled before timing.`,
       `Each page: signed in, ${WARMUPS} warm-up rounds then ${RUNS} measured rounds over every page in turn (one request per page per round), the median of its ${RUNS} (and the least, in brackets). "round trip": from this process, wrangler's local proxy included; "server": the Worker's Server-Timing (total, from the console's first middleware to its answer).`,
       "",
       markdownTable(
