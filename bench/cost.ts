@@ -7,8 +7,7 @@
 // monthly bill at 10k / 100k / 1M calls a day from Cloudflare's published prices (bench/lib/cost-model.ts).
 // Options: --calls <n> (calls per phase, default 10000), --push-interval <ms> (between the forwarded phase's pushes,
 // default 2000; 0 sends them all at once), --ref <commit>, --keep.
-import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +17,7 @@ import { type Day, type Keeping, type Measured, monthlyCost, type Usage } from "
 import { storage } from "./lib/dbstat.ts";
 import { postPush, runLoad } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
+import { workerdCpuMs } from "./lib/proc-cpu.ts";
 import { seededRandom } from "./lib/random.ts";
 import { startReceiver } from "./lib/receiver.ts";
 import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
@@ -75,27 +75,6 @@ async function meter(worker: DevWorker): Promise<Counters> {
   const res = await fetch(`${worker.url}/__cost-meter`);
   if (!res.ok) throw new Error(`/__cost-meter: HTTP ${res.status} (is COST_METER set and the meter in this tree?)`);
   return (await res.json()) as Counters;
-}
-
-const CLOCK_TICKS = 100;
-
-/** CPU time (user + system, ms) of the workerd processes in wrangler's process group: the Worker and local D1/R2/Queues. */
-async function workerdCpuMs(group: number): Promise<number> {
-  let ticks = 0;
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) !== group || !name.startsWith("workerd")) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 function minus(a: Counters, b: Counters): Counters {

@@ -72,6 +72,8 @@ export interface CloudflareStub {
   unknown: string[];
   /** Makes the next queue creations fail with a 403, as an account without the permission would. */
   refuseQueueCreation: boolean;
+  /** Makes reads of Basin streams fail with a 403, as a token without Pipelines access would. */
+  refusePipelinesRead: boolean;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
     requests: [] as string[],
     unknown: [] as string[],
     refuseQueueCreation: false,
+    refusePipelinesRead: false,
   };
   const dbByUuidOrName = (key: string) => [...stub.databases.values()].find((db) => db.uuid === key || db.name === key);
 
@@ -279,6 +282,8 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
       const kind = m[1] as keyof typeof stub.basin;
       const all = stub.basin[kind];
       const id = m[2];
+      if (stub.refusePipelinesRead && kind === "streams" && method === "GET")
+        return fail(403, 10000, "Authentication error: this token may not read pipelines");
       if (method === "GET" && id === undefined) {
         const name = url.searchParams.get("name");
         const page = Number(url.searchParams.get("page") ?? 1);

@@ -97,6 +97,8 @@ describe("npm run deploy, first and second time", () => {
         deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * 86_400 } },
       }),
     ]);
+    expect(byName.CALLS_STREAM).toBeUndefined();
+    expect(first.stdout).toContain('history… no calls stream "callrelay_calls": deployed without CALLS_STREAM');
     const bookmark = JSON.parse(readFileSync(BOOKMARKS_FILE, "utf8").trim().split("\n").at(-1) ?? "{}");
     expect(bookmark).toMatchObject({ database: "callrelay", bookmark: expect.stringMatching(/^0000/) });
   });
@@ -132,7 +134,7 @@ describe("npm run deploy that fails halfway", () => {
       stub.refuseQueueCreation = true;
       const failed = await deploy(stub, [], { D1_LOCATION: "weur" });
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('npm run deploy stopped at step 2/8 "queues".');
+      expect(failed.stderr).toContain('npm run deploy stopped at step 2/9 "queues".');
       expect(failed.stderr).toContain(`why: could not create the queue "${DLQS[0]}": `);
       expect(failed.stderr).toContain("this token may not create queues");
       expect(failed.stderr).toContain("resume: fix the cause, then run `npm run deploy` again");
@@ -222,6 +224,41 @@ describe("npm run deploy that fails halfway", () => {
     2 * DEPLOY_TIMEOUT_MS,
   );
 
+  it(
+    "a plain deploy after --history keeps the stream bound; one that cannot look it up stops; --no-history unbinds it",
+    async () => {
+      const stream = stub.basin.streams.get("callrelay_calls");
+      const boundStream = () => stub.scripts.get("callrelay")?.bindings.find((b) => b.name === "CALLS_STREAM");
+      expect(boundStream()?.stream).toBe(stream?.id);
+
+      stub.changes.length = 0;
+      const plain = await deploy(stub);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(stub.unknown).toEqual([]);
+      expect(stub.changes).toEqual(["upload callrelay"]);
+      expect(boundStream()).toEqual({ name: "CALLS_STREAM", type: "pipelines", stream: stream?.id });
+      expect(plain.stdout).toContain(`history… found the calls stream "callrelay_calls" (id ${stream?.id})`);
+      expect(existsSync(HISTORY_CONFIG_FILE)).toBe(false);
+
+      stub.refusePipelinesRead = true;
+      stub.changes.length = 0;
+      const refused = await deploy(stub);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('npm run deploy stopped at step 6/9 "history".');
+      expect(refused.stderr).toContain("this token may not read pipelines");
+      expect(refused.stderr).toContain("--no-history");
+      expect(stub.changes).toEqual([]);
+      expect(boundStream()?.stream).toBe(stream?.id);
+
+      const without = await deploy(stub, ["--no-history"]);
+      expect(without.code, without.stderr).toBe(0);
+      expect(stub.changes).toEqual(["upload callrelay"]);
+      expect(boundStream()).toBeUndefined();
+      stub.refusePipelinesRead = false;
+    },
+    3 * DEPLOY_TIMEOUT_MS,
+  );
+
   it("refuses a placeholder token from the environment before calling any API", async () => {
     const before = stub.requests.length;
     const refused = await deploy(stub, [], { PUSH_TOKEN: "replace-me-with-a-random-push-token" });
@@ -236,7 +273,10 @@ describe("npm run deploy that fails halfway", () => {
     const dry = await deploy(stub, ["--dry-run", "--location", "enam"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('1. database: find or create the D1 database "callrelay" (location enam)');
-    expect(dry.stdout).toContain("8. doctor");
+    expect(dry.stdout).toContain(
+      "6. history: keep the calls stream bound as CALLS_STREAM when it exists (wrangler basin pipelines streams get callrelay_calls --json)",
+    );
+    expect(dry.stdout).toContain("9. doctor");
     const dryHistory = await deploy(stub, ["--dry-run", "--history"]);
     expect(dryHistory.stdout).toContain("6. history-bucket: find or create the R2 bucket for the Iceberg warehouse");
     expect(dryHistory.stdout).toContain(

@@ -96,8 +96,9 @@ export function historyPlan(options = {}) {
       ],
       exists: ["basin", "pipelines", "sinks", "get", sink],
       note:
-        "creates the table; wrangler offers no partitioning for Iceberg sinks (--partitioning is for r2 sinks), so " +
-        "day-of-call-time pruning comes from the call_at column's file statistics",
+        "creates the table, unpartitioned: an Iceberg sink takes no partition spec (wrangler's --partitioning and the " +
+        "API's partitioning are for r2 sinks only; README, Partitioning), so queries bounding call_at prune through " +
+        "the files' call_at statistics",
     },
     {
       id: "pipeline",

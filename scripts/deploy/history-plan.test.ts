@@ -33,6 +33,20 @@ describe("the history plan", () => {
     );
   });
 
+  it("has no partition spec to give the Iceberg sink: the installed wrangler partitions r2 sinks only", {
+    timeout: 60_000,
+  }, async () => {
+    // README, "Partitioning": when a wrangler upgrade offers one for Iceberg sinks, this fails and the plan should use it.
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "basin", "pipelines", "sinks", "create", "--help"],
+      { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
+    );
+    const partitionFlags = stdout.split("\n").filter((line) => /partition/i.test(line));
+    expect(partitionFlags).toHaveLength(1);
+    expect(partitionFlags[0]).toMatch(/--partitioning\s+Time partition pattern \(r2 sinks only\)/);
+  });
+
   it("pipes the stream into the sink", () => {
     expect(plan.steps.find((s) => s.id === "pipeline")?.command).toContain(
       "INSERT INTO callrelay_calls_sink SELECT * FROM callrelay_calls",

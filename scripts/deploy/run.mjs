@@ -29,8 +29,10 @@ export const BOOKMARKS_FILE = ".wrangler/deploy/bookmarks.jsonl";
 export const HISTORY_CONFIG_FILE = "wrangler.history-deploy.json";
 /** The step names `--history` adds: one a Basin resource, named after the plan's step ids. */
 const HISTORY_STEP = "history-";
+/** The step a deploy without `--history` runs instead: keeps the calls stream bound when one exists. */
+const KEEP_STREAM_STEP = "history";
 
-const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc] [--history] [--dry-run] [--no-doctor]
+const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc] [--history | --no-history] [--dry-run] [--no-doctor]
 
 Creates or finds the D1 database (location: --location, D1_LOCATION, default apac), the dead-letter queue, the
 secrets ADMIN_TOKEN and PUSH_TOKEN (from the environment, or generated), records a D1 Time Travel bookmark,
@@ -40,7 +42,8 @@ Needs \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID.
 
 --history also finds or creates the Basin resources that keep every call in an Iceberg table (an R2 bucket, its
 Basin Catalog, the calls stream, an Iceberg sink, the pipeline; a new sink needs CALLRELAY_CATALOG_TOKEN) and
-deploys the Worker with the stream bound as CALLS_STREAM. Once used, pass it on every later deploy too.
+deploys the Worker with the stream bound as CALLS_STREAM. A later deploy without it looks the stream up by name and
+keeps it bound; --no-history skips that look-up and deploys the Worker without the binding.
 `;
 
 /** A step that failed: its message says why; `run` prints the step and how to resume. */
@@ -104,18 +107,30 @@ export async function readDeployConfig(configPath) {
 }
 
 /**
- * The plan: the steps in order, each with what it does; `history` adds the Basin steps before the deploy.
+ * The plan: the steps in order, each with what it does. `history` "create" adds the Basin steps before the deploy;
+ * "keep" (the default) looks the calls stream up and keeps it bound when it exists; "none" leaves it unbound.
  * @param {Awaited<ReturnType<typeof readDeployConfig>>} config
  * @param {string} location
- * @param {boolean} [history]
+ * @param {"create" | "keep" | "none"} [history]
  */
-export function plan(config, location, history = false) {
-  const basin = history ? historyPlan() : undefined;
+export function plan(config, location, history = "keep") {
+  const basin = historyPlan();
+  const stream = basin.steps.find((step) => step.id === "stream");
   /** @type {[string, string][]} */
-  const historySteps = (basin?.steps ?? []).map((step) => [
-    `${HISTORY_STEP}${step.id}`,
-    `find or create the ${step.title} (wrangler ${step.command.join(" ")})`,
-  ]);
+  const historySteps =
+    history === "create"
+      ? basin.steps.map((step) => [
+          `${HISTORY_STEP}${step.id}`,
+          `find or create the ${step.title} (wrangler ${step.command.join(" ")})`,
+        ])
+      : history === "keep"
+        ? [
+            [
+              KEEP_STREAM_STEP,
+              `keep the calls stream bound as ${basin.binding.binding} when it exists (wrangler ${stream?.exists.join(" ")})`,
+            ],
+          ]
+        : [];
   return [
     ["database", `find or create the D1 database "${config.database}" (location ${location})`],
     ["queues", `find or create the dead-letter queue(s) ${config.deadLetter.join(", ") || "(none)"}`],
@@ -129,9 +144,9 @@ export function plan(config, location, history = false) {
     [
       "deploy",
       `wrangler deploy: provisions the R2 bucket "${config.bucket}" and the queues ${config.queues.join(", ")} when missing, uploads the Worker` +
-        (basin
-          ? `, with the stream bound as ${basin.binding.binding} (through ${HISTORY_CONFIG_FILE}, deleted after)`
-          : ""),
+        (history === "none"
+          ? ""
+          : `, with the stream bound as ${basin.binding.binding}${history === "keep" ? " if found" : ""} (through ${HISTORY_CONFIG_FILE}, deleted after)`),
     ],
     ["lifecycle", `R2 lifecycle rule "${LIFECYCLE_RULE}": delete ${RAW_PREFIX}* after ${config.rawRetentionDays} days`],
     ["doctor", "npx callrelay doctor against the deployed Worker"],
@@ -144,7 +159,7 @@ export function plan(config, location, history = false) {
  * @param {{env: NodeJS.ProcessEnv, cwd: string, out: (text: string) => void, err: (text: string) => void}} io
  */
 export async function runDeploy(argv, { env, cwd, out, err }) {
-  /** @type {ReturnType<typeof parseArgs<{options: {location: {type: "string"}, history: {type: "boolean"}, "dry-run": {type: "boolean"}, "no-doctor": {type: "boolean"}, help: {type: "boolean"}}}>>["values"]} */
+  /** @type {ReturnType<typeof parseArgs<{options: {location: {type: "string"}, history: {type: "boolean"}, "no-history": {type: "boolean"}, "dry-run": {type: "boolean"}, "no-doctor": {type: "boolean"}, help: {type: "boolean"}}}>>["values"]} */
   let options;
   try {
     options = parseArgs({
@@ -152,6 +167,7 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
       options: {
         location: { type: "string" },
         history: { type: "boolean" },
+        "no-history": { type: "boolean" },
         "dry-run": { type: "boolean" },
         "no-doctor": { type: "boolean" },
         help: { type: "boolean" },
@@ -184,9 +200,17 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
     err(`could not read wrangler.toml: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
+  if (options.history && options["no-history"]) {
+    err(`--history and --no-history contradict each other: pass one\n\n${USAGE}`);
+    return 2;
+  }
   const history = options.history === true;
-  const steps = plan(config, location, history);
-  const again = history ? "npm run deploy -- --history" : "npm run deploy";
+  const steps = plan(config, location, history ? "create" : options["no-history"] ? "none" : "keep");
+  const again = history
+    ? "npm run deploy -- --history"
+    : options["no-history"]
+      ? "npm run deploy -- --no-history"
+      : "npm run deploy";
   if (options["dry-run"]) {
     out(`npm run deploy would, changing nothing now:\n`);
     for (const [i, [name, what]] of steps.entries()) out(`  ${i + 1}. ${name}: ${what}\n`);
@@ -237,6 +261,17 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
   const basin = historyPlan({ catalogToken: env.CALLRELAY_CATALOG_TOKEN || undefined });
   /** What the history steps found: the stream's id (for the binding) and the warehouse (for the summary). */
   const found = { streamId: "", warehouse: "" };
+  /**
+   * The stream's id from `basin pipelines streams get <name> --json`'s output.
+   * @param {string} output
+   * @param {string} name
+   */
+  const streamIdFrom = (output, name) => {
+    const id = JSON.parse(output.slice(output.indexOf("{"), output.lastIndexOf("}") + 1)).id;
+    if (!id) throw new StepError(`wrangler answered no id for the stream "${name}": ${wranglerError(output)}`);
+    return String(id);
+  };
+  const streamStep = basin.steps.find((step) => step.id === "stream");
 
   /** @type {Record<string, () => Promise<string>>} */
   const actions = {
@@ -321,9 +356,26 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
       const applied = new Set(plain(output).match(/\d{4}_[\w-]+\.sql(?=[^\n]*✅)/g));
       return output.includes("No migrations to apply") ? "none to apply" : `${applied.size} applied`;
     },
+    async [KEEP_STREAM_STEP]() {
+      // A deploy without --history must not drop a binding an earlier --history deploy made: the stream is found
+      // by name (the id is the account's, never committed), and stays bound when it exists.
+      const name = streamStep?.exists.filter((word) => !word.startsWith("--")).at(-1) ?? "";
+      const read = await wrangler(streamStep?.exists ?? []);
+      if (read.code === 0) {
+        found.streamId = streamIdFrom(read.output, name);
+        return `found the calls stream "${name}" (id ${found.streamId}): ${basin.binding.binding} stays bound`;
+      }
+      if (plain(read.output).includes(`Stream "${name}" not found`)) {
+        return `no calls stream "${name}": deployed without ${basin.binding.binding} (npm run deploy -- --history sets one up)`;
+      }
+      throw new StepError(
+        `could not look up the calls stream "${name}", so could not tell whether to keep ${basin.binding.binding} bound: ` +
+          `${wranglerError(read.output)}\n  (the token needs Pipelines read access; or pass --no-history to deploy without the binding)`,
+      );
+    },
     async deploy() {
       const args = ["deploy"];
-      if (history) {
+      if (found.streamId) {
         // wrangler binds a stream only from its config (no flag does), and the stream's id is the account's:
         // so it goes into a config generated beside wrangler.toml for this one deploy, never into a committed file.
         const { experimental_readRawConfig } = await import("wrangler");
@@ -414,9 +466,7 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
       if (step.id === "catalog") found.warehouse = /Warehouse:\s*'?([^\s']+)/.exec(plain(output))?.[1] ?? "";
       if (step.id === "stream") {
         const got = exists ? output : await must(`could not read the stream "${name}"`, step.exists);
-        found.streamId = JSON.parse(got.slice(got.indexOf("{"), got.lastIndexOf("}") + 1)).id;
-        if (!found.streamId)
-          throw new StepError(`wrangler answered no id for the stream "${name}": ${wranglerError(got)}`);
+        found.streamId = streamIdFrom(got, name ?? "");
         return `${exists ? "found" : "created"} "${name}" (id ${found.streamId})`;
       }
       return `${exists ? "found" : "created"} "${name}"`;
@@ -501,6 +551,6 @@ within the sink's roll interval. Query it:
   export CALLRELAY_WAREHOUSE=${warehouse || `<account-id>_${basin.bucket}`} WRANGLER_BASIN_SQL_AUTH_TOKEN=<API token with Basin SQL, Basin Catalog and R2 read access>
   ${basin.afterDeploy.join("\n  ")}
 Basin SQL endpoint: POST ${basinSqlEndpoint({ base: DEFAULT_BASE, accountId, bucket: basin.bucket })}
-Deploy with --history every time from now on: a deploy without it uploads the Worker without the CALLS_STREAM binding.
+A later \`npm run deploy\` (without --history) finds the stream by name and keeps it bound as CALLS_STREAM.
 `);
 }

@@ -16,8 +16,8 @@ export function callsStream(env: object): CallsStream | undefined {
 }
 
 /**
- * Rows per `send()`. A row is about 700 bytes of JSON, so 2,000 rows stay well under Basin's 5 MB per ingestion
- * request (https://developers.cloudflare.com/basin-pipelines/platform/limits/).
+ * Rows per `send()`. A row is about 1.2 KB of JSON (every field, nulls included), so 2,000 rows, about 2.4 MB, stay
+ * under Basin's 5 MB per ingestion request (https://developers.cloudflare.com/basin-pipelines/platform/limits/).
  */
 export const ROWS_PER_SEND = 2_000;
 
@@ -60,16 +60,20 @@ export function holdStatements(pushId: string, invalid: number): SQL[] {
 
 /**
  * Confirmations waiting to be written, per isolate. They ride in the next push's write batch (no round trip of their
- * own); when no push comes within {@link confirmTiming}'s delay (5 s; `waitUntil` lasts up to 30 s), one UPDATE
- * writes them all. An isolate that ends
- * before either loses them: those pushes stay pending and the catch-up sends them again (at least once, never lost).
+ * own). The flush waits for a quiet spell: each push that queues a confirmation restarts it, so while pushes keep
+ * coming within {@link confirmTiming}'s delay (15 s; `waitUntil` lasts up to 30 s) no UPDATE is ever written, and
+ * after the last push one UPDATE writes what is left. An isolate that ends before either loses them: those pushes
+ * stay pending and the catch-up sends them again (at least once, never lost).
  */
 const waiting = new Set<string>();
-let carried = 0;
-let flushing = false;
+/** Which confirmLater call owns the flush: only the latest one writes, the earlier ones stand down. */
+let generation = 0;
 
-/** How long confirmations wait for a push batch to carry them before one UPDATE writes them (tests shorten it). */
-export const confirmTiming = { delayMs: 5_000, rounds: 5 };
+/**
+ * How long confirmations wait for a push batch to carry them before one UPDATE writes them, and whether that UPDATE
+ * is written at all (tests shorten the wait, or turn the flush off to see a push batch carry them).
+ */
+export const confirmTiming = { delayMs: 15_000, flush: true };
 
 /**
  * The statements that write the confirmations waiting in this isolate, for a push's write batch, and what to do
@@ -79,7 +83,6 @@ export function takeConfirmations(now: number): { statements: SQL[]; failed: () 
   if (waiting.size === 0) return { statements: [], failed: () => undefined };
   const ids = [...waiting];
   waiting.clear();
-  carried += 1;
   return {
     statements: confirmStatements(ids, now),
     failed: () => {
@@ -88,28 +91,20 @@ export function takeConfirmations(now: number): { statements: SQL[]; failed: () 
   };
 }
 
-async function flushLater(d1: D1Database): Promise<void> {
-  try {
-    for (let round = 0; round < confirmTiming.rounds && waiting.size > 0; round++) {
-      const before = carried;
-      await new Promise((resolve) => setTimeout(resolve, confirmTiming.delayMs));
-      // A push batch carried some meanwhile: pushes are flowing, the next one takes the rest.
-      if (carried !== before && round < confirmTiming.rounds - 1) continue;
-      const { statements, failed } = takeConfirmations(Date.now());
-      await runBatch(d1, statements).catch((err: unknown) => {
-        failed();
-        console.error(JSON.stringify({ msg: "stream confirmations not written yet", error: describeError(err) }));
-      });
-    }
-  } finally {
-    flushing = false;
-  }
+async function flushWhenQuiet(d1: D1Database, mine: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, confirmTiming.delayMs));
+  // A later push queued a confirmation meanwhile: its own flush owns what is left (pushes are flowing).
+  if (mine !== generation || !confirmTiming.flush) return;
+  const { statements, failed } = takeConfirmations(Date.now());
+  await runBatch(d1, statements).catch((err: unknown) => {
+    failed();
+    console.error(JSON.stringify({ msg: "stream confirmations not written yet", error: describeError(err) }));
+  });
 }
 
-/** Queues a push's confirmation: the next push batch carries it, or one UPDATE after the delay. */
+/** Queues a push's confirmation: the next push batch carries it, or one UPDATE once no push came for the delay. */
 export function confirmLater(ctx: Pick<ExecutionContext, "waitUntil">, d1: D1Database, pushId: string) {
   waiting.add(pushId);
-  if (flushing) return;
-  flushing = true;
-  ctx.waitUntil(flushLater(d1));
+  generation += 1;
+  ctx.waitUntil(flushWhenQuiet(d1, generation));
 }

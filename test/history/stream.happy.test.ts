@@ -1,11 +1,13 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { countRoundTrips } from "../../bench/capture-worker/count-round-trips";
+import { countRoundTrips, type RoundTrips } from "../../bench/capture-worker/count-round-trips";
+import worker from "../../src/index";
 import { CATCH_UP_GRACE_MS } from "../../src/pipeline/ingest/stream-catch-up";
 import { confirmTiming } from "../../src/storage/calls-stream";
 import { runCron } from "../support/handlers";
-import { dropArchivedBody, push, record, rows } from "../support/worker";
+import { BASE, dropArchivedBody, PUSH_TOKEN, push, record, rows } from "../support/worker";
 import { schemaFileProblem } from "./schema-file";
 import { fetchWith, pushWith, restoreConfirmTiming, StreamStandIn, withStream } from "./stand-in";
 
@@ -82,7 +84,7 @@ describe("the calls stream", () => {
     await pushWith(bindings, { array: [record(), record({ answerTime: null, cost: "0.5", extraField: [1] })] });
     expect(stream.rows).toHaveLength(2);
     for (const row of stream.rows) expect(schemaFileProblem(row)).toBeNull();
-    expect(stream.rows[1]).not.toHaveProperty("answer_time"); // null: left out, null in the table
+    expect(stream.rows[1]).toHaveProperty("answer_time", null); // every field present: null where the call has none
     expect(stream.rows[1]).toMatchObject({ cost: "0.5", connected: expect.any(Boolean), push_id: expect.any(String) });
   });
 
@@ -119,12 +121,12 @@ describe("the calls stream", () => {
 
   it("writes a confirmation in the next push's batch: no D1 round trip of its own", async () => {
     const { bindings } = withStream();
-    confirmTiming.rounds = 0; // no flush of its own: only a push batch writes it
+    confirmTiming.flush = false; // no flush of its own: only a push batch writes it
     const first = await (await pushWith(bindings, { array: [record()] })).json<{ pushId: string }>();
     const state = async () =>
       (await rows<{ s: number }>("SELECT stream_state AS s FROM pushes WHERE id = ?", first.pushId))[0]?.s;
     expect(await state()).toBe(0);
-    const trips = { n: 0 };
+    const trips: RoundTrips = { n: 0, kinds: {} };
     const counted = countRoundTrips(env.DB, trips);
     const plain = { ...bindings, CALLS_STREAM: undefined } as unknown as Env;
     await pushWith(plain, { array: [record()] }); // records the storage size now: the next two pushes within 10 s do not
@@ -134,6 +136,44 @@ describe("the calls stream", () => {
     await pushWith({ ...bindings, DB: counted } as Env, { array: [record()] });
     expect(trips.n).toBe(floor);
     expect(await state()).toBe(1);
+  });
+
+  it("writes no confirmation of its own while pushes keep coming, and one UPDATE after the last", async () => {
+    const { stream, bindings } = withStream();
+    confirmTiming.delayMs = 300;
+    const trips: RoundTrips = { n: 0, kinds: {} };
+    const counted = { ...bindings, DB: countRoundTrips(env.DB, trips) } as Env;
+    // 12 pushes 150 ms apart: each lands inside the previous one's quiet wait, and together they last 4 waits over.
+    const contexts: ExecutionContext[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`${BASE}/push/${PUSH_TOKEN}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ array: [record()] }),
+        }),
+        counted,
+        ctx,
+      );
+      ids.push((await res.json<{ pushId: string }>()).pushId);
+      contexts.push(ctx);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+    const flushes = Object.entries(trips.kinds)
+      .filter(
+        ([kind]) => kind.startsWith("batch:") && kind.includes("update pushes") && !kind.includes("insert pushes"),
+      )
+      .reduce((n, [, count]) => n + count, 0);
+    expect(flushes).toBe(1);
+    expect(stream.rows).toHaveLength(12);
+    const [left] = await rows<{ n: number }>(
+      `SELECT count(*) AS n FROM pushes WHERE id IN (${ids.map(() => "?").join(",")}) AND stream_state != 1`,
+      ...ids,
+    );
+    expect(left?.n).toBe(0);
   });
 
   it("changes nothing without a CALLS_STREAM binding", async () => {

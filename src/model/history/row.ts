@@ -36,17 +36,28 @@ const TYPE_CODES = { string: 0, bool: 1, int64: 2, timestamp: 3 } as const;
 const codes = fields.map((f) => TYPE_CODES[f.type]);
 const [pushIdField, callAtField, versionField] = extraStreamFields as [StreamField, StreamField, StreamField];
 
+/**
+ * A row with every field of the schema, each null. Every row starts as a copy of it, so all rows share one shape and
+ * V8 keeps them in fast mode: copying it costs less than adding 40-odd keys one by one (which also turns an object
+ * into a dictionary), and V8's serializer, which `send()`'s RPC runs on every row, walks a fast-mode object faster
+ * (docs/benchmarks.md, bench:history). Built through JSON.parse, which makes a fast-mode object. A null field is null
+ * in the table either way.
+ */
+const EMPTY_ROW: HistoryRow = JSON.parse(
+  JSON.stringify(Object.fromEntries([...names, ...extraStreamFields.map((f) => f.name)].map((name) => [name, null]))),
+);
+
 /** The call's own time, as D1's `call_at`: `callTime`, else `submitTime`, else `receivedAt`. */
 const callAt = (call: NormalizedCall): number => call.callTime ?? call.submitTime ?? call.receivedAt;
 
 /**
  * The stream row of one stored version of a call, checked against the stream's schema in the same pass: every
- * non-null normalized field under its D1 column name (an absent field is null in the table), plus the push that
- * wrote this version, the call's own time and its version. The row, or why it does not match (each field named).
- * Runs for every stored call: one pass, no allocation but the row.
+ * normalized field under its D1 column name (null where the call has none), plus the push that wrote this version,
+ * the call's own time and its version. The row, or why it does not match (each field named). Runs for every stored
+ * call: one pass, no allocation but the row.
  */
 export function historyRow(call: NormalizedCall, pushId: string): { row: HistoryRow; problem: string | null } {
-  const row: HistoryRow = {};
+  const row: HistoryRow = { ...EMPTY_ROW };
   let problem: string | null = null;
   for (let i = 0; i < keys.length; i++) {
     const v = call[keys[i] as keyof NormalizedCall];
