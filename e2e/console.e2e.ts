@@ -8,22 +8,28 @@ import { chromium, type Page } from "playwright-core";
 import { runCleanup } from "../bench/lib/cleanup.ts";
 import { startReceiver } from "../bench/lib/receiver.ts";
 import { ROOT, startDevWorker } from "../bench/lib/wrangler.ts";
+import { attemptsSteps } from "./steps/attempts.ts";
 import { liveSteps } from "./steps/live.ts";
+import { lookSteps, shootAll } from "./steps/look.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ADMIN_TOKEN = "e2e-admin-token";
+// Long enough (32+) that the console shows no weak-token banner in the screenshots.
+const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef01234567";
+const PUSH_TOKEN = "e2e-push-token-0123456789abcdef012345678";
 const SHOTS = join(ROOT, "docs/console");
 const results: { name: string; ok: boolean; error?: string }[] = [];
 const browserErrors: string[] = [];
 
 async function step(name: string, work: () => Promise<void>) {
+  const started = performance.now();
+  const took = () => `(${((performance.now() - started) / 1000).toFixed(1)} s)`;
   try {
     await work();
     results.push({ name, ok: true });
-    console.log(`  ✓ ${name}`);
+    console.log(`  ✓ ${name} ${took()}`);
   } catch (err) {
     results.push({ name, ok: false, error: (err as Error).message });
-    console.log(`  × ${name}\n    ${(err as Error).message.split("\n").join("\n    ")}`);
+    console.log(`  × ${name} ${took()}\n    ${(err as Error).message.split("\n").join("\n    ")}`);
   }
 }
 
@@ -31,16 +37,8 @@ function expect(condition: boolean, message: string) {
   if (!condition) throw new Error(message);
 }
 
-async function shoot(page: Page, name: string) {
-  for (const [label, width] of [
-    ["desktop", 1280],
-    ["375", 375],
-  ] as const) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+/** Screenshots of the page as it is now (desktop and 375 px, light and dark) into docs/console/. */
+const shoot = (page: Page, name: string) => shootAll(page, SHOTS, name);
 
 async function main() {
   if (!existsSync(CHROMIUM)) {
@@ -54,7 +52,7 @@ async function main() {
       config: "wrangler.toml",
       vars: {
         ADMIN_TOKEN,
-        PUSH_TOKEN: "e2e-push-token",
+        PUSH_TOKEN,
         ALLOW_HTTP_DESTINATIONS: "1",
         DEFAULT_TIMEZONE: "Asia/Shanghai",
       },
@@ -89,7 +87,6 @@ async function main() {
     await step("sign in with a wrong token, then the right one", async () => {
       await page.goto("/");
       expect(page.url().startsWith(`${base}/sign-in`), `not sent to sign-in: ${page.url()}`);
-      await shoot(page, "sign-in-en");
       await page.getByLabel("Admin token").fill("wrong-token");
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByText("That is not the admin token").waitFor();
@@ -101,11 +98,14 @@ async function main() {
     await step("first-run checklist on a fresh database: push URL, destination, sample push, forwarded", async () => {
       await page.goto("/");
       await page.getByRole("heading", { name: "First run" }).waitFor();
-      await shoot(page, "overview-en");
+      await shoot(page, "first-run-en");
       await page.getByRole("link", { name: /Copy the push URL/ }).click();
       await page.waitForURL(/\/sources$/);
       await page.getByLabel("New source").fill("platform");
       await page.getByRole("button", { name: "Create" }).click();
+      // The copy button works once the page's script runs: wait for the new page to load before clicking.
+      await page.getByRole("button", { name: "Copy" }).waitFor();
+      await page.waitForLoadState("load");
       await page.getByRole("button", { name: "Copy" }).click();
       await page.getByRole("button", { name: "✓" }).waitFor();
       const copied = String(await page.evaluate("navigator.clipboard.readText()"));
@@ -113,6 +113,8 @@ async function main() {
 
       await page.goto("/");
       await page.getByRole("link", { name: "Add a destination" }).click();
+      // The type select submits on change once the page's script runs: wait for the page to load first.
+      await page.waitForURL(/\/destinations\/new$/);
       await page.getByLabel("Type", { exact: true }).selectOption("webhook");
       await page.waitForURL(/type=webhook$/);
       await page.getByLabel("Name", { exact: true }).fill("Webhook e2e");
@@ -132,7 +134,6 @@ async function main() {
         await page.waitForTimeout(250);
       }
       await page.getByRole("cell", { name: "delivered" }).first().waitFor({ timeout: 1000 });
-      await shoot(page, "deliveries-en");
       expect(
         receiver.arrivals.some((a) => a.path.endsWith("/hook/e2e")),
         "the webhook got nothing",
@@ -146,13 +147,11 @@ async function main() {
         await page.getByLabel("Phone number").fill("0007");
         await page.getByRole("button", { name: "Search" }).click();
         await page.waitForURL(/phone=0007/);
-        await shoot(page, "calls-en");
         await page.getByRole("link", { name: sampleCall }).click();
         await page.getByRole("heading", { name: "Record as received" }).waitFor();
         await page.getByText("The called number.").first().waitFor();
         const why = page.getByRole("row", { name: /Webhook e2e/ });
         await why.getByText("forwarded", { exact: true }).waitFor();
-        await shoot(page, "call-en");
       },
     );
 
@@ -167,7 +166,6 @@ async function main() {
       await page.getByText(/Would match 1 of the last 1 calls/).waitFor();
       const json = JSON.parse(await page.getByLabel("Filter (JSON, advanced)").inputValue());
       expect(JSON.stringify(json) === '{"$and":[{"connected":{"$eq":true}}]}', `builder wrote ${JSON.stringify(json)}`);
-      await shoot(page, "destination-new-en");
       await page.getByRole("button", { name: "Create" }).click();
       await page.getByRole("heading", { name: "Destination: Slack e2e" }).waitFor();
       expect(
@@ -175,7 +173,6 @@ async function main() {
         "the builder did not read the saved filter back",
       );
       slackPage = new URL(page.url()).pathname;
-      await shoot(page, "destination-en");
     });
 
     await step("send a test and read the receiver's answer", async () => {
@@ -199,47 +196,46 @@ async function main() {
       expect(lines.length === 2, `CSV has ${lines.length - 1} calls, expected 1`);
     });
 
-    await liveSteps({ page, worker, receiver, step, expect, adminToken: ADMIN_TOKEN, pushToken: "e2e-push-token" });
+    await attemptsSteps({ page, baseUrl: base, pushToken: PUSH_TOKEN, step, expect });
 
-    await step("every page renders (screenshots in docs/console/)", async () => {
-      for (const [path, name] of [
-        ["/destinations", "destinations-en"],
-        ["/sources", "sources-en"],
-        ["/pushes", "pushes-en"],
-        ["/audit", "audit-en"],
-      ] as const) {
-        await page.goto(path);
-        await shoot(page, name);
-      }
+    await lookSteps({
+      page,
+      browser,
+      baseUrl: base,
+      adminToken: ADMIN_TOKEN,
+      pushToken: PUSH_TOKEN,
+      shots: SHOTS,
+      step,
+      expect,
     });
+
+    await liveSteps({ page, worker, receiver, step, expect, adminToken: ADMIN_TOKEN, pushToken: PUSH_TOKEN });
 
     await step("switch to Chinese, remembered across pages", async () => {
       await page.goto("/");
       await page.getByLabel("Language").selectOption("zh");
       await page.getByRole("button", { name: "Apply" }).click();
       await page.getByRole("heading", { name: "概览" }).waitFor();
-      for (const [path, name] of [
-        ["/", "overview-zh"],
-        ["/calls", "calls-zh"],
-        [`/calls/src_default/${sampleCall}`, "call-zh"],
-        ["/destinations", "destinations-zh"],
-        ["/destinations/new", "destination-new-zh"],
-        [slackPage, "destination-zh"],
-        ["/deliveries", "deliveries-zh"],
-        ["/sources", "sources-zh"],
-        ["/pushes", "pushes-zh"],
-        ["/audit", "audit-zh"],
-      ] as const) {
+      for (const path of [
+        "/",
+        "/calls",
+        `/calls/src_default/${sampleCall}`,
+        "/destinations",
+        "/destinations/new",
+        slackPage,
+        "/deliveries",
+        "/sources",
+        "/pushes",
+        "/audit",
+      ]) {
         await page.goto(path);
         expect((await page.locator("html").getAttribute("lang")) === "zh-CN", `${path} is not in Chinese`);
-        await shoot(page, name);
       }
     });
 
     await step("sign out", async () => {
       await page.getByRole("button", { name: "退出", exact: true }).click();
       await page.waitForURL(/\/sign-in$/);
-      await shoot(page, "sign-in-zh");
       await page.goto("/calls");
       expect(page.url().includes("/sign-in"), "still signed in after signing out");
     });

@@ -13,7 +13,7 @@ import { cell, formatFields, formatTable, truncate } from "../table.mjs";
 /**
  * @typedef {{
  *   attemptedAt: string, statusCode: number | null, durationMs: number, outcome: string, error: string | null,
- *   responseBody: string | null,
+ *   responseBody: string | null, waitReason: string | null, nextAttemptAt: string | null, detailStatus: string,
  * }} Attempt
  */
 
@@ -71,16 +71,17 @@ export const deliveries = {
             (d.attemptLog.length === 0
               ? "\nNo attempts yet.\n"
               : `\nAttempts\n${formatTable(
-                  ["AT", "OUTCOME", "STATUS", "MS", "ERROR", "ANSWER"],
+                  ["AT", "OUTCOME", "STATUS", "MS", "WAIT", "ERROR", "ANSWER"],
                   d.attemptLog.map((a) => [
                     out.time(a.attemptedAt),
                     a.outcome,
                     a.statusCode,
                     a.durationMs,
+                    a.waitReason === null ? null : `${a.waitReason} until ${out.time(a.nextAttemptAt)}`,
                     a.error,
                     a.responseBody === null ? null : truncate(cell(a.responseBody), 60),
                   ]),
-                )}`),
+                )}\nThe request as sent and each answer: --json, or the delivery's page in the console.\n`),
         );
       },
     },
@@ -95,6 +96,20 @@ export const deliveries = {
           () =>
             `Delivery ${delivery.id} to "${cell(delivery.destinationName)}" is ${delivery.status}, sent now ` +
             `(attempts so far: ${delivery.attempts}).\n`,
+        );
+      },
+    },
+    resend: {
+      summary: "Send a delivered delivery again (force-resend)",
+      description:
+        "From the start of its retry schedule. The receiver gets the same delivery id (webhook-id), so one that drops duplicates drops it.",
+      args: ["id"],
+      run: async ({ args: [id], api, out }) => {
+        const delivery = /** @type {Delivery} */ (await api.post(path`/deliveries/${id}/resend`));
+        out.show(
+          delivery,
+          () =>
+            `Delivery ${delivery.id} to "${cell(delivery.destinationName)}" is ${delivery.status}, sent again now.\n`,
         );
       },
     },

@@ -195,7 +195,7 @@ function prepend(here, fresh) {
     if (old) morph(old, row);
     else body.insertBefore(row, first);
   }
-  if (body.rows.length > 0) here.querySelector("[data-live-empty]")?.remove();
+  if (body.rows.length > 0) here.querySelector("[data-empty]")?.remove();
   const max = Number(here.dataset.liveMax || 100);
   while (body.rows.length > max) body.lastElementChild.remove();
 }

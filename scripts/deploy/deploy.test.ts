@@ -96,6 +96,12 @@ describe("npm run deploy, first and second time", () => {
         conditions: { prefix: "raw/" },
         deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * 86_400 } },
       }),
+      expect.objectContaining({
+        id: "expire-attempts",
+        enabled: true,
+        conditions: { prefix: "attempts/" },
+        deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * 86_400 } },
+      }),
     ]);
     expect(byName.CALLS_STREAM).toBeUndefined();
     expect(first.stdout).toContain('history… no calls stream "callrelay_calls": deployed without CALLS_STREAM');

@@ -17,9 +17,11 @@ import { historyPlan } from "./history-plan.mjs";
 const DB_BINDING = "DB";
 /** D1's location hints (`wrangler d1 create --location`). */
 export const LOCATIONS = ["apac", "weur", "eeur", "enam", "wnam", "oc"];
-/** The lifecycle rule that expires raw push bodies after RAW_RETENTION_DAYS. */
-const LIFECYCLE_RULE = "expire-raw";
-const RAW_PREFIX = "raw/";
+/** The lifecycle rules that expire, after RAW_RETENTION_DAYS, raw push bodies and attempts in full (requests, answers). */
+const LIFECYCLE_RULES = [
+  { name: "expire-raw", prefix: "raw/" },
+  { name: "expire-attempts", prefix: "attempts/" },
+];
 /** Where each deploy's Time Travel bookmark is appended, one JSON line a deploy. */
 export const BOOKMARKS_FILE = ".wrangler/deploy/bookmarks.jsonl";
 /**
@@ -37,7 +39,7 @@ const USAGE = `Usage: npm run deploy -- [--location apac|weur|eeur|enam|wnam|oc]
 Creates or finds the D1 database (location: --location, D1_LOCATION, default apac), the dead-letter queue, the
 secrets ADMIN_TOKEN and PUSH_TOKEN (from the environment, or generated), records a D1 Time Travel bookmark,
 applies the remote migrations, deploys the Worker (wrangler provisions its R2 bucket and queues), sets the R2
-lifecycle rule from RAW_RETENTION_DAYS, then runs \`callrelay doctor\`. Running it again changes nothing.
+lifecycle rules from RAW_RETENTION_DAYS, then runs \`callrelay doctor\`. Running it again changes nothing.
 Needs \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID.
 
 --history also finds or creates the Basin resources that keep every call in an Iceberg table (an R2 bucket, its
@@ -148,7 +150,10 @@ export function plan(config, location, history = "keep") {
           ? ""
           : `, with the stream bound as ${basin.binding.binding}${history === "keep" ? " if found" : ""} (through ${HISTORY_CONFIG_FILE}, deleted after)`),
     ],
-    ["lifecycle", `R2 lifecycle rule "${LIFECYCLE_RULE}": delete ${RAW_PREFIX}* after ${config.rawRetentionDays} days`],
+    [
+      "lifecycle",
+      `R2 lifecycle rules ${LIFECYCLE_RULES.map((r) => `"${r.name}": delete ${r.prefix}*`).join(", ")} after ${config.rawRetentionDays} days`,
+    ],
     ["doctor", "npx callrelay doctor against the deployed Worker"],
   ];
 }
@@ -406,33 +411,39 @@ export async function runDeploy(argv, { env, cwd, out, err }) {
         "list",
         config.bucket,
       ]);
-      const current = new RegExp(`${LIFECYCLE_RULE}[\\s\\S]*?after (\\d+) days`).exec(plain(list));
-      if (current && Number(current[1]) === days)
-        return `"${LIFECYCLE_RULE}" already expires ${RAW_PREFIX} after ${days} days`;
-      if (current) {
-        await must(`could not replace the lifecycle rule "${LIFECYCLE_RULE}"`, [
+      const done = [];
+      for (const { name, prefix } of LIFECYCLE_RULES) {
+        const current = new RegExp(`${name}[\\s\\S]*?after (\\d+) days`).exec(plain(list));
+        if (current && Number(current[1]) === days) {
+          done.push(`"${name}" already expires ${prefix} after ${days} days`);
+          continue;
+        }
+        if (current) {
+          await must(`could not replace the lifecycle rule "${name}"`, [
+            "r2",
+            "bucket",
+            "lifecycle",
+            "remove",
+            config.bucket,
+            "--name",
+            name,
+          ]);
+        }
+        await must(`could not add the lifecycle rule "${name}"`, [
           "r2",
           "bucket",
           "lifecycle",
-          "remove",
+          "add",
           config.bucket,
-          "--name",
-          LIFECYCLE_RULE,
+          name,
+          prefix,
+          "--expire-days",
+          String(days),
+          "--force",
         ]);
+        done.push(`"${name}" ${current ? "changed to" : "added:"} expire ${prefix} after ${days} days`);
       }
-      await must(`could not add the lifecycle rule "${LIFECYCLE_RULE}"`, [
-        "r2",
-        "bucket",
-        "lifecycle",
-        "add",
-        config.bucket,
-        LIFECYCLE_RULE,
-        RAW_PREFIX,
-        "--expire-days",
-        String(days),
-        "--force",
-      ]);
-      return `"${LIFECYCLE_RULE}" ${current ? "changed to" : "added:"} expire ${RAW_PREFIX} after ${days} days`;
+      return done.join("; ");
     },
     async doctor() {
       if (options["no-doctor"]) return "skipped (--no-doctor)";

@@ -10,7 +10,8 @@ export interface ArchivedPush {
   reprocessedFrom?: string;
 }
 
-const PREFIX = "raw/";
+/** Where push bodies live (`raw/<yyyy-mm-dd>/…`): the deploy's lifecycle rule expires it. */
+export const RAW_PREFIX = "raw/";
 
 /**
  * Prefix of the markers of pushes waiting for ingest; the cron sweep lists it as the queue's backstop. Like a
@@ -29,7 +30,7 @@ export const setAsideMarker = (pushId: string) => `${SET_ASIDE_PREFIX}${pushId}`
 
 /** Where a push body lives in the archive: `raw/<yyyy-mm-dd (UTC)>/<pushId>.json.gz`, so keys sort by day. */
 export function archiveKey(pushId: string, receivedAt: number): string {
-  return `${PREFIX}${new Date(receivedAt).toISOString().slice(0, 10)}/${pushId}.json.gz`;
+  return `${RAW_PREFIX}${new Date(receivedAt).toISOString().slice(0, 10)}/${pushId}.json.gz`;
 }
 
 /** Compresses a body with gzip (`CompressionStream`). */
@@ -125,14 +126,19 @@ async function pinnedBodies(bucket: R2Bucket, prefixes: readonly string[]): Prom
 }
 
 /**
- * Deletes archived bodies of days before `cutoff`'s UTC day, oldest first, at most one listing (1,000 keys)
- * per call: keys sort by day, so the listing stops at the first day still kept. A body whose push is still marked
- * under one of `pinnedBy` (queued, set aside) is kept; nothing is deleted when those markers cannot all be read.
- * Returns how many it deleted.
+ * Deletes archived objects under `prefix` (keys `<prefix><yyyy-mm-dd>/…`, push bodies by default) of days before
+ * `cutoff`'s UTC day, oldest first, at most one listing (1,000 keys) per call: keys sort by day, so the listing stops
+ * at the first day still kept. A body whose push is still marked under one of `pinnedBy` (queued, set aside) is kept;
+ * nothing is deleted when those markers cannot all be read. Returns how many it deleted.
  */
-export async function expireArchive(bucket: R2Bucket, cutoff: number, pinnedBy: readonly string[]): Promise<number> {
-  const keepFrom = archiveKey("", cutoff).slice(0, PREFIX.length + 10);
-  const listed = await bucket.list({ prefix: PREFIX, limit: DELETE_MAX });
+export async function expireArchive(
+  bucket: R2Bucket,
+  cutoff: number,
+  pinnedBy: readonly string[],
+  prefix = RAW_PREFIX,
+): Promise<number> {
+  const keepFrom = `${prefix}${new Date(cutoff).toISOString().slice(0, 10)}`;
+  const listed = await bucket.list({ prefix, limit: DELETE_MAX });
   const old = listed.objects.map((o) => o.key).filter((key) => key < keepFrom);
   if (old.length === 0) return 0;
   const pinned = await pinnedBodies(bucket, pinnedBy);

@@ -33,8 +33,22 @@ describe("calls show and deliveries show", () => {
     expect(shown.stdout).toMatch(/^status: +delivered$/m);
     expect(shown.stdout).toContain(`destination:   ${dest.name} (${dest.id})`);
     const attempts = tableRows(shown.stdout.split("Attempts\n")[1] ?? "");
-    expect(attempts[0]).toEqual(["AT", "OUTCOME", "STATUS", "MS", "ERROR", "ANSWER"]);
+    expect(attempts[0]).toEqual(["AT", "OUTCOME", "STATUS", "MS", "WAIT", "ERROR", "ANSWER"]);
     expect(attempts[1]?.slice(1, 3)).toEqual(["delivered", "200"]);
+
+    const detail = await cliJson<{ attemptLog: { detailStatus: string; detail: { request: { body: string } } }[] }>([
+      "deliveries",
+      "show",
+      delivery.id,
+    ]);
+    expect(detail.attemptLog[0]?.detailStatus).toBe("kept");
+    expect(detail.attemptLog[0]?.detail.request.body).toContain(r.voiceId);
+
+    const resent = await cli(["deliveries", "resend", delivery.id]);
+    expect(resent.code).toBe(0);
+    expect(resent.stdout).toContain(`Delivery ${delivery.id} to "${dest.name}" is pending, sent again now.`);
+    // The real queue sends it again (the receiver answers 200): nothing is left queued.
+    await waitForStatus(dest.id, r.voiceId, "delivered");
   });
 
   it("uses the deployment's zone, Asia/Shanghai, when neither --timezone nor CALLRELAY_TIMEZONE is set", async () => {

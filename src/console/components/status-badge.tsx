@@ -9,3 +9,15 @@ export function StatusBadge({ status, t }: { status: string; t: T }) {
     </span>
   );
 }
+
+/** Whether a destination is enabled, as a badge, with the reason it was disabled after it. */
+export function EnabledBadge({ enabled, reason, t }: { enabled: boolean; reason: string | null; t: T }) {
+  return (
+    <>
+      <span class="badge" data-status={enabled ? "enabled" : "disabled"}>
+        {enabled ? t("enabled") : t("disabled")}
+      </span>
+      {!enabled && reason ? ` ${reason}` : ""}
+    </>
+  );
+}

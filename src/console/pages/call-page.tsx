@@ -5,6 +5,7 @@ import { maskPhone } from "../../lib/mask";
 import type { NormalizedCall } from "../../model/calls/fields";
 import { getDb } from "../../storage/db/client";
 import { CallValue } from "../components/call-value";
+import { EmptyState } from "../components/empty-state";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
@@ -77,6 +78,7 @@ export async function callPage(c: Context<ConsoleEnv>, reveal: boolean) {
       <section class="card" aria-labelledby="why">
         <h2 id="why">{t("why")}</h2>
         <Table
+          label={t("why")}
           head={[t("destination"), t("type"), t("outcome")]}
           rows={explained.map((e) => [
             <a href={`/destinations/${e.destinationId}`}>{e.name}</a>,
@@ -86,18 +88,21 @@ export async function callPage(c: Context<ConsoleEnv>, reveal: boolean) {
             </span>,
           ])}
           empty={t("noExplain")}
+          next={[{ href: "/destinations/new", label: t("newDestination") }]}
         />
       </section>
       <section class="card" aria-labelledby="call-deliveries">
         <h2 id="call-deliveries">{t("deliveries")}</h2>
-        {deliveries.length === 0 && <p class="empty">{t("noCallDeliveries")}</p>}
+        {deliveries.length === 0 && <EmptyState text={t("noCallDeliveries")} />}
         {deliveries.map((d) => (
           <article class="delivery">
             <h3>
               <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>{" "}
-              <StatusBadge status={d.status} t={t} />
+              <StatusBadge status={d.status} t={t} />{" "}
+              <a href={`/deliveries/${encodeURIComponent(d.id)}`}>{t("deliveryDetails")}</a>
             </h3>
             <Table
+              label={`${t("attempts")}: ${d.destinationName ?? d.destinationId}`}
               head={[t("time"), t("outcome"), t("duration"), t("response")]}
               rows={d.attemptLog.map((a) => [
                 <Time at={a.attemptedAt} />,

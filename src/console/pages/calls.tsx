@@ -207,6 +207,7 @@ export const callPages = new Hono<ConsoleEnv>()
         error = err.message;
       }
     }
+    const searched = [...new URL(c.req.url).searchParams].some(([k, v]) => k !== "cursor" && v.trim() !== "");
     const csv = new URL(c.req.url);
     csv.pathname = "/calls.csv";
     csv.searchParams.delete("cursor");
@@ -222,6 +223,7 @@ export const callPages = new Hono<ConsoleEnv>()
           </form>
         </p>
         <Table
+          label={t("calls")}
           head={[t("received"), t("voiceId"), t("callee"), t("connected"), t("intent"), t("taskId")]}
           rows={page.calls.map((call) => [
             <Time at={call.receivedAt} />,
@@ -235,7 +237,15 @@ export const callPages = new Hono<ConsoleEnv>()
             </>,
             call.taskId,
           ])}
-          empty={t("noRows")}
+          empty={searched ? t("noCallsFiltered") : t("noCalls")}
+          next={
+            searched
+              ? [{ href: "/calls", label: t("clearSearch") }]
+              : [
+                  { href: "/sources", label: t("sources") },
+                  { href: "/", label: t("overview") },
+                ]
+          }
         />
         <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next.id)} label={t("nextPage")} />
       </>,

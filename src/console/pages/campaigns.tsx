@@ -39,7 +39,8 @@ const words = {
     matching: "Matching calls",
     perMatching: "Per matching call",
     spendPerMatching: "All cost per matching call",
-    empty: "No calls in this window. Widen the window, or check that pushes arrive (Pushes).",
+    empty: "No calls in this window. Widen the window, or check that pushes arrive.",
+    pushes: "Pushes",
     countedSince: "Calls stored before the upgrade are still being counted; counted for sure: calls stored since",
     window: "Window",
   },
@@ -66,7 +67,8 @@ const words = {
     matching: "符合条件的通话",
     perMatching: "每通符合条件通话的成本",
     spendPerMatching: "总费用 / 符合条件的通话",
-    empty: "此时间范围内没有通话。请扩大时间范围，或在“推送”页确认推送是否到达。",
+    empty: "此时间范围内没有通话。请扩大时间范围，或确认推送是否到达。",
+    pushes: "推送",
     countedSince: "升级前存储的通话仍在统计中；已确定统计：此时起存储的通话",
     window: "时间范围",
   },
@@ -167,7 +169,7 @@ export const campaignPages = new Hono<ConsoleEnv>().get("/campaigns", async (c) 
     ) ?? [];
   return c.render(
     <>
-      <form method="get" action="/campaigns" class="filters">
+      <form method="get" action="/campaigns" class="card filters">
         <label>
           {w.since} <input type="date" name="since" value={raw.since} />
         </label>
@@ -200,6 +202,7 @@ export const campaignPages = new Hono<ConsoleEnv>().get("/campaigns", async (c) 
             )}
           </p>
           <Table
+            label={w.title}
             head={[
               w.task,
               w.calls,
@@ -215,6 +218,7 @@ export const campaignPages = new Hono<ConsoleEnv>().get("/campaigns", async (c) 
             ]}
             rows={rows}
             empty={w.empty}
+            next={[{ href: "/pushes", label: w.pushes }]}
           />
         </>
       )}

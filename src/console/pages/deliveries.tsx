@@ -78,10 +78,13 @@ export const deliveryPages = new Hono<ConsoleEnv>()
     const list = (
       <div data-live="deliveries">
         <Table
+          label={t("deliveries")}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer"), t("retry")]}
           keys={page.data.map((d) => d.id)}
           rows={page.data.map((d) => [
-            <Time at={d.createdAt} />,
+            <a href={`/deliveries/${encodeURIComponent(d.id)}`} title={`${t("delivery")} ${d.id}`}>
+              <Time at={d.createdAt} />
+            </a>,
             <a href={`/destinations/${d.destinationId}`}>{d.destinationName ?? d.destinationId}</a>,
             <a href={`/calls/${encodeURIComponent(d.sourceId)}/${encodeURIComponent(d.voiceId)}`}>{d.voiceId}</a>,
             <StatusBadge status={d.status} t={t} />,
@@ -97,6 +100,14 @@ export const deliveryPages = new Hono<ConsoleEnv>()
             ),
           ])}
           empty={isFiltered(filter) ? t("noDeliveriesFiltered") : t("noDeliveries")}
+          next={
+            isFiltered(filter)
+              ? [{ href: "/deliveries", label: t("clearFilters") }]
+              : [
+                  { href: "/destinations/new", label: t("newDestination") },
+                  { href: "/", label: t("overview") },
+                ]
+          }
         />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </div>

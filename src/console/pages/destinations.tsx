@@ -23,7 +23,7 @@ import { RetryAllForm } from "../components/retry-all";
 import { SecretOnce } from "../components/secret-once";
 import { SettingsList } from "../components/settings-list";
 import { Sparkline } from "../components/sparkline";
-import { StatusBadge } from "../components/status-badge";
+import { EnabledBadge, StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import { configSpecs } from "../shell/destination-fields";
@@ -56,6 +56,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
           </a>
         </p>
         <Table
+          label={t("destinations")}
           head={[
             t("name"),
             t("status"),
@@ -73,7 +74,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
               <>
                 <a href={`/destinations/${d.id}`}>{d.name}</a> <small class="muted">{d.type}</small>
               </>,
-              d.enabled ? t("enabled") : `${t("disabled")}${d.disabledReason ? `: ${d.disabledReason}` : ""}`,
+              <EnabledBadge enabled={d.enabled} reason={d.disabledReason} t={t} />,
               <SuccessRate health={day} t={t} />,
               <Latency health={day} />,
               <Time at={day.lastAt} />,
@@ -89,6 +90,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
             ];
           })}
           empty={t("noDestinations")}
+          next={[{ href: "/destinations/new", label: t("newDestination") }]}
         />
       </>,
       { title: t("destinations") },
@@ -158,7 +160,9 @@ export const destinationPages = new Hono<ConsoleEnv>()
           </div>
           <div>
             <dt>{t("status")}</dt>
-            <dd>{d.enabled ? t("enabled") : `${t("disabled")} ${d.disabledReason ?? ""}`}</dd>
+            <dd>
+              <EnabledBadge enabled={d.enabled} reason={d.disabledReason} t={t} />
+            </dd>
           </div>
           <div>
             <dt>{t("breaker")}</dt>
@@ -175,6 +179,7 @@ export const destinationPages = new Hono<ConsoleEnv>()
         <section class="card" aria-labelledby="recent" data-live="destination-recent">
           <h2 id="recent">{t("recentDeliveries")}</h2>
           <Table
+            label={t("recentDeliveries")}
             head={[t("time"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
             keys={recent.data.map(({ delivery: r }) => r.id)}
             rows={recent.data.map(({ delivery: r }) => [

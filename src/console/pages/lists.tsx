@@ -9,6 +9,7 @@ import { listAudit } from "../../storage/audit-list";
 import { recordAudit } from "../../storage/audit-record";
 import { getDb } from "../../storage/db/client";
 import { CopyField } from "../components/copy-button";
+import { EmptyState } from "../components/empty-state";
 import { NextPage } from "../components/next-page";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
@@ -44,6 +45,7 @@ export const listPages = new Hono<ConsoleEnv>()
           {t("pushUrl")}: <code>{origin}/push/&lt;token&gt;</code>
         </p>
         <Table
+          label={t("sources")}
           head={[t("name"), t("lastPush"), t("pushesCount"), t("callsCount"), t("action")]}
           rows={page.data.map((s) => [
             s.name,
@@ -69,7 +71,7 @@ export const listPages = new Hono<ConsoleEnv>()
               </div>
             ),
           ])}
-          empty={t("noRows")}
+          empty={t("noSources")}
         />
         <form method="post" action="/sources/new" class="card">
           <label for="source-name">{t("newSource")}</label>
@@ -127,7 +129,7 @@ export const listPages = new Hono<ConsoleEnv>()
         </dl>
         <section class="card">
           <h2>{t("rejected")}</h2>
-          {push.rejected.length === 0 && <p>{t("noRows")}</p>}
+          {push.rejected.length === 0 && <EmptyState text={t("noRejected")} />}
           <ul>
             {push.rejected.map((r) => (
               <li>
@@ -156,6 +158,7 @@ export const listPages = new Hono<ConsoleEnv>()
     return c.render(
       <>
         <Table
+          label={t("pushes")}
           head={[t("received"), t("source"), t("status"), t("records"), t("rejected"), t("bytes"), t("error")]}
           rows={page.data.map((p) => [
             <a href={`/pushes/${p.id}`}>
@@ -168,7 +171,11 @@ export const listPages = new Hono<ConsoleEnv>()
             p.bytes,
             p.error ?? "",
           ])}
-          empty={t("noRows")}
+          empty={t("noPushes")}
+          next={[
+            { href: "/sources", label: t("sources") },
+            { href: "/", label: t("overview") },
+          ]}
         />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
       </>,
@@ -187,9 +194,10 @@ export const listPages = new Hono<ConsoleEnv>()
     return c.render(
       <>
         <Table
+          label={t("audit")}
           head={[t("time"), t("actor"), t("action"), t("target"), t("outcome")]}
           rows={page.entries.map((e) => [<Time at={e.at} />, e.actor, e.action, e.target ?? "", e.outcome])}
-          empty={t("noRows")}
+          empty={t("noAudit")}
         />
         <NextPage url={c.req.url} cursor={page.next === null ? null : String(page.next)} label={t("nextPage")} />
       </>,

@@ -11,8 +11,10 @@ import { getDb } from "../../storage/db/client";
 import { calls, deliveries, destinations } from "../../storage/db/schema";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { BarChart, ColumnChart } from "../components/bar-chart";
+import { EmptyState } from "../components/empty-state";
 import { LiveStatus } from "../components/live-status";
 import { StatusBadge } from "../components/status-badge";
+import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
 import { isLiveRequest, liveFragment } from "../shell/live";
@@ -145,12 +147,16 @@ export const overviewPages = new Hono<ConsoleEnv>()
           <div class="charts">
             <figure>
               <figcaption>{t("intents")}</figcaption>
-              <BarChart
-                title={t("intents")}
-                bars={week.byIntent
-                  .slice(0, 10)
-                  .map((i) => ({ label: `${i.intentCode ?? "—"} ${i.intent ?? ""}`, value: i.count }))}
-              />
+              {week.byIntent.length === 0 ? (
+                <EmptyState text={t("noWeekCalls")} next={[{ href: "/sources", label: t("sources") }]} />
+              ) : (
+                <BarChart
+                  title={t("intents")}
+                  bars={week.byIntent
+                    .slice(0, 10)
+                    .map((i) => ({ label: `${i.intentCode ?? "—"} ${i.intent ?? ""}`, value: i.count }))}
+                />
+              )}
             </figure>
             <figure>
               <figcaption>{t("callsPerHour")}</figcaption>
@@ -161,28 +167,17 @@ export const overviewPages = new Hono<ConsoleEnv>()
             </figure>
           </div>
           <h3>{t("deliveriesByDestination")}</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("destination")}</th>
-                <th scope="col">{t("status")}</th>
-                <th scope="col">#</th>
-              </tr>
-            </thead>
-            <tbody>
-              {week.deliveries.map((d) => (
-                <tr>
-                  <td>
-                    <a href={`/destinations/${d.destinationId}`}>{d.name ?? d.destinationId}</a>
-                  </td>
-                  <td>
-                    <StatusBadge status={d.status} t={t} />
-                  </td>
-                  <td>{d.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            label={t("deliveriesByDestination")}
+            head={[t("destination"), t("status"), "#"]}
+            rows={week.deliveries.map((d) => [
+              <a href={`/destinations/${d.destinationId}`}>{d.name ?? d.destinationId}</a>,
+              <StatusBadge status={d.status} t={t} />,
+              d.count,
+            ])}
+            empty={t("noWeekDeliveries")}
+            next={[{ href: "/destinations/new", label: t("newDestination") }]}
+          />
         </section>
       </div>
     );

@@ -26,6 +26,8 @@ function TailParts({ tail, t }: { tail: Tail; t: T }) {
         <h2 id="tail-pushes">{t("tailPushes")}</h2>
         <Table
           live={{ name: "tail-pushes", prepend: { max: ON_SCREEN } }}
+          label={t("tailPushes")}
+          next={[{ href: "/sources", label: t("sources") }]}
           head={[t("received"), t("source"), t("accepted"), t("rejected"), t("status")]}
           empty={t("tailNoPushes")}
           keys={tail.pushes.map((p) => p.id)}
@@ -44,6 +46,8 @@ function TailParts({ tail, t }: { tail: Tail; t: T }) {
         <h2 id="tail-deliveries">{t("tailDeliveries")}</h2>
         <Table
           live={{ name: "tail-deliveries", prepend: { max: ON_SCREEN } }}
+          label={t("tailDeliveries")}
+          next={[{ href: "/destinations/new", label: t("newDestination") }]}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
           empty={t("tailNoDeliveries")}
           keys={tail.deliveries.map((d) => d.id)}

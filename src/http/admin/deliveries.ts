@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { cursorParam } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { errorResponse, jsonContent } from "../../lib/openapi";
@@ -8,13 +8,16 @@ import { untilAfterSince } from "../../lib/time-window";
 import { validationHook } from "../../lib/validation";
 import { eventTypes } from "../../model/events/types";
 import { type RetryableStatus, retryableStatuses, retryNow } from "../../pipeline/delivery/retry-now";
+import { readAttemptDetail } from "../../storage/attempt-details";
 import { type Db, getDb } from "../../storage/db/client";
-import { calls, deliveries, deliveryAttempts, deliveryStatuses, destinations } from "../../storage/db/schema";
+import { calls, deliveries, deliveryStatuses, destinations } from "../../storage/db/schema";
+import { listAttempts } from "../../storage/delivery-attempts";
 import { type DeliverySearch, httpClasses, searchDeliveries } from "../../storage/delivery-search";
 import type { AppEnv } from "../app-env";
 import { calleeParam } from "./callee-param";
-import { deliveryOutput, deliveryWithAttempts } from "./delivery-schema";
-import { attemptView, deliveryView } from "./delivery-view";
+import { deliveryDetailOutput, deliveryOutput } from "./delivery-schema";
+import { deliveryTimeline } from "./delivery-timeline";
+import { attemptView, deliveryView, timelineView } from "./delivery-view";
 
 /** Most attempts `GET /deliveries/{id}` shows: the latest ones. */
 const MAX_ATTEMPTS_SHOWN = 200;
@@ -46,8 +49,14 @@ async function findDelivery(db: ReturnType<typeof getDb>, id: string) {
   const found = await db
     .select({
       delivery: deliveries,
-      destination: { name: destinations.name, enabled: destinations.enabled },
+      destination: {
+        name: destinations.name,
+        enabled: destinations.enabled,
+        circuit: destinations.circuit,
+        openUntil: destinations.openUntil,
+      },
       callId: calls.id,
+      callee: calls.callee,
     })
     .from(deliveries)
     .leftJoin(destinations, eq(destinations.id, deliveries.destinationId))
@@ -74,15 +83,77 @@ export async function listDeliveries(db: Db, q: z.output<typeof listQuery>) {
   return { data: data.map((r) => deliveryView(r.delivery, r.destinationName)), nextCursor };
 }
 
+/** Latest attempts of a delivery whose details (request and answer) a read fetches from R2. */
+export const DETAILS_READ = 10;
+
+/**
+ * A delivery with its attempts (oldest first, the latest {@link MAX_ATTEMPTS_SHOWN}), the details of the latest
+ * {@link DETAILS_READ} read from their batches' R2 objects, and its timeline: `GET /deliveries/{id}` and its page.
+ */
+export async function getDeliveryDetail(env: Env, id: string, now: number) {
+  const db = getDb(env.DB);
+  const { delivery, destination, callId, callee } = await findDelivery(db, id);
+  const attempts = await listAttempts(db, id, MAX_ATTEMPTS_SHOWN);
+  const firstRead = attempts.length - DETAILS_READ;
+  const lookups = await Promise.all(
+    attempts.map((a, i) =>
+      i < firstRead
+        ? ({ state: "not_read" } as const)
+        : readAttemptDetail(env.ARCHIVE, a.detailKey, id, a.attemptedAt).catch((err: unknown) => {
+            console.error(JSON.stringify({ msg: "attempt details unreadable", key: a.detailKey, error: String(err) }));
+            return { state: "not_kept" } as const;
+          }),
+    ),
+  );
+  return {
+    ...deliveryView(delivery, destination?.name ?? null),
+    callId,
+    callee,
+    attemptLog: attempts.map((a, i) => {
+      const found = lookups[i] ?? { state: "none" as const };
+      return {
+        ...attemptView(a),
+        detailStatus: found.state,
+        detail:
+          found.state === "kept"
+            ? {
+                request: found.detail.request,
+                answer: found.detail.answer,
+                durationMs: found.detail.durationMs,
+                error: found.detail.error,
+              }
+            : null,
+      };
+    }),
+    timeline: timelineView(deliveryTimeline(delivery, attempts, destination, now)),
+  };
+}
+
+/** Statuses a delivery can be retried from by hand, and what one calls it when it is in none of them. */
+const handRetries = {
+  retry: { statuses: retryableStatuses, refused: "Only a failed, paused or retrying delivery can be retried" },
+  resend: { statuses: ["delivered"], refused: "Only a delivered delivery can be force-resent (retry the others)" },
+} as const;
+
 /** Sends a failed, paused or retrying delivery now (attempts kept): `POST /deliveries/{id}/retry` and the console. */
-export async function retryDelivery(env: Env, id: string, now: number) {
+export function retryDelivery(env: Env, id: string, now: number) {
+  return sendAgain(env, id, now, "retry");
+}
+
+/**
+ * Sends a delivered delivery again, from the start of its retry schedule: `POST /deliveries/{id}/resend` and the
+ * console's force-resend. The receiver gets the same delivery id (`webhook-id`), so one that drops duplicates drops it.
+ */
+export function resendDelivery(env: Env, id: string, now: number) {
+  return sendAgain(env, id, now, "resend");
+}
+
+async function sendAgain(env: Env, id: string, now: number, how: keyof typeof handRetries) {
   const db = getDb(env.DB);
   const { delivery, destination, callId } = await findDelivery(db, id);
-  if (!(retryableStatuses as readonly string[]).includes(delivery.status)) {
-    throw new AppError(
-      "conflict",
-      `Only a failed, paused or retrying delivery can be retried; ${id} is ${delivery.status}`,
-    );
+  const { statuses, refused } = handRetries[how];
+  if (!(statuses as readonly string[]).includes(delivery.status)) {
+    throw new AppError("conflict", `${refused}; ${id} is ${delivery.status}`);
   }
   if (!destination) throw new AppError("conflict", `The destination of ${id} was deleted`);
   if (!destination.enabled) {
@@ -94,7 +165,7 @@ export async function retryDelivery(env: Env, id: string, now: number) {
   if (callId === null) throw new AppError("conflict", `The call of ${id} is no longer stored`);
   const retried = await retryNow(
     env,
-    { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus], ids: [id] },
+    { destinationId: delivery.destinationId, statuses: [delivery.status as RetryableStatus | "delivered"], ids: [id] },
     now,
   );
   if (retried.ids.length === 0) {
@@ -127,28 +198,20 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     createRoute({
       method: "get",
       path: "/{id}",
-      summary: "Get a delivery with its attempts",
-      description: `Attempts oldest first; at most the latest ${MAX_ATTEMPTS_SHOWN}.`,
+      summary: "Get a delivery with its attempts and timeline",
+      description:
+        `Attempts oldest first; at most the latest ${MAX_ATTEMPTS_SHOWN}, the latest ${DETAILS_READ} with the request ` +
+        "as sent and the answer (`detail`, secrets redacted) while kept (RAW_RETENTION_DAYS). The timeline: planned, " +
+        "each attempt and the wait it set with its reason, and the next attempt with why it is due then.",
       request: { params: idParam },
       responses: {
-        200: jsonContent(deliveryWithAttempts, "The delivery"),
+        200: jsonContent(deliveryDetailOutput, "The delivery"),
         404: errorResponse,
       },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
-      const db = getDb(c.env.DB);
-      const { delivery, destination } = await findDelivery(db, id);
-      const attempts = await db
-        .select()
-        .from(deliveryAttempts)
-        .where(eq(deliveryAttempts.deliveryId, id))
-        .orderBy(desc(deliveryAttempts.id))
-        .limit(MAX_ATTEMPTS_SHOWN);
-      return c.json(
-        { ...deliveryView(delivery, destination?.name ?? null), attemptLog: attempts.reverse().map(attemptView) },
-        200,
-      );
+      const { callId: _, callee: __, ...detail } = await getDeliveryDetail(c.env, c.req.valid("param").id, Date.now());
+      return c.json(detail, 200);
     },
   )
   .openapi(
@@ -165,6 +228,24 @@ export const deliveryRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     }),
     async (c) => {
       const { delivery, destinationName } = await retryDelivery(c.env, c.req.valid("param").id, Date.now());
+      return c.json(deliveryView(delivery, destinationName), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/resend",
+      summary: "Force-resend a delivered delivery",
+      description:
+        "Sends a delivered delivery again, from the start of its retry schedule (`attempts` back to 0; earlier " +
+        "attempts stay in its log). The receiver gets the same delivery id (`webhook-id` for a webhook), so a " +
+        "receiver that drops duplicates drops it. 409 for a delivery in any other status, or whose destination is " +
+        "deleted or disabled, or whose call is no longer stored.",
+      request: { params: idParam },
+      responses: { 200: jsonContent(deliveryOutput, "Queued again"), 404: errorResponse, 409: errorResponse },
+    }),
+    async (c) => {
+      const { delivery, destinationName } = await resendDelivery(c.env, c.req.valid("param").id, Date.now());
       return c.json(deliveryView(delivery, destinationName), 200);
     },
   );

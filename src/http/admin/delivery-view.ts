@@ -1,4 +1,5 @@
 import type { deliveries, deliveryAttempts } from "../../storage/db/schema";
+import type { TimelineEntry } from "./delivery-timeline";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -30,5 +31,21 @@ export function attemptView(row: typeof deliveryAttempts.$inferSelect) {
     outcome: row.outcome,
     error: row.error,
     responseBody: row.responseBody,
+    waitReason: row.waitReason,
+    nextAttemptAt: iso(row.nextAttemptAt),
   };
+}
+
+/** A delivery's timeline as the admin API shows it, times in ISO 8601. */
+export function timelineView(entries: readonly TimelineEntry[]) {
+  return entries.map((e) => {
+    switch (e.kind) {
+      case "wait":
+        return { ...e, at: new Date(e.at).toISOString(), until: iso(e.until) };
+      case "next":
+        return { ...e, at: new Date(e.at).toISOString(), breakerOpenUntil: iso(e.breakerOpenUntil) };
+      default:
+        return { ...e, at: new Date(e.at).toISOString() };
+    }
+  });
 }

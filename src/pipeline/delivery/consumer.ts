@@ -17,6 +17,7 @@ import { type DeliveryMessage, type Enqueued, enqueueDeliveries, SLOW_LANE_QUEUE
 import { send, verdictOf } from "../dispatch/send";
 import { type BatchFacts, eventsAfterBatch } from "../events/delivery-events";
 import { renderEventDelivery } from "../events/send-event";
+import { type AttemptArchive, attemptArchive } from "./attempt-archive";
 import { type Claimed, claimBatch, type Lane } from "./claim";
 import { type AttemptDecision, decideAttempt, type JobResult, QUEUED_GRACE_MS } from "./decide";
 import { runPool } from "./pool";
@@ -50,11 +51,12 @@ export const RECORD_EVERY = 50;
 /** Requests in flight at once in one invocation, over all its rounds: the pool's plus as many stragglers. */
 const INVOCATION_IN_FLIGHT = 2 * SEND_POOL_SIZE;
 
-/** What the rounds of one invocation share: when it started, and its send slots. */
+/** What the rounds of one invocation share: when it started, its send slots, and the archive of its attempts. */
 interface Invocation {
   start: number;
   inFlight: number;
   waiting: (() => void)[];
+  archive: AttemptArchive;
 }
 
 async function takeSlot(inv: Invocation) {
@@ -74,8 +76,13 @@ interface Job {
   members: Claimed[];
 }
 
-/** A job that ran: sent (or failed trying), or given back unsent, due again at `until` (queued after `delaySeconds`). */
-type Ran = { job: Job; result: JobResult } | { job: Job; givenBack: { until: number; delaySeconds: number } };
+/**
+ * A job that ran: sent (or failed trying), with the key of its archived details when kept, or given back unsent, due
+ * again at `until` (queued after `delaySeconds`).
+ */
+type Ran =
+  | { job: Job; result: JobResult; detailKey: string | null }
+  | { job: Job; givenBack: { until: number; delaySeconds: number } };
 
 /**
  * Splits claimed deliveries into messages: a chat destination's calls as digests of up to `digestMax`, one
@@ -136,12 +143,13 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
       if (body.swept) swept++;
     }
   }
+  const archive = attemptArchive(Date.now());
   try {
     for (const destinationId of probes) {
       const id = await dueDeliveryOf(env.DB, destinationId);
       if (id) ids.add(id);
     }
-    await deliverRound(env, [...ids], lane, { start: Date.now(), inFlight: 0, waiting: [] });
+    await deliverRound(env, [...ids], lane, { start: Date.now(), inFlight: 0, waiting: [], archive });
     await takeDue(env, swept);
     batch.ackAll();
   } catch (err) {
@@ -149,6 +157,8 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
       JSON.stringify({ msg: "delivery batch failed", lane, deliveries: ids.size, error: describeError(err) }),
     );
     batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
+  } finally {
+    await archive.write(env.ARCHIVE);
   }
 }
 
@@ -232,14 +242,18 @@ async function deliverRound(env: Env, ids: readonly string[], lane: Lane, inv: I
       }
       const request = await render(job, config, at);
       const result = await send(request, timeoutMs);
+      const attemptedAt = Date.now();
+      const kept = inv.archive.add(job, request, result, verdictOf(result, job.type.classify), attemptedAt);
       return {
         job,
-        result: { kind: "sent", send: result, verdict: verdictOf(result, job.type.classify), attemptedAt: Date.now() },
+        result: { kind: "sent", send: kept.sent, verdict: kept.verdict, attemptedAt },
+        detailKey: kept.detailKey,
       };
     } catch (err) {
       return {
         job,
         result: { kind: "error", error: err instanceof Error ? err.message : String(err), attemptedAt: Date.now() },
+        detailKey: null,
       };
     }
   };
@@ -333,6 +347,7 @@ async function settleJobs(
       destinationSlow: r.job.destination.slow,
       members: r.job.members.map((m) => ({ id: m.id, attempts: m.attempts, isCall: m.call !== undefined })),
       jitter: Math.random(),
+      detailKey: r.detailKey,
     });
     decisions.push({ job: r.job, decision });
     enqueue.push(...decision.enqueue);

@@ -9,6 +9,7 @@ const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   destinationSlow: false,
   members: [{ id: "dlv_1", attempts: 1, isCall: true }],
   jitter: 0.5,
+  detailKey: "attempts/1970-01-01/b.ndjson.gz",
   ...over,
 });
 const answered = (status: number, verdict: Verdict, durationMs = 10): JobResult => ({
@@ -27,6 +28,11 @@ describe("decideAttempt", () => {
       leaseUntil: null,
       lastError: null,
     });
+    expect(d.outcomes[0]?.attempt).toMatchObject({
+      waitReason: null,
+      nextAttemptAt: null,
+      detailKey: "attempts/1970-01-01/b.ndjson.gz",
+    });
     expect(d.outcomes[0]?.attempt.responseBody).toHaveLength(1024);
     expect(d.observation).toEqual({ at: 1_000, ok: true, timedOut: false });
     expect(d.enqueue).toEqual([]);
@@ -42,6 +48,7 @@ describe("decideAttempt", () => {
       nextAttemptAt: 1_000 + 5_000,
       leaseUntil: 6_000 + QUEUED_GRACE_MS,
     });
+    expect(d.outcomes[0]?.attempt).toMatchObject({ waitReason: "backoff", nextAttemptAt: 6_000 });
     expect(d.enqueue).toEqual([{ deliveryId: "dlv_1", delaySeconds: 5 }]);
     expect(d.observation?.ok).toBe(false);
   });
@@ -61,6 +68,7 @@ describe("decideAttempt", () => {
       nextAttemptAt: 3_000,
       lastError: "no answer within 2000 ms: retried in the slow lane",
     });
+    expect(d.outcomes[0]?.attempt).toMatchObject({ waitReason: "slow_lane", nextAttemptAt: 3_000 });
     expect(d.enqueue).toEqual([{ deliveryId: "dlv_1", delaySeconds: 0 }]);
     expect(d.observation).toEqual({ at: 3_000, ok: false, timedOut: true });
     expect(d.slowCleared).toBe(false);
@@ -88,6 +96,15 @@ describe("decideAttempt", () => {
     const d = decideAttempt(answered(500, { outcome: "retry", reason: "HTTP 500" }), ctx({ members }));
     expect(d.outcomes.map((o) => o.status)).toEqual(["failed", "failed"]);
     expect(d.exhausted).toEqual({ count: 1, lastError: "gave up after 9 attempts: HTTP 500" });
+    expect(d.outcomes[0]?.attempt).toMatchObject({ waitReason: null, nextAttemptAt: null });
+  });
+
+  it("a receiver's Retry-After is the wait's reason, with the time it names", () => {
+    const d = decideAttempt(
+      answered(429, { outcome: "retry", reason: "HTTP 429", retryAfterSeconds: 120 }),
+      ctx({ lane: "slow", members: [{ id: "dlv_1", attempts: 3, isCall: true }] }),
+    );
+    expect(d.outcomes[0]?.attempt).toMatchObject({ waitReason: "retry_after", nextAttemptAt: 121_000 });
   });
 
   it("a permanent answer fails and disables the destination; a timely answer in the slow lane clears its slow mark", () => {

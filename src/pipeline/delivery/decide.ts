@@ -1,7 +1,7 @@
 import type { Verdict } from "../../messages/types";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "../../model/backoff";
 import type { Observation } from "../../model/breaker-window";
-import type { DeliveryStatus } from "../../storage/db/schema";
+import type { AttemptWaitReason, DeliveryStatus } from "../../storage/db/schema";
 import type { Enqueued } from "../dispatch/enqueue";
 import type { SendResult } from "../dispatch/send";
 import type { Lane } from "./claim";
@@ -30,6 +30,8 @@ export interface AttemptContext {
   members: readonly { id: string; attempts: number; isCall: boolean }[];
   /** In [0, 1): the retry delay's jitter, one draw per message. */
   jitter: number;
+  /** Where the request as sent and the answer are archived (R2), when they are. */
+  detailKey: string | null;
 }
 
 /** Everything one attempt changes: each delivery's state, what to queue, and what its destination learnt. */
@@ -63,12 +65,19 @@ export function decideAttempt(result: JobResult, ctx: AttemptContext): AttemptDe
   else if (timedOut && ctx.lane === "fast")
     verdict = { outcome: "retry", reason: `no answer within ${ctx.timeoutMs} ms: retried in the slow lane` };
   else verdict = result.verdict;
+  const waitReason: AttemptWaitReason =
+    timedOut && ctx.lane === "fast"
+      ? "slow_lane"
+      : verdict.outcome === "retry" && verdict.retryAfterSeconds !== undefined
+        ? "retry_after"
+        : "backoff";
 
   const attempt = {
     attemptedAt,
     statusCode: response?.status ?? null,
     durationMs: sent?.durationMs ?? 0,
     responseBody: response ? response.body.slice(0, STORED_RESPONSE_CHARS) : null,
+    detailKey: ctx.detailKey,
   };
   const reason = verdict.outcome === "delivered" ? null : verdict.reason;
   const outcomes: AttemptOutcome[] = [];
@@ -92,7 +101,13 @@ export function decideAttempt(result: JobResult, ctx: AttemptContext): AttemptDe
     outcomes.push({
       id: m.id,
       attempts: m.attempts,
-      attempt: { ...attempt, outcome: status === "retrying" ? "retry" : status, error: reason },
+      attempt: {
+        ...attempt,
+        outcome: status === "retrying" ? "retry" : status,
+        error: reason,
+        waitReason: status === "retrying" ? waitReason : null,
+        nextAttemptAt,
+      },
       status,
       nextAttemptAt,
       leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,

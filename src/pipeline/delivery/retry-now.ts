@@ -19,7 +19,8 @@ export const retryCursor = z.object({ createdAt: z.number().int(), id: z.string(
 /** Which deliveries of one destination to send again. */
 export interface RetrySelection {
   destinationId: string;
-  statuses: readonly RetryableStatus[];
+  /** A delivered one only by hand, one delivery at a time (force-resend). */
+  statuses: readonly (RetryableStatus | "delivered")[];
   /** Only these deliveries (a hand retry of one), else every match created in `[since, until)` after `cursor`. */
   ids?: readonly string[];
   since?: number;
@@ -35,7 +36,7 @@ export const notInFlight = (now: number) =>
 
 /**
  * Sends matching deliveries again now, at most {@link RETRY_CHUNK} per call, oldest first, in one statement:
- * a failed or paused one from the start of its retry schedule (attempts back to 0), a retrying one with its
+ * a failed, paused or delivered one from the start of its retry schedule (attempts back to 0), a retrying one with its
  * attempts kept. An attempt in flight (its claim's lease) is left to finish. First attempts go to the fast
  * lane, the others to the slow lane, ahead of any backlog of first attempts.
  */

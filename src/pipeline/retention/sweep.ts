@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getConfig } from "../../lib/config";
 import { describeError } from "../../lib/log-error";
-import { expireArchive, QUEUED_PREFIX, SET_ASIDE_PREFIX } from "../../storage/archive";
+import { expireArchive, QUEUED_PREFIX, RAW_PREFIX, SET_ASIDE_PREFIX } from "../../storage/archive";
+import { ATTEMPTS_PREFIX } from "../../storage/attempt-details";
 import { runBatch } from "../../storage/db/batch";
 import {
   callRollups,
@@ -29,6 +30,8 @@ const rollupTables = [callRollups, taskRollups, taskCostRollups, pushRollups, de
 /** What one sweep deleted, by table. */
 export interface RetentionResult {
   archivedBodies: number;
+  /** Objects of attempts in full (requests as sent and answers), one per consumer batch. */
+  attemptDetails: number;
   pushBodies: number;
   pushes: number;
   rollups: number;
@@ -43,6 +46,7 @@ export interface RetentionResult {
  * Deletes what is past its retention, at most {@link RETENTION_CHUNK} rows per table, in one atomic batch:
  * - archived push bodies (R2) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 a sweep), except those of
  *   pushes still queued for D1 or set aside, and legacy bodies still in D1's `push_bodies` older than that;
+ * - attempts in full (R2, `attempts/`) of days before `RAW_RETENTION_DAYS` ago (up to 1,000 objects a sweep);
  * - calls last received more than `CALL_RETENTION_DAYS` ago, with their deliveries and attempts, unless a
  *   delivery of the call is still `pending` or `retrying` (then the whole call waits for a later sweep), or, with a
  *   calls stream, unless the stream has not confirmed the call's latest version (`streamedCall`);
@@ -64,10 +68,13 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = c.source_id AND busy.voice_id = c.voice_id AND busy.status IN ('pending', 'retrying'))`;
   const pinnedBy = [QUEUED_PREFIX, SET_ASIDE_PREFIX];
-  const archivedBodies = await expireArchive(env.ARCHIVE, rawCutoff, pinnedBy).catch((err: unknown) => {
-    console.error(JSON.stringify({ msg: "archive expiry failed", error: describeError(err) }));
-    return 0;
-  });
+  const expire = (prefix: string, pins: readonly string[]) =>
+    expireArchive(env.ARCHIVE, rawCutoff, pins, prefix).catch((err: unknown) => {
+      console.error(JSON.stringify({ msg: "archive expiry failed", prefix, error: describeError(err) }));
+      return 0;
+    });
+  const archivedBodies = await expire(RAW_PREFIX, pinnedBy);
+  const attemptDetails = await expire(ATTEMPTS_PREFIX, []);
   const expiredEvent = sql`e.created_at < ${callCutoff} AND NOT EXISTS (
     SELECT 1 FROM deliveries busy
     WHERE busy.source_id = '' AND busy.voice_id = e.id AND busy.status IN ('pending', 'retrying'))`;
@@ -128,6 +135,7 @@ export async function sweepRetention(env: Env, now = Date.now()): Promise<Retent
   const events = changes.slice(5 + rollupTables.length, 10 + rollupTables.length);
   const deleted = {
     archivedBodies,
+    attemptDetails,
     pushBodies: pushBodies ?? 0,
     pushes: pushes ?? 0,
     rollups: rollups.reduce((sum, n) => sum + n, 0),

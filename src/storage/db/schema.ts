@@ -369,6 +369,13 @@ export const deliveries = sqliteTable(
   ],
 );
 
+/**
+ * Why a delivery waits after a failed attempt: the retry schedule (`backoff`), the receiver's `Retry-After`, or a
+ * fast-lane timeout handed at once to the slow lane.
+ */
+export const attemptWaitReasons = ["backoff", "retry_after", "slow_lane"] as const;
+export type AttemptWaitReason = (typeof attemptWaitReasons)[number];
+
 export const deliveryAttempts = sqliteTable(
   "delivery_attempts",
   {
@@ -380,6 +387,12 @@ export const deliveryAttempts = sqliteTable(
     outcome: text("outcome", { enum: ["delivered", "retry", "failed"] }).notNull(),
     error: text("error"),
     responseBody: text("response_body"),
+    /** Why the delivery waits after this attempt (null when it does not: delivered, failed). */
+    waitReason: text("wait_reason", { enum: attemptWaitReasons }),
+    /** When its next attempt was planned after this one (null when none). */
+    nextAttemptAt: integer("next_attempt_at"),
+    /** The R2 object holding the request as sent and the answer (`attempts/…`); null when none was kept. */
+    detailKey: text("detail_key"),
   },
   (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
 );
