@@ -20,6 +20,15 @@ interface LiveStepsArgs {
 /** How long a change may take to show: a push, its delivery, and one or two refreshes 5 s apart. */
 const SHOWS_WITHIN = 30_000;
 
+/** Waits for `condition`, asked every 250 ms (the page's script cannot evaluate strings: the CSP forbids it). */
+async function until(condition: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + SHOWS_WITHIN;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${SHOWS_WITHIN / 1000} s: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** A receiver answering 500 to the calls in `failing` (every attempt) and 200 to the rest. */
 async function startFlakyReceiver(failing: Set<string>) {
   const server = createServer(async (req, res) => {
@@ -128,11 +137,7 @@ export async function liveSteps({ page, worker, receiver, step, expect, adminTok
     const mine = rows.filter({ hasText: fresh.voiceId });
     await mine.first().waitFor({ timeout: SHOWS_WITHIN });
     // Its deliveries (to every destination it matches) on top, each patched in place until it has settled.
-    await page.waitForFunction(
-      `[...document.querySelectorAll('[data-live="tail-deliveries"] tbody tr')].filter((r) => r.textContent.includes(${JSON.stringify(fresh.voiceId)})).every((r) => r.textContent.includes("delivered"))`,
-      undefined,
-      { timeout: SHOWS_WITHIN },
-    );
+    await mine.filter({ hasNotText: "delivered" }).first().waitFor({ state: "detached", timeout: SHOWS_WITHIN });
     expect(((await rows.first().textContent()) ?? "").includes(fresh.voiceId), "the new delivery is not on top");
     await page.locator('[data-live="tail-pushes"] tbody tr').nth(pushesBefore).waitFor({ timeout: SHOWS_WITHIN });
     const pushesAfter = await page.locator('[data-live="tail-pushes"] tbody tr').count();
@@ -152,11 +157,8 @@ export async function liveSteps({ page, worker, receiver, step, expect, adminTok
       const sameDocument = await watchNavigation();
       await pushCalls(burst);
       await page.locator('[data-health-summary] [data-delivered="6"]').waitFor({ timeout: SHOWS_WITHIN });
-      await page.waitForFunction(
-        "Number(document.querySelector('[data-health-summary] [data-retried]')?.dataset.retried) >= 4",
-        undefined,
-        { timeout: SHOWS_WITHIN },
-      );
+      const retried = page.locator("[data-health-summary] [data-retried]");
+      await until(async () => Number(await retried.getAttribute("data-retried")) >= 4, "4 attempts to retry");
       const rate = Number(
         await page.locator("[data-health-summary] [data-success-rate]").getAttribute("data-success-rate"),
       );
