@@ -2,7 +2,7 @@
 // destination, matching 10% of the calls, never answers; the same with 10% of first attempts answered 500; and a
 // Worker crash mid-burst. Figures and their reading: docs/benchmarks.md ("Campaign bursts").
 import { Webhook } from "standardwebhooks";
-import { batchLog, type Hit, startCampaignReceiver } from "./lib/campaign.ts";
+import { batchLog, type Hit, type LaneTimes, startCampaignReceiver } from "./lib/campaign.ts";
 import { postPush, runLoad } from "./lib/load.ts";
 import { assertLoopback } from "./lib/ports.ts";
 import type { PlatformRecord } from "./lib/records.ts";
@@ -109,6 +109,43 @@ function figures(hits: readonly Hit[], burst: Burst) {
   };
 }
 
+/** Where the consumer's time went in a burst, per lane, from its log lines (ms, summed over rounds). */
+function timesTable(bursts: [string, Map<string, LaneTimes>][]): string {
+  const rows = bursts.flatMap(([label, times]) =>
+    [...times].map(([lane, t]) => [
+      `${label}, ${lane} lane`,
+      `${t.invocations} / ${t.rounds}`,
+      fmt(t.spanMs),
+      fmt(t.idleMs),
+      fmt(t.parts.claimReadMs),
+      fmt(t.parts.claimWriteMs),
+      fmt(t.parts.renderMs),
+      fmt(t.parts.sendMs),
+      fmt(t.parts.poolMs),
+      `${fmt(t.parts.recordMs)} (${fmt(t.parts.recordD1Ms)} / ${fmt(t.parts.judgeMs)})`,
+      fmt(t.parts.enqueueMs),
+      fmt(t.takeDueMs),
+    ]),
+  );
+  return markdownTable(
+    [
+      "consumer",
+      "invocations / rounds",
+      "span",
+      "idle between invocations",
+      "claim read",
+      "claim write",
+      "render + sign",
+      "requests (sum)",
+      "pool wall",
+      "record (D1 / breaker DO)",
+      "queue sends",
+      "take due",
+    ],
+    rows,
+  );
+}
+
 /** Runs the campaign bursts; `restart` starts the Worker again on the same local state after a crash. */
 export async function runCampaign(options: {
   /** Set to the restarted Worker when the crash burst has run. */
@@ -142,6 +179,7 @@ export async function runCampaign(options: {
     let offset = (await batchLog(worker.logFile, 0)).end;
     const burst = startBurst(worker, pushToken, next);
     await burst.pushes;
+    const pushesDoneMs = performance.now() - burst.started;
     const complete = await waitFor(all(burst), timeoutMs);
     const healthyRun = figures(receiver.hits, burst);
     const statements = await batchLog(worker.logFile, offset);
@@ -245,6 +283,18 @@ export async function runCampaign(options: {
       `500 burst: ${failedFirst} calls had their first attempt answered 500; deliveries of the healthy destination by attempts: ${attempts
         .map((a) => `${a.n} × ${a.attempts}`)
         .join(", ")}; webhook-ids with more than one 2xx: ${flakyRun.duplicates}.`,
+      "",
+      `Burst 1: both pushes answered ${fmt(pushesDoneMs)} ms after the burst's start, the first delivery at ${fmt(
+        Math.min(...[...healthyRun.first.values()].map((h) => h.at - burst.started)),
+      )} ms, the last at ${fmt(healthyRun.lastMs)} ms.`,
+      "",
+      "Where the consumer's time went (ms; parts summed over rounds, which overlap while stragglers finish; requests",
+      "summed over jobs, pool wall per round; idle: time within the span when no invocation of the lane ran):",
+      "",
+      timesTable([
+        ["hanging receiver present", statements.times],
+        ["10% answered 500", flakyStatements.times],
+      ]),
       "",
       `Crash: killed after ${beforeCrash}/${CALLS} had arrived; started again in ${fmt((restartedAt - killedAt) / 1000)} s; ` +
         `every call delivered ${fmt((doneAt - restartedAt) / 1000)} s after the restart (${fmt((doneAt - killedAt) / 1000)} s after the kill), ` +

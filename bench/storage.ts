@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { storage } from "./lib/dbstat.ts";
-import { postPush, runLoad } from "./lib/load.ts";
+import { pushBatches } from "./lib/load.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
 import { seededRandom } from "./lib/random.ts";
-import { type PlatformRecord, pushBody, recordFactory } from "./lib/records.ts";
+import { type PlatformRecord, recordFactory } from "./lib/records.ts";
 import { fmt, median, percentile, ratio } from "./lib/stats.ts";
 import { markdownTable } from "./lib/table.ts";
 import { type DevWorker, queryLocalD1, startDevWorker } from "./lib/wrangler.ts";
@@ -47,15 +47,13 @@ function record(): PlatformRecord {
 }
 
 async function pushUntil(worker: DevWorker, target: number) {
-  const count = Math.ceil((target - pushed) / BATCH);
-  const bodies = Array.from({ length: count }, () => pushBody(Array.from({ length: BATCH }, record)));
-  const result = await runLoad({
-    items: bodies,
-    concurrency: IN_FLIGHT,
-    maxMs: 3_600_000,
-    send: (body) => postPush(`${worker.url}/push/${PUSH_TOKEN}`, body, BATCH),
+  const result = await pushBatches({
+    url: `${worker.url}/push/${PUSH_TOKEN}`,
+    pushes: Math.ceil((target - pushed) / BATCH),
+    batch: BATCH,
+    inFlight: IN_FLIGHT,
+    next: record,
   });
-  if (result.failed > 0) throw new Error(`pushes failed: ${result.errors.join("; ")}`);
   pushed += result.records;
   log(`  ${pushed.toLocaleString("en-US")} calls stored (${fmt(result.recordsPerSecond)} rec/s)`);
 }

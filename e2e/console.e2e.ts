@@ -9,6 +9,7 @@ import { runCleanup } from "../bench/lib/cleanup.ts";
 import { startReceiver } from "../bench/lib/receiver.ts";
 import { ROOT, startDevWorker } from "../bench/lib/wrangler.ts";
 import { attemptsSteps } from "./steps/attempts.ts";
+import { liveSteps } from "./steps/live.ts";
 import { lookSteps, shootAll } from "./steps/look.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -207,6 +208,8 @@ async function main() {
       step,
       expect,
     });
+
+    await liveSteps({ page, worker, receiver, step, expect, adminToken: ADMIN_TOKEN, pushToken: PUSH_TOKEN });
 
     await step("switch to Chinese, remembered across pages", async () => {
       await page.goto("/");

@@ -21,10 +21,10 @@ export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
     return costMeterAnswer(request, env) ?? app.fetch(request, metered(env, "fetch"), ctx);
   },
-  async queue(batch, bindings) {
+  async queue(batch, bindings, ctx) {
     const env = metered(bindings, "queue", batch.messages.length);
     if (batch.queue === INGEST_QUEUE_NAME) return consumeQueuedPushes(batch as MessageBatch<QueuedPush>, env);
-    return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+    return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env, ctx);
   },
   async scheduled(controller, bindings, ctx) {
     const env = metered(bindings, "scheduled");

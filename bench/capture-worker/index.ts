@@ -72,6 +72,6 @@ export default {
     const mode = request.headers.get("x-stream");
     return app.fetch(request, mode === "off" ? b.off : mode === "count" ? b.count : b.on, ctx);
   },
-  queue: (batch, env) => worker.queue(batch as Parameters<typeof worker.queue>[0], bindings(env).on),
+  queue: (batch, env, ctx) => worker.queue(batch as Parameters<typeof worker.queue>[0], bindings(env).on, ctx),
   scheduled: (controller, env, ctx) => worker.scheduled(controller, bindings(env).on, ctx),
 } satisfies ExportedHandler<Env>;

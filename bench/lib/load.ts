@@ -1,4 +1,5 @@
 import { assertLoopback } from "./ports.ts";
+import { type PlatformRecord, pushBody } from "./records.ts";
 import { percentile } from "./stats.ts";
 
 /** What one request did, as the bench checks it. */
@@ -84,4 +85,28 @@ export async function postPush(url: string, body: string, expected: number): Pro
     return { ok: false, records: accepted, error: `accepted ${accepted} of ${expected}: ${why}` };
   }
   return { ok: true, records: accepted };
+}
+
+/**
+ * Pushes `pushes` bodies of `batch` records made by `next` to `url`, `inFlight` at a time; throws unless every
+ * push stored every record.
+ */
+export async function pushBatches(options: {
+  url: string;
+  pushes: number;
+  batch: number;
+  inFlight: number;
+  next: () => PlatformRecord;
+}): Promise<LoadResult> {
+  const bodies = Array.from({ length: options.pushes }, () =>
+    pushBody(Array.from({ length: options.batch }, options.next)),
+  );
+  const result = await runLoad({
+    items: bodies,
+    concurrency: options.inFlight,
+    maxMs: 3_600_000,
+    send: (body) => postPush(options.url, body, options.batch),
+  });
+  if (result.failed > 0) throw new Error(`pushes failed: ${result.errors.join("; ")}`);
+  return result;
 }

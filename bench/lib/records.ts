@@ -26,17 +26,19 @@ function localTime(ms: number): string {
  * Makes valid records with varied values: every call a new `voiceId`, a mix of connected and not, times as
  * epoch ms or as the platform's local-time text, some integers as strings — the forms the worker reads.
  */
-export function recordFactory(options: { seed?: number; tag?: string } = {}) {
+export function recordFactory(options: { seed?: number; tag?: string; base?: number; spacingMs?: number } = {}) {
   const random: Random = seededRandom(options.seed ?? 1);
   const tag = options.tag ?? String(Date.now() % 1_000_000).padStart(6, "0");
   let seq = 0;
-  const base = Date.UTC(2026, 2, 26, 7, 22, 24);
+  // The first call's time: the sample's day unless a bench wants its calls recent; a second apart unless told.
+  const base = options.base ?? Date.UTC(2026, 2, 26, 7, 22, 24);
+  const spacing = options.spacingMs ?? 1000;
 
   return function next(over: { connected?: boolean } = {}): PlatformRecord {
     seq += 1;
     const voiceId = `2603${tag}${String(seq).padStart(11, "0")}`;
     const connected = over.connected ?? random.chance(0.6);
-    const submitTime = base + seq * 1000 + random.int(0, 999);
+    const submitTime = base + Math.round(seq * spacing) + random.int(0, 999);
     const callTime = submitTime + random.int(1000, 5000);
     const ringingTime = callTime + random.int(0, 2000);
     const answerTime = connected ? ringingTime + random.int(1000, 20000) : null;

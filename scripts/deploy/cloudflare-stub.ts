@@ -70,6 +70,8 @@ export interface CloudflareStub {
   requests: string[];
   /** Calls the stub does not know: a deploy that makes one fails its test. */
   unknown: string[];
+  /** The Time Travel bookmark its databases answer: this stub's own, so a test finds the one its deploy wrote. */
+  bookmark: string;
   /** Makes the next queue creations fail with a 403, as an account without the permission would. */
   refuseQueueCreation: boolean;
   /** Makes reads of Basin streams fail with a 403, as a token without Pipelines access would. */
@@ -130,6 +132,7 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
     changes: [] as string[],
     requests: [] as string[],
     unknown: [] as string[],
+    bookmark: `00000085-0000024c-00004c6d-${randomUUID().replaceAll("-", "")}`,
     refuseQueueCreation: false,
     refusePipelinesRead: false,
   };
@@ -185,7 +188,7 @@ export async function startCloudflareStub(): Promise<CloudflareStub> {
     m = path.match(new RegExp(`^${account}/d1/database/([^/]+)/time_travel/bookmark$`));
     if (m && method === "GET") {
       if (!dbByUuidOrName(m[1] ?? "")) return fail(404, 7404, "The database could not be found");
-      return ok({ bookmark: `00000085-0000024c-00004c6d-${"8".repeat(32)}` });
+      return ok({ bookmark: stub.bookmark });
     }
 
     // Queues

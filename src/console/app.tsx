@@ -3,6 +3,7 @@ import { setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
+import { timing } from "hono/timing";
 import { handleError } from "../lib/error-handler";
 import { AppError } from "../lib/errors";
 import { isValidTimeZone } from "../lib/format-time";
@@ -15,9 +16,11 @@ import { destinationPages } from "./pages/destinations";
 import { listPages } from "./pages/lists";
 import { overviewPages } from "./pages/overview";
 import { safeBack, signInPages } from "./pages/sign-in";
+import { tailPages } from "./pages/tail";
 import type { ConsoleEnv } from "./shell/env";
 import { preferences } from "./shell/i18n";
 import { layout } from "./shell/layout";
+import { isLiveRequest } from "./shell/live";
 import { currentActor } from "./shell/session";
 
 /** Paths the console owns; its middleware runs only on them, so the API and push URL are untouched. */
@@ -41,6 +44,7 @@ const consolePaths = [
   "/pushes/*",
   "/audit",
   "/campaigns",
+  "/tail",
 ];
 
 const PREF_MAX_AGE = 365 * 24 * 3600;
@@ -59,7 +63,8 @@ const requireSignIn = createMiddleware<ConsoleEnv>(async (c, next) => {
   const path = new URL(c.req.url).pathname;
   if (path === "/sign-in" || path === "/settings") return next();
   if (!c.var.actor) {
-    if (c.req.method !== "GET") return c.text("Sign in first", 401);
+    // A form post, or a live page's refresh (its script stops and says so), is not sent to the sign-in page.
+    if (c.req.method !== "GET" || isLiveRequest(c)) return c.text("Sign in first", 401);
     const back = `${path}${new URL(c.req.url).search}`;
     return c.redirect(`/sign-in?next=${encodeURIComponent(back)}`, 303);
   }
@@ -75,6 +80,8 @@ export const consoleApp = new Hono<ConsoleEnv>();
 for (const path of consolePaths) {
   consoleApp.use(
     path,
+    // Server-Timing: total;dur=… on every console answer (what bench:console reads beside the round trip).
+    timing({ crossOrigin: false }),
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -123,3 +130,4 @@ consoleApp.route("/", deliveryPages);
 consoleApp.route("/", deliveryPage);
 consoleApp.route("/", listPages);
 consoleApp.route("/", campaignPages);
+consoleApp.route("/", tailPages);

@@ -22,8 +22,11 @@ const D1_MESSAGE = /^(D1_[A-Z_]*ERROR)\b:?\s*(.*)$/s;
 /** `…: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_TRIGGER)` at the end of a D1 message. */
 const SQLITE_CODE = /:\s*(SQLITE_[A-Z_]+)(?:\s*\(extended:\s*(SQLITE_[A-Z_]+)\))?\s*$/;
 
-/** Text from an error that may hold data: quoted literals blanked, links cut to their origin, length capped. */
-function scrub(text: string): string {
+/**
+ * Text from an error that may hold data: quoted literals blanked, links cut to their origin (a chat webhook's path
+ * or a bot token never survives), length capped. Use it for any error text that is logged or stored.
+ */
+export function scrub(text: string): string {
   return text
     .replace(/'(?:[^']|'')*'/g, "'?'")
     .replace(/\bhttps?:\/\/[^\s/"'<>]+[^\s"'<>]*/gi, (url) => `${url.split("/").slice(0, 3).join("/")}/…`)

@@ -64,6 +64,12 @@ describe("GET /calls pagination", () => {
     expect(pages[0]?.data).toEqual([]);
     expect(pages[0]?.nextCursor).toEqual(expect.any(String));
     expect(pages.flatMap((p) => p.data.map((c) => c.voiceId))).toEqual(wanted.map((r) => r.voiceId).reverse());
+    // The same with fields alone (compared in D1 over the window): the same pages, the same bound.
+    const byField = await allPages<Call>(`/calls?limit=10&taskId=${sparseTask}`);
+    expect(byField.map((p) => p.data.length)).toEqual(pages.map((p) => p.data.length));
+    expect(byField.flatMap((p) => p.data)).toEqual(pages.flatMap((p) => p.data));
+    const one = await allPages<Call>(`/calls?limit=1&taskId=${sparseTask}`);
+    expect(one.flatMap((p) => p.data.map((c) => c.voiceId))).toEqual(wanted.map((r) => r.voiceId).reverse());
   });
 });
 

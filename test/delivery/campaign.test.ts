@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { PICKUP_MAX } from "../../src/pipeline/delivery/consumer";
 import { SWEEP_WINDOW, sweepDeliveries } from "../../src/pipeline/delivery/sweeper";
 import { consume, consumeMessages, parkedDeliveries, withRecordingLanes } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
@@ -128,7 +129,7 @@ describe("retry now", () => {
 });
 
 describe("the sweeper", () => {
-  it("sends one window of due, unleased deliveries a run; each swept message consumed takes the next one", async () => {
+  it("sends one window of due, unleased deliveries a run; a consumer with an empty queue takes more", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const now = Date.now();
     await env.DB.prepare(
@@ -154,10 +155,11 @@ describe("the sweeper", () => {
     expect(lanes.fast.every((m) => "deliveryId" in m.body && m.body.swept)).toBe(true);
     expect(await unleased()).toBe(1200 - SWEEP_WINDOW);
 
-    // A batch of 100 swept messages takes the next 100 due deliveries from D1, without a sweep.
+    // A batch of 100 swept messages with nothing queued behind it takes the next PICKUP_MAX (> 100) due deliveries
+    // of its lane from D1, without a sweep.
     const batch = lanes.fast.splice(0, 100).map((m) => m.body);
     expect((await consumeMessages(batch, "callrelay-deliveries", lanes.env)).ackAll).toBe(true);
-    expect(lanes.fast.length).toBe(SWEEP_WINDOW);
-    expect(await unleased()).toBe(1200 - SWEEP_WINDOW - 100);
+    expect(lanes.fast.length).toBe(SWEEP_WINDOW - 100 + PICKUP_MAX);
+    expect(await unleased()).toBe(1200 - SWEEP_WINDOW - PICKUP_MAX);
   });
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { QUEUE_GRACE_MS } from "../../src/pipeline/dispatch/enqueue";
 import { consume, parkedDeliveries, runCron } from "../support/handlers";
 import { hookUrl, installReceiver } from "../support/receiver";
 import {
@@ -49,7 +50,7 @@ describe("retries", () => {
     expect(delivery?.status).toBe("retrying");
     expect(delivery?.next_attempt_at).toBeGreaterThanOrEqual(before + 120_000);
     expect(delivery?.next_attempt_at).toBeLessThan(Date.now() + 121_000);
-    expect(delivery?.lease_until).toBe((delivery?.next_attempt_at as number) + 60_000);
+    expect(delivery?.lease_until).toBe((delivery?.next_attempt_at as number) + QUEUE_GRACE_MS);
   });
 
   it("retries a first attempt with no answer in the fast lane's budget in the slow lane, which waits the full timeout", async () => {

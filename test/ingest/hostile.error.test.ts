@@ -157,7 +157,7 @@ describe("a push D1 refuses for good", () => {
       { id: "m1", timestamp: new Date(), attempts: 1, body: message as QueuedPush },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DB: failingBatches(D1_TOO_BIG) });
+    await worker.queue(batch, { ...env, DB: failingBatches(D1_TOO_BIG) }, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["m1"]);

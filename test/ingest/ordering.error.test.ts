@@ -1,4 +1,4 @@
-import { createMessageBatch } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,9 @@ async function consumeQueued(messages: readonly QueuedPush[], bindings: Partial<
     "callrelay-ingest",
     messages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
   );
-  await worker.queue(batch, { ...env, ...bindings });
+  const ctx = createExecutionContext();
+  await worker.queue(batch, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
 /** A call's report at one stage: ringing, then answered, then hung up. */

@@ -28,7 +28,7 @@ async function deliverQueued(message: QueuedPush, dbEnv: Partial<Env> = {}) {
     { id: "m1", timestamp: new Date(), attempts: 1, body: message },
   ]);
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...dbEnv });
+  await worker.queue(batch, { ...env, ...dbEnv }, ctx);
   return getQueueResult(batch, ctx);
 }
 

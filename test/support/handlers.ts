@@ -59,7 +59,7 @@ export async function consumeMessages(
     bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, bindings);
+  await worker.queue(batch, bindings, ctx);
   return getQueueResult(batch, ctx);
 }
 

@@ -1,7 +1,9 @@
+import type { Child } from "hono/jsx";
 import type { Health } from "../../model/health";
 import { type HealthRange, healthRanges } from "../shell/health-series";
 import type { T } from "../shell/i18n";
 import { ColumnChart } from "./bar-chart";
+import { Time } from "./time";
 
 const ms = (v: number | null) => (v === null ? "—" : Number.isFinite(v) ? `≤ ${v.toLocaleString("en")} ms` : "> 10 s");
 
@@ -26,6 +28,43 @@ export function Latency({ health }: { health: Health }) {
   );
 }
 
+/** The window's totals: success rate, latency, and the attempts that delivered, will retry and failed for good. */
+export function HealthSummary({ health, t }: { health: Health; t: T }) {
+  const counts = [
+    ["delivered", "data-delivered", health.delivered],
+    ["willRetry", "data-retried", health.retried],
+    ["failedForGood", "data-failed", health.failed],
+  ] as const;
+  return (
+    <dl class="fields" data-health-summary>
+      <div>
+        <dt>{t("successRate")}</dt>
+        <dd>
+          <SuccessRate health={health} t={t} />
+        </dd>
+      </div>
+      <div>
+        <dt>{t("latency")}</dt>
+        <dd>
+          <Latency health={health} />
+        </dd>
+      </div>
+      {counts.map(([label, attribute, n]) => (
+        <div>
+          <dt>{t(label)}</dt>
+          <dd {...{ [attribute]: String(n) }}>{n}</dd>
+        </div>
+      ))}
+      <div>
+        <dt>{t("lastDelivery")}</dt>
+        <dd>
+          <Time at={health.lastAt} />
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 /** The `range` query value, 24 h unless it names another window. */
 export function healthRangeOf(value: string | undefined): HealthRange {
   return value !== undefined && value in healthRanges ? (value as HealthRange) : "24h";
@@ -37,11 +76,14 @@ export function HealthCharts({
   periods,
   t,
   self,
+  children,
 }: {
   range: HealthRange;
   periods: { start: number; health: Health }[];
   t: T;
   self: string;
+  /** Shown under the window's tabs (the window's totals). */
+  children?: Child;
 }) {
   const label = (start: number) => {
     const iso = new Date(start).toISOString();
@@ -58,6 +100,7 @@ export function HealthCharts({
           </a>
         ))}
       </nav>
+      {children}
       <div class="charts">
         <figure>
           <figcaption>{t("volume")}</figcaption>

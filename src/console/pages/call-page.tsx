@@ -54,9 +54,12 @@ export async function callPage(c: Context<ConsoleEnv>, reveal: boolean) {
   const t = c.get("t");
   const sourceId = c.req.param("sourceId") as string;
   const voiceId = c.req.param("voiceId") as string;
-  const call = await getCallDetail(c.env, sourceId, voiceId);
+  // Both answer the same 404 for an unknown call; read side by side.
+  const [call, explained] = await Promise.all([
+    getCallDetail(c.env, sourceId, voiceId),
+    explainCall(getDb(c.env.DB), sourceId, voiceId),
+  ]);
   const { raw, deliveries } = call;
-  const explained = await explainCall(getDb(c.env.DB), call.sourceId, call.voiceId);
   const shownRaw =
     !reveal && raw !== null && typeof raw === "object" && "callee" in raw
       ? { ...raw, callee: maskPhone(typeof raw.callee === "string" ? raw.callee : null) }

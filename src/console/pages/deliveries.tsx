@@ -11,12 +11,14 @@ import { calleeSearchKey } from "../../storage/db/derived-columns";
 import { destinations } from "../../storage/db/schema";
 import { type DeliverySearch, deliveryCursor, searchDeliveries } from "../../storage/delivery-search";
 import { DeliveryFilterForm } from "../components/delivery-filter-form";
+import { LiveStatus } from "../components/live-status";
 import { NextPage } from "../components/next-page";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import { type DeliveryFilter, deliveryFilterQuery, isFiltered, parseDeliveryFilter } from "../shell/delivery-filter";
 import type { ConsoleEnv } from "../shell/env";
+import { isLiveRequest, liveFragment, selfUrl } from "../shell/live";
 import { zonedMidnight } from "../shell/zoned-date";
 
 const PAGE = 50;
@@ -57,28 +59,27 @@ export const deliveryPages = new Hono<ConsoleEnv>()
     const db = getDb(c.env.DB);
     const { filter, issues } = parseDeliveryFilter(new URL(c.req.url).searchParams);
     const cursor = keyCursor.catch(undefined).parse(c.req.query("cursor"));
+    const live = isLiveRequest(c);
     const [found, known] = await Promise.all([
       searchDeliveries(db, searchOf(filter, c.get("timeZone")), { limit: PAGE, cursor }),
-      db
-        .select({ id: destinations.id, name: destinations.name })
-        .from(destinations)
-        .orderBy(asc(destinations.name))
-        .limit(500),
+      // The filter form's choices: not part of a live refresh.
+      live
+        ? []
+        : db
+            .select({ id: destinations.id, name: destinations.name })
+            .from(destinations)
+            .orderBy(asc(destinations.name))
+            .limit(500),
     ]);
     const page = { ...found, data: found.data.map((r) => deliveryView(r.delivery, r.destinationName)) };
     const here = listUrl(filter);
     const query = deliveryFilterQuery(filter).toString();
-    return c.render(
-      <>
-        <DeliveryFilterForm filter={filter} issues={issues} destinations={known} t={t} />
-        <p>
-          <a href={`/deliveries/retry${query === "" ? "" : `?${query}`}`} class="button" data-bulk-retry>
-            {isFiltered(filter) ? t("retryFiltered") : t("retryEverything")}
-          </a>
-        </p>
+    const list = (
+      <div data-live="deliveries">
         <Table
           label={t("deliveries")}
           head={[t("time"), t("destination"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer"), t("retry")]}
+          keys={page.data.map((d) => d.id)}
           rows={page.data.map((d) => [
             <a href={`/deliveries/${encodeURIComponent(d.id)}`} title={`${t("delivery")} ${d.id}`}>
               <Time at={d.createdAt} />
@@ -108,6 +109,19 @@ export const deliveryPages = new Hono<ConsoleEnv>()
           }
         />
         <NextPage url={c.req.url} cursor={page.nextCursor} label={t("nextPage")} />
+      </div>
+    );
+    if (live) return liveFragment(c, list);
+    return c.render(
+      <>
+        <DeliveryFilterForm filter={filter} issues={issues} destinations={known} t={t} />
+        <p>
+          <a href={`/deliveries/retry${query === "" ? "" : `?${query}`}`} class="button" data-bulk-retry>
+            {isFiltered(filter) ? t("retryFiltered") : t("retryEverything")}
+          </a>
+        </p>
+        <LiveStatus src={selfUrl(c.req.url)} now={Date.now()} t={t} />
+        {list}
       </>,
       { title: t("deliveries") },
     );

@@ -17,7 +17,8 @@ import { Breaker } from "../components/breaker";
 import { CreateForm } from "../components/create-form";
 import { EditForm } from "../components/edit-form";
 import { FilterField } from "../components/filter-field";
-import { HealthCharts, healthRangeOf, Latency, SuccessRate } from "../components/health";
+import { HealthCharts, HealthSummary, healthRangeOf, Latency, SuccessRate } from "../components/health";
+import { LiveStatus } from "../components/live-status";
 import { RetryAllForm } from "../components/retry-all";
 import { SecretOnce } from "../components/secret-once";
 import { SettingsList } from "../components/settings-list";
@@ -29,6 +30,7 @@ import { configSpecs } from "../shell/destination-fields";
 import type { ConsoleEnv } from "../shell/env";
 import { parseJsonField, postedSettings } from "../shell/form-fields";
 import { healthPeriods, healthRanges } from "../shell/health-series";
+import { isLiveRequest, liveFragment, selfUrl } from "../shell/live";
 
 type Issue = { path: string; message: string };
 
@@ -148,9 +150,10 @@ export const destinationPages = new Hono<ConsoleEnv>()
       searchDeliveries(db, { destinationIds: [d.id] }, { limit: 20 }),
     ]);
     const periods = healthPeriods(rows, now, hours, step);
-    return c.render(
+    const self = `/destinations/${d.id}`;
+    const parts = (
       <>
-        <dl class="fields card">
+        <dl class="fields card" data-live="destination-state">
           <div>
             <dt>{t("type")}</dt>
             <dd>{d.type}</dd>
@@ -168,12 +171,17 @@ export const destinationPages = new Hono<ConsoleEnv>()
             </dd>
           </div>
         </dl>
-        <HealthCharts range={range} periods={periods} t={t} self={`/destinations/${d.id}`} />
-        <section class="card" aria-labelledby="recent">
+        <div data-live="destination-health">
+          <HealthCharts range={range} periods={periods} t={t} self={self}>
+            <HealthSummary health={sumHealth(rows)} t={t} />
+          </HealthCharts>
+        </div>
+        <section class="card" aria-labelledby="recent" data-live="destination-recent">
           <h2 id="recent">{t("recentDeliveries")}</h2>
           <Table
             label={t("recentDeliveries")}
             head={[t("time"), t("voiceId"), t("status"), t("attempts"), t("lastAnswer")]}
+            keys={recent.data.map(({ delivery: r }) => r.id)}
             rows={recent.data.map(({ delivery: r }) => [
               <Time at={r.updatedAt} />,
               <a href={`/calls/${encodeURIComponent(r.sourceId)}/${encodeURIComponent(r.voiceId)}`}>{r.voiceId}</a>,
@@ -187,6 +195,13 @@ export const destinationPages = new Hono<ConsoleEnv>()
             <a href={`/deliveries?destination=${encodeURIComponent(d.id)}`}>{t("allDeliveries")} →</a>
           </p>
         </section>
+      </>
+    );
+    if (isLiveRequest(c)) return liveFragment(c, parts);
+    return c.render(
+      <>
+        <LiveStatus src={selfUrl(c.req.url)} now={now} t={t} />
+        {parts}
         <section class="card" aria-labelledby="settings">
           <h2 id="settings">{t("config")}</h2>
           <SettingsList d={d} lang={c.get("lang")} t={t} />

@@ -12,10 +12,12 @@ import { calls, deliveryRollups, destinations } from "../../storage/db/schema";
 import { DEFAULT_SOURCE } from "../../storage/sources";
 import { BarChart, ColumnChart } from "../components/bar-chart";
 import { EmptyState } from "../components/empty-state";
+import { LiveStatus } from "../components/live-status";
 import { StatusBadge } from "../components/status-badge";
 import { Table } from "../components/table";
 import { Time } from "../components/time";
 import type { ConsoleEnv } from "../shell/env";
+import { isLiveRequest, liveFragment } from "../shell/live";
 import { startOfDay } from "../shell/zoned-date";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,34 +58,41 @@ export const overviewPages = new Hono<ConsoleEnv>()
     const now = Date.now();
     const midnight = startOfDay(now, c.get("timeZone"));
     const view = { timeZone: c.get("timeZone"), limitBytes: getConfig(c.env).d1LimitBytes };
-    const [today, week, disabled, tripped, anyCall, anyDestination, anyDelivered] = await Promise.all([
-      computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }),
-      computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }),
-      db
-        .select({ id: destinations.id, name: destinations.name, reason: destinations.disabledReason })
-        .from(destinations)
-        .where(eq(destinations.enabled, false))
-        .limit(20),
-      db
-        .select({ id: destinations.id, name: destinations.name, openUntil: destinations.openUntil })
-        .from(destinations)
-        .where(ne(destinations.circuit, "closed"))
-        .limit(20),
-      db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1).get(),
-      db.select({ id: destinations.id }).from(destinations).limit(1).get(),
-      // From the rollups: with no index on a delivered status, a search of `deliveries` could read them all.
-      db
-        .select({ hour: deliveryRollups.hour })
-        .from(deliveryRollups)
-        .where(and(eq(deliveryRollups.status, "delivered"), gt(deliveryRollups.count, 0)))
-        .limit(1)
-        .get(),
+    const [today, week, [disabled, tripped, anyCalls, anyDestinations, anyDelivered]] = await Promise.all([
+      // What the page shows: today's totals and hours; the week's totals, intents and deliveries.
+      computeStats(db, { ...view, since: midnight, until: now + 1, interval: "hour" }, ["series"]),
+      computeStats(db, { ...view, since: midnight - 6 * DAY_MS, until: now + 1, interval: "day" }, [
+        "byIntent",
+        "deliveries",
+      ]),
+      // The banners' and the checklist's reads: one round trip.
+      db.batch([
+        db
+          .select({ id: destinations.id, name: destinations.name, reason: destinations.disabledReason })
+          .from(destinations)
+          .where(eq(destinations.enabled, false))
+          .limit(20),
+        db
+          .select({ id: destinations.id, name: destinations.name, openUntil: destinations.openUntil })
+          .from(destinations)
+          .where(ne(destinations.circuit, "closed"))
+          .limit(20),
+        db.select({ id: calls.id }).from(calls).orderBy(desc(calls.id)).limit(1),
+        db.select({ id: destinations.id }).from(destinations).limit(1),
+        // From the rollups: a search of `deliveries` for a delivered one could read many rows.
+        db
+          .select({ hour: deliveryRollups.hour })
+          .from(deliveryRollups)
+          .where(and(eq(deliveryRollups.status, "delivered"), gt(deliveryRollups.count, 0)))
+          .limit(1),
+      ]),
     ]);
-    const fresh = !anyDelivered;
+    const [anyCall, anyDestination] = [anyCalls[0], anyDestinations[0]];
+    const fresh = anyDelivered.length === 0;
     const failed = week.deliveries.filter((d) => d.status === "failed" && d.count > 0);
     const storage = week.storage;
-    return c.render(
-      <>
+    const parts = (
+      <div data-live="overview">
         {tripped.map((d) => (
           <p class="banner" role="status" data-banner="breaker">
             {t("breakerBanner")}: <a href={`/destinations/${d.id}`}>{d.name}</a>{" "}
@@ -175,6 +184,13 @@ export const overviewPages = new Hono<ConsoleEnv>()
             next={[{ href: "/destinations/new", label: t("newDestination") }]}
           />
         </section>
+      </div>
+    );
+    if (isLiveRequest(c)) return liveFragment(c, parts);
+    return c.render(
+      <>
+        <LiveStatus src="/" now={now} t={t} />
+        {parts}
       </>,
       { title: t("overview") },
     );

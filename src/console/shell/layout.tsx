@@ -25,6 +25,7 @@ const nav = [
   ["/calls", "calls"],
   ["/destinations", "destinations"],
   ["/deliveries", "deliveries"],
+  ["/tail", "tail"],
   ["/sources", "sources"],
   ["/pushes", "pushes"],
   ["/audit", "audit"],

@@ -104,21 +104,28 @@ export async function listSources(
   { limit, cursor }: { limit: number; cursor?: { createdAt: number; id: string } },
 ) {
   const db = getDb(env.DB);
-  const builtIn =
-    cursor === undefined ? await db.select().from(sources).where(eq(sources.id, DEFAULT_SOURCE.id)).get() : undefined;
+  // The built-in source and the others in one round trip: one row more than a page either way.
+  const [builtInRows, rows] = await db.batch([
+    db
+      .select()
+      .from(sources)
+      .where(eq(sources.id, DEFAULT_SOURCE.id))
+      .limit(cursor === undefined ? 1 : 0),
+    db
+      .select()
+      .from(sources)
+      .where(
+        and(
+          ne(sources.id, DEFAULT_SOURCE.id),
+          cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
+        ),
+      )
+      .orderBy(asc(sources.createdAt), asc(sources.id))
+      .limit(limit + 1),
+  ]);
+  const builtIn = builtInRows[0];
   const showBuiltIn = cursor === undefined && (builtIn !== undefined || getConfig(env).pushToken !== undefined);
   const take = showBuiltIn ? limit - 1 : limit;
-  const rows = await db
-    .select()
-    .from(sources)
-    .where(
-      and(
-        ne(sources.id, DEFAULT_SOURCE.id),
-        cursor && sql`(${sources.createdAt}, ${sources.id}) > (${cursor.createdAt}, ${cursor.id})`,
-      ),
-    )
-    .orderBy(asc(sources.createdAt), asc(sources.id))
-    .limit(take + 1);
   const shown = [
     ...(showBuiltIn ? [{ ...DEFAULT_SOURCE, createdAt: builtIn?.createdAt ?? null }] : []),
     ...rows.slice(0, take),

@@ -102,8 +102,17 @@ export interface StatsQuery {
   limitBytes: number;
 }
 
-/** Counts over `[since, until)` (of one source, when given) from hourly rollups, never from the calls themselves. */
-export async function computeStats(db: Db, window: StatsQuery) {
+/** The answer's lists beside its totals. */
+export type StatsPart = "byIntent" | "byCallDescription" | "byTask" | "deliveries" | "series";
+const allParts: readonly StatsPart[] = ["byIntent", "byCallDescription", "byTask", "deliveries", "series"];
+
+/**
+ * Counts over `[since, until)` (of one source, when given) from hourly rollups, never from the calls themselves.
+ * A caller that shows only some lists names them in `parts`: the others are answered empty without being read
+ * (`LIMIT 0`, which SQLite checks before its first row).
+ */
+export async function computeStats(db: Db, window: StatsQuery, parts: readonly StatsPart[] = allParts) {
+  const upTo = (part: StatsPart, rows: number) => (parts.includes(part) ? rows : 0);
   const hours = coveringHours(window.since, window.until);
   const w = { ...hours, sourceId: window.sourceId };
   const ofCalls = within(callRollups.hour, callRollups.sourceId, w);
@@ -129,7 +138,7 @@ export async function computeStats(db: Db, window: StatsQuery) {
       .groupBy(callRollups.intentCode)
       .having(nonZero(count))
       .orderBy(desc(count), asc(callRollups.intentCode))
-      .limit(TOP),
+      .limit(upTo("byIntent", TOP)),
     db
       .select({ callDescription: callRollups.callDescription, count })
       .from(callRollups)
@@ -137,7 +146,7 @@ export async function computeStats(db: Db, window: StatsQuery) {
       .groupBy(callRollups.callDescription)
       .having(nonZero(count))
       .orderBy(desc(count), asc(callRollups.callDescription))
-      .limit(TOP),
+      .limit(upTo("byCallDescription", TOP)),
     db
       .select({
         taskId: taskRollups.taskId,
@@ -149,7 +158,7 @@ export async function computeStats(db: Db, window: StatsQuery) {
       .groupBy(taskRollups.taskId)
       .having(nonZero(total(taskRollups.calls)))
       .orderBy(desc(total(taskRollups.calls)), asc(taskRollups.taskId))
-      .limit(TOP),
+      .limit(upTo("byTask", TOP)),
     db
       .select({
         destinationId: deliveryRollups.destinationId,
@@ -163,12 +172,13 @@ export async function computeStats(db: Db, window: StatsQuery) {
       .groupBy(deliveryRollups.destinationId, deliveryRollups.status)
       .having(nonZero(total(deliveryRollups.count)))
       .orderBy(desc(total(deliveryRollups.count)), asc(deliveryRollups.destinationId), asc(deliveryRollups.status))
-      .limit(TOP),
+      .limit(upTo("deliveries", TOP)),
     db
       .select({ hour: callRollups.hour, calls: count, connected: total(callRollups.connected) })
       .from(callRollups)
       .where(ofCalls)
-      .groupBy(callRollups.hour),
+      .groupBy(callRollups.hour)
+      .limit(upTo("series", -1)),
     storageRow(db),
   ]);
   const pushed = pushTotals[0] ?? { pushes: 0, records: 0, rejected: 0 };

@@ -41,6 +41,26 @@ async function targets(db: Db, q: DeliverySearch) {
 }
 
 /**
+ * The count's statement: the search's deliveries of `ids` in `statuses`, not in flight, at most one past
+ * {@link COUNT_CAP}. `+destination_id` keeps SQLite off the destination's index, which would walk every delivery the
+ * destinations ever had: it reads the statuses' index, only what is retryable.
+ */
+export function bulkRetryCountQuery(
+  q: DeliverySearch,
+  ids: readonly string[],
+  statuses: readonly RetryableStatus[],
+  now: number,
+) {
+  return sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${deliveries}
+    WHERE ${and(
+      inArray(sql`+${deliveries.destinationId}`, [...ids]),
+      inArray(deliveries.status, [...statuses]),
+      notInFlight(now),
+      deliveryConditions({ ...q, statuses: undefined, destinationIds: undefined }),
+    )} LIMIT ${COUNT_CAP + 1})`;
+}
+
+/**
  * How many of the deliveries a search shows a bulk retry would send again now: retryable, of an enabled
  * destination, not in flight. Counted up to {@link COUNT_CAP} (`capped` past it).
  */
@@ -48,13 +68,7 @@ export async function bulkRetryCount(db: Db, q: DeliverySearch, now: number) {
   const statuses = statusesOf(q);
   const ids = await targets(db, q);
   if (statuses.length === 0 || ids.length === 0) return { count: 0, capped: false };
-  const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${deliveries}
-    WHERE ${and(
-      inArray(deliveries.destinationId, ids),
-      inArray(deliveries.status, statuses),
-      notInFlight(now),
-      deliveryConditions({ ...q, statuses: undefined, destinationIds: undefined }),
-    )} LIMIT ${COUNT_CAP + 1})`);
+  const row = await db.get<{ n: number }>(bulkRetryCountQuery(q, ids, statuses, now));
   const n = row?.n ?? 0;
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }

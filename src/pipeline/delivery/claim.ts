@@ -41,6 +41,9 @@ export interface ClaimResult {
   /** The circuit of each destination with claimed deliveries, after any probe started. */
   circuits: Map<string, Circuit>;
   statements: number;
+  /** Wall time of the read and of the claiming batch (ms). */
+  readMs: number;
+  writeMs: number;
 }
 
 /** The breaker fields of a destination row. */
@@ -77,6 +80,7 @@ export async function claimBatch(
   leaseEnd: number,
   redirectGraceMs: number,
 ): Promise<ClaimResult> {
+  const readStart = Date.now();
   const rows = await db
     .select({
       id: deliveries.id,
@@ -94,6 +98,7 @@ export async function claimBatch(
     .leftJoin(calls, and(eq(calls.sourceId, deliveries.sourceId), eq(calls.voiceId, deliveries.voiceId)))
     .leftJoin(events, eq(events.id, deliveries.eventId))
     .where(inJsonArray(deliveries.id, ids));
+  const readMs = Date.now() - readStart;
 
   const finished: { id: string; attempts: number; status: "paused" | "failed"; error: string | null }[] = [];
   const held: Held[] = [];
@@ -181,7 +186,9 @@ export async function claimBatch(
       })),
     ),
   ];
+  const writeStart = Date.now();
   const results = await runBatch(d1, statements);
+  const writeMs = Date.now() - writeStart;
   const claimedRows = (results[probes.length]?.results ?? []) as { id: string; attempts: number }[];
   const claimed = claimedRows.flatMap((c) => {
     const found = toClaim.get(c.id);
@@ -192,5 +199,13 @@ export async function claimBatch(
     const admission = admissions.get(c.destination.id);
     circuits.set(c.destination.id, admission?.send === "probe" ? admission.circuit : circuitOf(c.destination));
   }
-  return { claimed, held, redirected: redirected.map((r) => r.id), circuits, statements: statements.length + 1 };
+  return {
+    claimed,
+    held,
+    redirected: redirected.map((r) => r.id),
+    circuits,
+    statements: statements.length + 1,
+    readMs,
+    writeMs,
+  };
 }

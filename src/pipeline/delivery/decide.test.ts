@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../messages/types";
-import { type AttemptContext, decideAttempt, type JobResult, QUEUED_GRACE_MS } from "./decide";
+import { QUEUE_GRACE_MS } from "../dispatch/enqueue";
+import { type AttemptContext, decideAttempt, type JobResult } from "./decide";
 
 const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   lane: "fast",
@@ -46,7 +47,7 @@ describe("decideAttempt", () => {
     expect(d.outcomes[0]).toMatchObject({
       status: "retrying",
       nextAttemptAt: 1_000 + 5_000,
-      leaseUntil: 6_000 + QUEUED_GRACE_MS,
+      leaseUntil: 6_000 + QUEUE_GRACE_MS,
     });
     expect(d.outcomes[0]?.attempt).toMatchObject({ waitReason: "backoff", nextAttemptAt: 6_000 });
     expect(d.enqueue).toEqual([{ deliveryId: "dlv_1", delaySeconds: 5 }]);

@@ -2,13 +2,11 @@ import type { Verdict } from "../../messages/types";
 import { MAX_QUEUE_DELAY_SECONDS, retryDelaySeconds } from "../../model/backoff";
 import type { Observation } from "../../model/breaker-window";
 import type { AttemptWaitReason, DeliveryStatus } from "../../storage/db/schema";
-import type { Enqueued } from "../dispatch/enqueue";
+import { type Enqueued, QUEUE_GRACE_MS } from "../dispatch/enqueue";
 import type { SendResult } from "../dispatch/send";
 import type { Lane } from "./claim";
 import type { AttemptOutcome } from "./record";
 
-/** How long after its due time a queued delivery may take before the sweeper sends it again. */
-export const QUEUED_GRACE_MS = 60_000;
 /** The start of a receiver's answer kept with the attempt. */
 export const STORED_RESPONSE_CHARS = 1024;
 
@@ -110,7 +108,7 @@ export function decideAttempt(result: JobResult, ctx: AttemptContext): AttemptDe
       },
       status,
       nextAttemptAt,
-      leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUED_GRACE_MS : null,
+      leaseUntil: queued && nextAttemptAt !== null ? nextAttemptAt + QUEUE_GRACE_MS : null,
       lastError,
     });
   }

@@ -4,8 +4,7 @@ import { encodeCursor } from "../../lib/cursor";
 import { runBatch } from "../../storage/db/batch";
 import { deliveries, deliveryAttempts } from "../../storage/db/schema";
 import { moveCounts } from "../../storage/delivery-rollups";
-import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
-import { QUEUED_GRACE_MS } from "./decide";
+import { type DeliveryMessage, enqueueByLane, QUEUE_GRACE_MS } from "../dispatch/enqueue";
 
 /** Most deliveries one bulk retry request sends again; `nextCursor` continues. */
 export const RETRY_CHUNK = 500;
@@ -67,7 +66,7 @@ export async function retryNow(
     FROM ${deliveries} WHERE id IN (${selected}) AND attempt_duration_ms IS NOT NULL`,
     sql`UPDATE ${deliveries}
     SET attempts = CASE WHEN status = 'retrying' THEN attempts ELSE 0 END, status = ${newStatus},
-      next_attempt_at = ${now}, lease_until = ${now + QUEUED_GRACE_MS}, updated_at = ${now},
+      next_attempt_at = ${now}, lease_until = ${now + QUEUE_GRACE_MS}, updated_at = ${now},
       attempt_duration_ms = NULL, attempt_response = NULL, detail_key = NULL
     WHERE id IN (${selected})
     RETURNING id, attempts, created_at`,

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "../../storage/db/client";
 import { deliveries } from "../../storage/db/schema";
-import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
+import { type DeliveryMessage, enqueueByLane, QUEUE_GRACE_MS } from "../dispatch/enqueue";
+import type { Lane } from "./claim";
 
 /**
  * Deliveries a sweep sends: a window, not the whole backlog. Each one consumed takes the next due delivery
@@ -10,8 +11,6 @@ import { type DeliveryMessage, enqueueByLane } from "../dispatch/enqueue";
 export const SWEEP_WINDOW = 1_000;
 /** Held deliveries a closing circuit sends at once; each one consumed takes the next, as the sweep's do. */
 export const RELEASE_WINDOW = 100;
-/** How long the queue gets to carry a swept delivery before a sweep may send it again. */
-export const SWEEP_GRACE_MS = 60_000;
 
 interface SweepEnv {
   DB: D1Database;
@@ -19,20 +18,29 @@ interface SweepEnv {
   SLOW_LANE_QUEUE: Queue<DeliveryMessage>;
 }
 
+/** Which due deliveries {@link takeDue} takes: due by `dueBy` (default now), of one destination, or of one lane's work. */
+interface TakeOptions {
+  dueBy?: number;
+  destinationId?: string;
+  /** `fast`: first attempts only; `slow`: retries only. */
+  lane?: Lane;
+}
+
 /**
- * Takes up to `limit` deliveries that are due by `dueBy` and that no queued message or attempt holds (their lease
- * has ended), oldest due first, of `destinationId` or of all; leases them for {@link SWEEP_GRACE_MS} and makes them
- * due now in one statement, and enqueues them marked `swept`: first attempts on the fast lane, retries on the slow
- * lane. Returns how many.
+ * Takes up to `limit` deliveries that are due and that no queued message or attempt holds (their lease has ended),
+ * oldest due first; leases them for {@link QUEUE_GRACE_MS} and makes them due now in one statement, and enqueues them
+ * marked `swept`: first attempts on the fast lane, retries on the slow lane. Returns how many.
  */
-export async function takeDue(env: SweepEnv, limit: number, now = Date.now(), dueBy = now, destinationId?: string) {
+export async function takeDue(env: SweepEnv, limit: number, now = Date.now(), options: TakeOptions = {}) {
   if (limit <= 0) return 0;
+  const { dueBy = now, destinationId, lane } = options;
   const rows = await getDb(env.DB).all<{ id: string; attempts: number }>(sql`UPDATE ${deliveries}
-    SET lease_until = ${now + SWEEP_GRACE_MS}, next_attempt_at = min(next_attempt_at, ${now})
+    SET lease_until = ${now + QUEUE_GRACE_MS}, next_attempt_at = min(next_attempt_at, ${now})
     WHERE id IN (SELECT id FROM ${deliveries}
       WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${dueBy}
         AND (lease_until IS NULL OR lease_until < ${now})
         ${destinationId === undefined ? sql`` : sql`AND destination_id = ${destinationId}`}
+        ${lane === undefined ? sql`` : lane === "fast" ? sql`AND attempts = 0` : sql`AND attempts > 0`}
       ORDER BY next_attempt_at LIMIT ${limit})
     RETURNING id, attempts`);
   await enqueueByLane(env, rows, true);
@@ -50,7 +58,7 @@ export function sweepDeliveries(env: SweepEnv, now = Date.now()) {
 
 /** Sends at once the deliveries a destination's open circuit held (due by `heldUntil`), {@link RELEASE_WINDOW} first. */
 export function releaseHeld(env: SweepEnv, destinationId: string, heldUntil: number, now = Date.now()) {
-  return takeDue(env, RELEASE_WINDOW, now, Math.max(heldUntil, now), destinationId);
+  return takeDue(env, RELEASE_WINDOW, now, { dueBy: Math.max(heldUntil, now), destinationId });
 }
 
 /** The id of one due delivery of a destination that nothing holds, for its breaker's probe, or null. */

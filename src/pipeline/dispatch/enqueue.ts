@@ -8,6 +8,13 @@ import { describeError } from "../../lib/log-error";
  */
 export type DeliveryMessage = { deliveryId: string; swept?: boolean } | { probe: string };
 
+/**
+ * How long a queue message is trusted to carry a due delivery (its lease): past it, the delivery's message counts as
+ * lost and the sweeper, or a consumer whose queue is empty, sends it again. A duplicate message is harmless (the claim
+ * sends once); a short grace is what lets a backlog whose messages were lost drain soon after a crash.
+ */
+export const QUEUE_GRACE_MS = 20_000;
+
 /** The queue of retries and of destinations that answer slowly, so first attempts never wait behind them. */
 export const SLOW_LANE_QUEUE = "callrelay-deliveries-slow";
 

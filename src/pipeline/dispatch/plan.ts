@@ -6,13 +6,11 @@ import { insertJsonRows } from "../../storage/db/batch";
 import type { Db } from "../../storage/db/client";
 import { deliveries, destinations, destinationsVersion } from "../../storage/db/schema";
 import { countInserted } from "../../storage/delivery-rollups";
+import { QUEUE_GRACE_MS } from "./enqueue";
 
-/** A pending delivery not picked up by then is re-enqueued by the sweeper. */
-export const ENQUEUE_GRACE_MS = 60_000;
-
-/** The fields of a delivery (re)queued at `now`: due at once, left to the queue for {@link ENQUEUE_GRACE_MS}. */
+/** The fields of a delivery (re)queued at `now`: due at once, left to the queue for {@link QUEUE_GRACE_MS}. */
 export function pendingFields(now: number) {
-  return { status: "pending", nextAttemptAt: now, leaseUntil: now + ENQUEUE_GRACE_MS } as const;
+  return { status: "pending", nextAttemptAt: now, leaseUntil: now + QUEUE_GRACE_MS } as const;
 }
 
 /** The delivery inserts a push adds to its batch. */

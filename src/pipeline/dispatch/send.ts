@@ -1,3 +1,4 @@
+import { scrub } from "../../lib/log-error";
 import type { OutboundRequest, ReceiverResponse, Verdict } from "../../messages/types";
 
 /** Most of a receiver's body that is read (bytes); classification needs only its start. The rest is cancelled unread. */
@@ -51,7 +52,8 @@ export async function send(request: OutboundRequest, timeoutMs: number): Promise
   } catch (err) {
     const name = (err as Error).name;
     const timedOut = name === "TimeoutError" || name === "AbortError";
-    const error = timedOut ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error).message}`;
+    // A fetch error can quote the URL, and a chat destination's URL is a secret: never stored whole.
+    const error = timedOut ? `timed out after ${timeoutMs} ms` : `network error: ${scrub((err as Error).message)}`;
     return { durationMs: Date.now() - started, error, timedOut };
   }
 }

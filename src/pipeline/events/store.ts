@@ -5,7 +5,7 @@ import { runBatch } from "../../storage/db/batch";
 import { getDb } from "../../storage/db/client";
 import { destinations } from "../../storage/db/schema";
 import { countInserted } from "../../storage/delivery-rollups";
-import { ENQUEUE_GRACE_MS } from "../dispatch/plan";
+import { QUEUE_GRACE_MS } from "../dispatch/enqueue";
 
 /** An event to store and fan out. */
 export interface NewEvent<T extends OperationEventType = OperationEventType> {
@@ -82,7 +82,7 @@ export function eventStatements(event: NewEvent, subscribers: readonly Subscribe
   targets.forEach((target, i) => {
     statements.push(
       sql`INSERT INTO deliveries (id, destination_id, source_id, voice_id, event_id, status, attempts, next_attempt_at, lease_until, created_at, updated_at)
-        SELECT ${deliveryIds[i]}, ${target.id}, '', ${id}, ${id}, 'pending', 0, ${now}, ${now + ENQUEUE_GRACE_MS}, ${now}, ${now}
+        SELECT ${deliveryIds[i]}, ${target.id}, '', ${id}, ${id}, 'pending', 0, ${now}, ${now + QUEUE_GRACE_MS}, ${now}, ${now}
         WHERE EXISTS (SELECT 1 FROM events WHERE id = ${id}) ON CONFLICT DO NOTHING RETURNING id`,
     );
   });
