@@ -14,18 +14,17 @@
 // Goals: extra CPU per call ≤ 5 µs; no extra D1 round trip per push.
 // Options: --calls <n>, --quick (100,000 calls), --keep (keep the temp directory), --cpu-only (part 3 alone).
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { build } from "esbuild";
 import { type Capture, drainCapture, startCaptureRelay } from "./lib/capture-relay.ts";
 import { onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { loadCallRows } from "./lib/duckdb-calls.ts";
 import { loadNow, machineSummary } from "./lib/machine.ts";
+import { bundleForNode } from "./lib/parse-cpu.ts";
 import { workerdCpuMs } from "./lib/proc-cpu.ts";
 import { pushBody, recordFactory } from "./lib/records.ts";
 import { fmt, median, ratio } from "./lib/stats.ts";
@@ -64,23 +63,8 @@ type Code = {
 
 async function loadCode(workDir: string): Promise<Code> {
   const src = (path: string) => JSON.stringify(join(ROOT, "src", path));
-  const result = await build({
-    stdin: {
-      contents: `export { parsePushBody } from ${src("pipeline/ingest/ingest.ts")};\nexport { pushRows } from ${src("model/history/row.ts")};`,
-      resolveDir: ROOT,
-      sourcefile: "bench-history-entry.ts",
-      loader: "ts",
-    },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    write: false,
-    logLevel: "silent",
-  });
-  const file = join(workDir, "history-code.mjs");
-  await writeFile(file, result.outputFiles[0]?.text ?? "");
-  return (await import(pathToFileURL(file).href)) as Code;
+  const entry = `export { parsePushBody } from ${src("pipeline/ingest/ingest.ts")};\nexport { pushRows } from ${src("model/history/row.ts")};`;
+  return bundleForNode<Code>(entry, ROOT, join(workDir, "history-code.mjs"));
 }
 
 function bodies(count: number, seed: number): string[] {

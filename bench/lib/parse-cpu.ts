@@ -24,24 +24,25 @@ export async function loadIngestCode(root: string, workDir: string): Promise<Ing
   // Commits before the layer folders (issue 18) kept the call model and ingest together in src/ingest/.
   const layered = existsSync(join(root, "src/pipeline/ingest/ingest.ts"));
   const [ingest, model] = layered ? ["pipeline/ingest/", "model/calls/"] : ["ingest/", "ingest/"];
+  const entry = [
+    `export { callUpserts, parsePushBody } from ${src(`${ingest}ingest.ts`)};`,
+    `export { parseRecord } from ${src(`${model}record-schema.ts`)};`,
+    `export { normalize } from ${src(`${model}normalize.ts`)};`,
+    // The record count of MAX_PUSH_RECORDS, where the commit has it.
+    ...(existsSync(join(root, "src", `${model}record-count.ts`))
+      ? [`export { countPushRecords } from ${src(`${model}record-count.ts`)};`]
+      : []),
+    `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
+    "const dialect = new SQLiteAsyncDialect();",
+    "export const sqlToQuery = (statement) => dialect.sqlToQuery(statement);",
+  ].join("\n");
+  return bundleForNode<IngestCode>(entry, root, join(workDir, "ingest-code.mjs"));
+}
+
+/** Bundles an entry module's source (resolved from `root`) for Node with esbuild into `file` and imports it. */
+export async function bundleForNode<T>(entry: string, root: string, file: string): Promise<T> {
   const result = await build({
-    stdin: {
-      contents: [
-        `export { callUpserts, parsePushBody } from ${src(`${ingest}ingest.ts`)};`,
-        `export { parseRecord } from ${src(`${model}record-schema.ts`)};`,
-        `export { normalize } from ${src(`${model}normalize.ts`)};`,
-        // The record count of MAX_PUSH_RECORDS, where the commit has it.
-        ...(existsSync(join(root, "src", `${model}record-count.ts`))
-          ? [`export { countPushRecords } from ${src(`${model}record-count.ts`)};`]
-          : []),
-        `import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";`,
-        "const dialect = new SQLiteAsyncDialect();",
-        "export const sqlToQuery = (statement) => dialect.sqlToQuery(statement);",
-      ].join("\n"),
-      resolveDir: root,
-      sourcefile: "bench-ingest-entry.ts",
-      loader: "ts",
-    },
+    stdin: { contents: entry, resolveDir: root, sourcefile: "bench-entry.ts", loader: "ts" },
     bundle: true,
     platform: "node",
     format: "esm",
@@ -49,9 +50,8 @@ export async function loadIngestCode(root: string, workDir: string): Promise<Ing
     write: false,
     logLevel: "silent",
   });
-  const file = join(workDir, "ingest-code.mjs");
   await writeFile(file, result.outputFiles[0]?.text ?? "");
-  return (await import(pathToFileURL(file).href)) as IngestCode;
+  return (await import(pathToFileURL(file).href)) as T;
 }
 
 /**
